@@ -1,0 +1,197 @@
+"""Command line: parse options, call the library, print, set the exit code.
+
+Exit codes: 0 success, 2 user error (bad file, option or workspace; the message says which
+file, sheet, row and column), 1 unexpected failure.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import ImportFailed, UserError
+from .output import FORMATS, emit
+from .workspace import Workspace
+
+WORKSPACE_OPTION = click.option(
+    "-w", "--workspace", "workspace", type=click.Path(file_okay=False, path_type=Path),
+    default=None, help="Workspace folder (default: $EVALTOOL_WORKSPACE, else the current one).")
+FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
+                             show_default=True, help="Output format.")
+OUTPUT_OPTION = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                             default=None, help="Write to this file instead of the terminal.")
+
+
+class EvaltoolGroup(click.Group):
+    """Turns library UserErrors into a message and exit status 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ImportFailed as exc:
+            if exc.report is not None:
+                click.echo(exc.report.format(), err=True)
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
+        except UserError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+
+def _print(text: str | None) -> None:
+    if text is not None:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+@click.group(cls=EvaltoolGroup)
+@click.version_option(__version__, prog_name="evaltool")
+def main() -> None:
+    """Evaluate intermediate labour market projects: client quality-of-life questionnaires,
+    partner cooperation surveys and evaluation reports."""
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+def init(directory: Path) -> None:
+    """Create a workspace in DIRECTORY (default: the current folder)."""
+    ws = Workspace.init(directory)
+    ws.close()
+    click.echo(f"Created workspace {directory} (evaltool.sqlite)")
+
+
+@main.group()
+def config() -> None:
+    """Workspace settings (min_n, lang)."""
+
+
+@config.command("set")
+@click.argument("key")
+@click.argument("value")
+@WORKSPACE_OPTION
+def config_set(key: str, value: str, workspace: Path | None) -> None:
+    """Set KEY to VALUE (min_n: smallest group shown; lang: fi, sv or en)."""
+    with Workspace.open(workspace) as ws:
+        ws.set_setting(key, value)
+    click.echo(f"{key} = {value}")
+
+
+@config.command("show")
+@WORKSPACE_OPTION
+def config_show(workspace: Path | None) -> None:
+    """Show the workspace settings."""
+    with Workspace.open(workspace) as ws:
+        for k, v in sorted(ws.settings().items()):
+            click.echo(f"{k} = {v}")
+
+
+@main.group("import")
+def import_() -> None:
+    """Import client questionnaires, partner surveys or the ESR project register."""
+
+
+@import_.command("clients")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@WORKSPACE_OPTION
+@click.option("--instrument", default="whoqol-bref", show_default=True,
+              help="Built-in instrument name or a path to an instrument TOML file.")
+@click.option("--project", default=None, help="Project of every response in the file(s).")
+@click.option("--project-column", default=None, help="Column holding each response's project.")
+@click.option("--wave", default=None, help="Wave of every response (1 = entry, 2, 3 …).")
+@click.option("--wave-column", default=None, help="Column holding each response's wave.")
+@click.option("--id-column", default=None, help="Column holding the respondent id.")
+@click.option("--date-column", default=None, help="Column holding the response date.")
+@click.option("--sheet", default=None, help="Sheet name or number (default: first non-empty).")
+@click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Mapping file (TOML) from column headers to item codes.")
+@click.option("--rule", default=None, help="Missing-data rule (whoqol-bref: who-syntax, manual).")
+@click.option("--layout", default=None, help="Force a survey-tool layout instead of detecting it.")
+@click.option("--complete-only", is_flag=True, help="Drop responses marked incomplete.")
+@click.option("--replace", is_flag=True, help="Replace an earlier import of the same file.")
+@click.option("--report-json", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the validation report as JSON to this file.")
+def import_clients_cmd(files, workspace, instrument, project, project_column, wave,
+                       wave_column, id_column, date_column, sheet, mapping, rule, layout,
+                       complete_only, replace, report_json) -> None:
+    """Import client questionnaires (FILE...: xlsx, xls, ods, csv, txt, sav)."""
+    from .importing import ClientImportOptions, import_clients
+
+    opts = ClientImportOptions(
+        instrument=instrument, project=project, project_column=project_column, wave=wave,
+        wave_column=wave_column, id_column=id_column, date_column=date_column, sheet=sheet,
+        mapping=mapping, rule=rule, layout=layout, replace=replace,
+        complete_only=complete_only)
+    with Workspace.open(workspace) as ws:
+        try:
+            result = import_clients(ws, list(files), opts)
+        except ImportFailed as exc:
+            if report_json and exc.report is not None:
+                report_json.write_text(exc.report.to_json(), encoding="utf-8")
+            raise
+    if report_json:
+        report_json.write_text(result.report.to_json(), encoding="utf-8")
+    if result.report.warnings:
+        click.echo(result.report.format(limit=20), err=True)
+    for f in result.files:
+        if f.status == "unchanged":
+            click.echo(f.message)
+        else:
+            click.echo(f"{f.path.name}: {f.status} as import {f.import_id} (layout {f.layout}): "
+                       f"{f.rows_read} rows read, {f.rows_stored} stored, "
+                       f"{f.rows_rejected} rejected, {f.discarded} discarded by the "
+                       "missing-data rule")
+
+
+@main.command()
+@WORKSPACE_OPTION
+@FORMAT_OPTION
+@OUTPUT_OPTION
+def imports(workspace, fmt, output) -> None:
+    """List imports with their provenance."""
+    with Workspace.open(workspace) as ws:
+        table = ws.imports()
+    if fmt == "table":
+        table = table[["id", "kind", "source_name", "sha256", "sheet", "layout", "instrument",
+                       "rule", "scope", "rows_read", "rows_stored", "rows_rejected",
+                       "imported_at"]].assign(sha256=lambda t: t["sha256"].str[:12])
+    _print(emit({"imports": table}, fmt, output))
+
+
+@main.command()
+@WORKSPACE_OPTION
+@click.option("--instrument", default=None, help="Only this instrument.")
+@click.option("--project", "projects", multiple=True, help="Only this project (repeatable).")
+@click.option("--wave", "waves", multiple=True, type=int, help="Only this wave (repeatable).")
+@FORMAT_OPTION
+@OUTPUT_OPTION
+@click.option("--with-source-ids", is_flag=True,
+              help="Include the source respondent ids (sensitive: handle with care).")
+def scores(workspace, instrument, projects, waves, fmt, output, with_source_ids) -> None:
+    """Domain scores per stored response."""
+    from .scores import score_table
+
+    with Workspace.open(workspace) as ws:
+        table = score_table(ws, instrument, list(projects) or None, list(waves) or None,
+                            with_source_ids=with_source_ids)
+    _print(emit({"scores": table}, fmt, output))
+
+
+@main.command()
+def instruments() -> None:
+    """List the built-in instruments and surveys."""
+    from .instruments import builtin_names, load_instrument
+
+    for name in builtin_names():
+        try:
+            inst = load_instrument(name)
+        except UserError:
+            continue
+        title = inst.title.get("en", "")
+        click.echo(f"{name:20s} {len(inst.items):3d} items  {title}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

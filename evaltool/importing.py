@@ -1,0 +1,463 @@
+"""Client questionnaire import: files → validated, scored responses in the workspace.
+
+Pipeline per file: :func:`readers.read_raw` → :func:`layouts.recognise` → map columns to
+items (:func:`instruments.match_columns`, or a mapping file) → decode labels
+(:func:`instruments.decode_items`) → validate → score. All files of one call are stored in
+one transaction, only when no file has an error; otherwise nothing is written and the
+validation report lists every problem with file, sheet, row and column.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import layouts, readers
+from .dates import parse_dates
+from .errors import ImportFailed, UserError
+from .instruments import (
+    REASON_LETTERS,
+    Instrument,
+    decode_items,
+    load_instrument,
+    match_columns,
+    norm_text,
+    score,
+)
+from .validation import ValidationReport, column_letter
+from .workspace import Workspace
+
+#: Background questions recognised in any client file (header patterns, normalised text).
+BACKGROUND_FIELDS: dict[str, str] = {
+    "gender": r"(?:\d+[.)]?\s*)?(?:sukupuoli|kön|gender|sex)",
+    "age_group": r"(?:\d+[.)]?\s*)?(?:ikä|ikäryhmä|ålder|åldersgrupp|age|age group)",
+    "education": r"(?:\d+[.)]?\s*)?(?:koulutus|koulutustaso|ylin koulutus|utbildning|education)",
+    "unemployment_duration": r"(?:\d+[.)]?\s*)?(?:työttömyyden kesto|työttömyys|"
+                             r"arbetslöshetens längd|unemployment duration|unemployment)",
+    "service_type": r"(?:\d+[.)]?\s*)?(?:palvelu|palvelumuoto|tukimuoto|toimenpide|"
+                    r"palvelun muoto|tjänst|service|service type)",
+}
+
+
+@dataclass
+class Mapping:
+    """A mapping file: column header → item code, and organisation aliases.
+
+    TOML::
+
+        [columns]
+        "Millaiseksi arvioitte elämänlaatunne?" = "q1"
+        [options]          # optional defaults for import options
+        id_column = "Asiakasnumero"
+        [aliases]          # partner surveys: name variants merged to one organisation
+        "TE toimisto" = "TE-toimisto"
+    """
+
+    columns: dict[str, str] = field(default_factory=dict)
+    options: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    dont_know: list[str] = field(default_factory=list)
+
+
+def load_mapping(path: str | Path | None) -> Mapping:
+    if path is None:
+        return Mapping()
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"mapping file {path}: no such file")
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(f"mapping file {path}: not valid TOML ({exc})")
+    for key in ("columns", "options", "aliases"):
+        if key in data and not isinstance(data[key], dict):
+            raise UserError(f"mapping file {path}: [{key}] must be a table")
+    return Mapping(columns={str(k): str(v) for k, v in data.get("columns", {}).items()},
+                   options={str(k): str(v) for k, v in data.get("options", {}).items()},
+                   aliases={str(k): str(v) for k, v in data.get("aliases", {}).items()},
+                   dont_know=[str(v) for v in data.get("dont_know", [])])
+
+
+@dataclass
+class ClientImportOptions:
+    instrument: str | Path = "whoqol-bref"
+    project: str | None = None
+    project_column: str | None = None
+    wave: int | str | None = None
+    wave_column: str | None = None
+    id_column: str | None = None
+    date_column: str | None = None
+    sheet: str | None = None
+    mapping: str | Path | None = None
+    rule: str | None = None
+    layout: str | None = None
+    replace: bool = False
+    complete_only: bool = False
+
+
+@dataclass
+class FileResult:
+    path: Path
+    import_id: int | None
+    status: str  # "imported", "replaced", "unchanged"
+    rows_read: int = 0
+    rows_stored: int = 0
+    rows_rejected: int = 0
+    discarded: int = 0
+    layout: str = ""
+    message: str = ""
+
+
+@dataclass
+class ImportResult:
+    files: list[FileResult]
+    report: ValidationReport
+
+
+@dataclass
+class _Prepared:
+    path: Path
+    sha256: str
+    size: int
+    tidy: layouts.Tidy
+    scope: str
+    frame: pd.DataFrame
+    values: np.ndarray
+    fields: pd.DataFrame
+    warnings: list[dict]
+    existing: int | None
+    rows_rejected: int
+
+
+def _scope(opts: ClientImportOptions, instrument: Instrument) -> str:
+    proj = f"project={opts.project}" if opts.project else f"project-column={opts.project_column}"
+    wave = f"wave={opts.wave}" if opts.wave is not None else f"wave-column={opts.wave_column}"
+    return f"{instrument.name};{proj};{wave};sheet={opts.sheet or ''}"
+
+
+def _column(tidy: layouts.Tidy, name: str, what: str, report: ValidationReport, where: dict,
+            code: str) -> int | None:
+    pos = tidy.column_by_header(name)
+    if pos is None:
+        report.error(code, f"the {what} column {name!r} is not in the file; columns: "
+                     + ", ".join(repr(h) for h in list(tidy.headers.values())[:30]), **where)
+    return pos
+
+
+def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: ClientImportOptions,
+                 mapping: Mapping, report: ValidationReport) -> _Prepared | None:
+    """Read, recognise, decode, validate and score one file; problems go to ``report``."""
+    name = path.name
+    where = {"file": name}
+    try:
+        sha, size = readers.file_digest(path)
+    except OSError as exc:
+        report.error("file-unreadable", f"cannot read the file ({exc})", **where)
+        return None
+    scope = _scope(opts, instrument)
+    existing = ws.find_import("clients", sha, scope)
+    if existing is not None and not opts.replace:
+        return _Prepared(path, sha, size, None, scope, pd.DataFrame(), np.empty((0, 0)),
+                         pd.DataFrame(), [], existing, 0)
+    try:
+        raw = readers.read_raw(path, sheet=opts.sheet)
+        tidy = layouts.recognise(raw, opts.layout)
+    except readers.ReadError as exc:
+        report.error(exc.code, str(exc), file=name, sheet=exc.sheet)
+        return None
+    except layouts.LayoutError as exc:
+        report.error(getattr(exc, "code", "layout-ambiguous"), str(exc), **where)
+        return None
+    where = {"file": name, "sheet": tidy.raw.sheet}
+    if tidy.n_respondents == 0:
+        report.error("file-empty", "the file has a header but no respondents", **where)
+        return None
+    data = tidy.data
+    n = len(data)
+    rows = tidy.rows
+    used: set[int] = set()
+
+    def cell_where(idx: int, pos: int) -> dict:
+        return {**where, "row": int(rows[idx]), "column": column_letter(pos),
+                "header": tidy.headers.get(pos)}
+
+    # --- respondent id
+    id_name = opts.id_column or mapping.options.get("id_column")
+    if id_name:
+        id_pos = _column(tidy, id_name, "id", report, where, "id-column-missing")
+    else:
+        id_pos = tidy.metadata.get("respondent_id")
+        if id_pos is None:
+            report.error("id-column-missing",
+                         "no respondent id column found (looked for headers such as 'id', "
+                         "'Asiakasnumero', 'Vastaajatunnus'); name it with --id-column",
+                         **where)
+    if id_pos is None:
+        return None
+    used.add(id_pos)
+    ids = data[id_pos].astype(str).str.strip()
+    for idx in np.flatnonzero((ids == "").to_numpy()):
+        report.error("id-missing", "the response has no respondent id", **cell_where(idx, id_pos))
+
+    # --- project
+    if opts.project is not None:
+        if not str(opts.project).strip():
+            report.error("project-missing", "--project is empty", **where)
+            return None
+        project = pd.Series([str(opts.project).strip()] * n)
+    else:
+        ppos = _column(tidy, opts.project_column or "", "project", report, where,
+                       "project-missing")
+        if ppos is None:
+            return None
+        used.add(ppos)
+        project = data[ppos].astype(str).str.strip()
+        for idx in np.flatnonzero((project == "").to_numpy()):
+            report.error("project-missing", "the response has no project",
+                         **cell_where(idx, ppos))
+
+    # --- wave
+    if opts.wave is not None:
+        wtext = pd.Series([str(opts.wave).strip()] * n)
+        wpos = None
+    else:
+        wpos = _column(tidy, opts.wave_column or "", "wave", report, where, "wave-missing")
+        if wpos is None:
+            return None
+        used.add(wpos)
+        wtext = data[wpos].astype(str).str.strip()
+    wave_num = pd.to_numeric(wtext.str.replace(",", ".", regex=False), errors="coerce")
+    bad_wave = wave_num.isna() | (wave_num < 1) | (wave_num != np.floor(wave_num))
+    if opts.wave is not None and bad_wave.any():
+        report.error("wave-invalid", f"--wave must be a whole number ≥ 1, not {opts.wave!r}",
+                     **where)
+        return None
+    for idx in np.flatnonzero(bad_wave.to_numpy()):
+        code = "wave-missing" if wtext.iloc[idx] == "" else "wave-invalid"
+        report.error(code, "the wave must be a whole number ≥ 1 (1 = entry, 2 = mid-point, …)",
+                     value=wtext.iloc[idx], **cell_where(idx, wpos))
+    wave = wave_num.fillna(0).astype(int)
+
+    # --- date
+    date_name = opts.date_column or mapping.options.get("date_column")
+    dates = pd.Series([None] * n, dtype=object)
+    dpos = None
+    if date_name:
+        dpos = _column(tidy, date_name, "date", report, where, "date-invalid")
+    elif "date" in tidy.metadata:
+        dpos = tidy.metadata["date"]
+    elif "timestamp" in tidy.metadata:
+        dpos = tidy.metadata["timestamp"]
+    if dpos is not None:
+        used.add(dpos)
+        dates, bad = parse_dates(data[dpos])
+        for idx in np.flatnonzero(bad.to_numpy()):
+            report.error("date-invalid", "not a date (expected e.g. 16.3.2024 or 2024-03-16)",
+                         value=data[dpos].iloc[idx], **cell_where(idx, dpos))
+
+    # --- metadata columns that are not used (direct identifiers are never stored)
+    for role, pos in tidy.metadata.items():
+        if role in layouts.DIRECT_IDENTIFIERS or role in ("timestamp", "respondent_id"):
+            used.add(pos)
+
+    # --- background fields
+    field_rows = []
+    for pos, header in tidy.headers.items():
+        if pos in used:
+            continue
+        h = norm_text(header)
+        for fname, pattern in BACKGROUND_FIELDS.items():
+            if re.fullmatch(pattern, h):
+                vals = data[pos].astype(str).str.strip()
+                nz = np.flatnonzero((vals != "").to_numpy())
+                field_rows.append(pd.DataFrame({"row": nz, "field": fname,
+                                                "value": vals.to_numpy()[nz]}))
+                used.add(pos)
+                break
+    fields = (pd.concat(field_rows, ignore_index=True) if field_rows
+              else pd.DataFrame(columns=["row", "field", "value"]))
+
+    # --- items
+    columns = match_columns(tidy.headers, instrument, mapping.columns, exclude=used)
+    if not columns:
+        report.error("no-items",
+                     f"no column matches an item of {instrument.name} (expected headers such "
+                     f"as q1 … q{len(instrument.items)}, '1.', 'k1' or the item labels); give "
+                     "a --mapping file (evaltool inspect FILE --write-mapping map.toml)", **where)
+        return None
+    used.update(columns)
+    decoded = decode_items(data, columns, instrument, tidy.value_labels, tidy.missing_codes)
+    for prob in decoded.problems[:1000]:
+        report.error(prob.code, prob.message, value=prob.value,
+                     **cell_where(prob.index, prob.column))
+    if len(decoded.problems) > 1000:
+        report.error(decoded.problems[0].code,
+                     f"{len(decoded.problems) - 1000} more values could not be decoded", **where)
+    missing_items = [c for c in instrument.item_codes if c not in columns.values()]
+    warnings: list[dict] = []
+    if missing_items:
+        msg = ("items not found in the file (counted as missing): " + ", ".join(missing_items))
+        report.warning("items-unplaced", msg, **where)
+        warnings.append({"code": "items-unplaced", "message": msg})
+
+    # --- duplicates within the file
+    keys = pd.DataFrame({"project": project, "wave": wave, "source_id": ids})
+    dup = keys.duplicated(keep=False) & (ids != "")
+    for idx in np.flatnonzero(dup.to_numpy()):
+        report.error("duplicate-respondent",
+                     f"respondent {ids.iloc[idx]!r} answers more than once in project "
+                     f"{project.iloc[idx]!r}, wave {wave.iloc[idx]}",
+                     value=ids.iloc[idx], **cell_where(idx, id_pos))
+
+    # --- unused columns
+    for pos, header in tidy.headers.items():
+        if pos not in used and (data[pos] != "").any():
+            msg = "column not used"
+            report.warning("column-unused", msg, **{**where, "column": column_letter(pos),
+                                                    "header": header})
+            warnings.append({"code": "column-unused", "column": column_letter(pos),
+                             "header": header})
+    for row, reason in tidy.dropped:
+        report.warning("rows-dropped", reason, **where, row=row)
+        warnings.append({"code": "rows-dropped", "row": row, "message": reason})
+
+    # --- incomplete responses
+    incomplete = (tidy.incomplete if tidy.incomplete is not None
+                  else np.zeros(n, dtype=bool))
+    keep = np.ones(n, dtype=bool)
+    if incomplete.any():
+        if opts.complete_only:
+            keep &= ~incomplete
+        else:
+            for idx in np.flatnonzero(incomplete):
+                report.warning("response-incomplete",
+                               "the survey tool marks this response as not finished; it is "
+                               "imported and flagged (use --complete-only to drop it)",
+                               **where, row=int(rows[idx]))
+
+    # --- scores (for the discard rule)
+    scores = score(decoded.values, instrument, opts.rule)
+    discarded = scores["discarded"].to_numpy()
+    rule = instrument.rule(opts.rule)
+    for idx in np.flatnonzero(discarded & keep):
+        msg = (f"response discarded: {int(scores['n_missing'].iloc[idx])} of "
+               f"{len(instrument.items)} items missing (rule {rule.name} needs at least "
+               f"{rule.response_min_answered} answered)")
+        report.warning("response-discarded", msg, **where, row=int(rows[idx]))
+    n_disc = int((discarded & keep).sum())
+    if n_disc:
+        warnings.append({"code": "response-discarded", "count": n_disc})
+
+    missing = reason_strings(decoded.reasons)
+    frame = pd.DataFrame({
+        "project": project.to_numpy(), "wave": wave.to_numpy(), "source_id": ids.to_numpy(),
+        "date": dates.to_numpy(), "source_row": rows, "n_missing": scores["n_missing"],
+        "discarded": discarded, "incomplete": incomplete, "missing": missing,
+    })
+    frame = frame[keep].reset_index(drop=True)
+    values = decoded.values[keep]
+    if not keep.all():
+        remap = -np.ones(n, dtype=np.int64)
+        remap[keep] = np.arange(int(keep.sum()))
+        fields = fields.assign(row=remap[fields["row"].to_numpy()])
+        fields = fields[fields["row"] >= 0]
+    return _Prepared(path, sha, size, tidy, scope, frame, values, fields, warnings, existing,
+                     int((~keep).sum()))
+
+
+def reason_strings(reasons: np.ndarray) -> np.ndarray:
+    """One string per response, one letter per item (see ``instruments.REASON_LETTERS``)."""
+    letters = np.array([REASON_LETTERS[k] for k in sorted(REASON_LETTERS)], dtype="<U1")
+    chars = np.ascontiguousarray(letters[reasons.clip(0, 4).astype(np.int64)])
+    if chars.shape[1] == 0:
+        return np.full(len(chars), "", dtype=object)
+    return chars.view(f"<U{chars.shape[1]}").ravel().astype(object)
+
+
+def import_clients(ws: Workspace, paths: list[str | Path], opts: ClientImportOptions
+                   ) -> ImportResult:
+    """Import client questionnaires; all files in one transaction.
+
+    Raises :class:`ImportFailed` (carrying the report) when any file has an error; the
+    workspace is then unchanged.
+    """
+    if (opts.project is None) == (opts.project_column is None):
+        raise UserError("give exactly one of --project NAME or --project-column COL")
+    if (opts.wave is None) == (opts.wave_column is None):
+        raise UserError("give exactly one of --wave N or --wave-column COL")
+    instrument = load_instrument(opts.instrument)
+    instrument.rule(opts.rule)  # unknown rule → clear error before reading files
+    mapping = load_mapping(opts.mapping)
+    report = ValidationReport()
+    prepared = []
+    for p in paths:
+        prep = prepare_file(ws, Path(p), instrument, opts, mapping, report)
+        if prep is not None:
+            prepared.append(prep)
+    # Duplicates across the files of this call and against the workspace.
+    to_store = [p for p in prepared if p.tidy is not None]
+    if to_store and report.ok:
+        allkeys = pd.concat([p.frame.assign(_file=i) for i, p in enumerate(to_store)],
+                            ignore_index=True)
+        allkeys["respondent"] = ws.pseudonyms(allkeys["project"].tolist(),
+                                              allkeys["source_id"].tolist())
+        dup = allkeys.duplicated(["project", "wave", "respondent"], keep="first")
+        for _, r in allkeys[dup].iterrows():
+            report.error("duplicate-respondent",
+                         f"respondent {r['source_id']!r} of project {r['project']!r}, wave "
+                         f"{r['wave']} is also in another file of this import",
+                         file=to_store[r["_file"]].path.name, row=int(r["source_row"]),
+                         value=r["source_id"])
+        for i, p in enumerate(to_store):
+            part = allkeys[allkeys["_file"] == i]
+            p.frame["respondent"] = part["respondent"].to_numpy()
+            clash = ws.existing_respondents(
+                instrument.name, p.frame[["project", "wave", "respondent", "source_id",
+                                          "source_row"]],
+                exclude_import=p.existing if opts.replace else None)
+            for _, r in clash.head(1000).iterrows():
+                report.error("duplicate-respondent",
+                             f"respondent {r['source_id']!r} of project {r['project']!r}, wave "
+                             f"{r['wave']} is already stored from another import",
+                             file=p.path.name, sheet=p.tidy.raw.sheet, row=int(r["source_row"]),
+                             value=r["source_id"])
+    if not report.ok:
+        raise ImportFailed(f"import stopped: {len(report.errors)} error(s); nothing was "
+                           "stored", report)
+    results = []
+    with ws.transaction():
+        table = ws.ensure_instrument(instrument)
+        for p in prepared:
+            if p.tidy is None:
+                results.append(FileResult(p.path, p.existing, "unchanged",
+                                          message=f"{p.path.name} was already imported as "
+                                          f"import {p.existing}; nothing changed (use "
+                                          "--replace to import it again)"))
+                continue
+            status = "imported"
+            if p.existing is not None:
+                ws.delete_import(p.existing)
+                status = "replaced"
+            raw = p.tidy.raw
+            import_id = ws.add_import({
+                "kind": "clients", "source_name": p.path.name, "sha256": p.sha256,
+                "size": p.size, "sheet": raw.sheet, "layout": p.tidy.layout,
+                "encoding": raw.encoding, "delimiter": raw.delimiter,
+                "header_rows": p.tidy.header_rows, "instrument": instrument.name,
+                "rule": instrument.rule(opts.rule).name, "scope": p.scope,
+                "rows_read": p.tidy.n_respondents, "rows_stored": len(p.frame),
+                "rows_rejected": p.rows_rejected, "warnings": p.warnings,
+                "options": {k: (str(v) if v is not None else None)
+                            for k, v in vars(opts).items()},
+            })
+            ws.store_responses(import_id, instrument, table, p.frame, p.values, p.fields)
+            results.append(FileResult(
+                p.path, import_id, status, rows_read=p.tidy.n_respondents,
+                rows_stored=len(p.frame), rows_rejected=p.rows_rejected,
+                discarded=int(p.frame["discarded"].sum()), layout=p.tidy.layout))
+    return ImportResult(results, report)
