@@ -533,7 +533,7 @@ def _nodes(orgs: pd.DataFrame, dyads: pd.DataFrame) -> pd.DataFrame:
     if "responded" not in o.columns:
         o["responded"] = False
     o = o[ORG_COLUMNS].dropna(subset=["round", "org"])
-    o["responded"] = o["responded"].astype(object).fillna(False).astype(bool)
+    o["responded"] = o["responded"].map(_as_bool)
     senders = dyads[["round", "respondent_org"]].rename(columns={"respondent_org": "org"})
     senders = senders.assign(sector=np.nan, responded=True)
     receivers = dyads[["round", "partner_org"]].rename(columns={"partner_org": "org"})
@@ -548,6 +548,24 @@ def _nodes(orgs: pd.DataFrame, dyads: pd.DataFrame) -> pd.DataFrame:
         .agg(sector=("sector", "first"), responded=("responded", "any"))
         .reset_index()
     )
+
+
+_TRUE = {"true", "1", "1.0", "yes", "kyllä", "ja", "x"}
+_FALSE = {"false", "0", "0.0", "no", "ei", "nej", ""}
+
+
+def _as_bool(value: object) -> bool:
+    """``responded`` as a bool: booleans, 0/1 and yes/no words (fi, sv, en); blank = False."""
+    if _blank(value):
+        return False
+    if isinstance(value, bool | np.bool_ | int | np.integer | float | np.floating):
+        return bool(value)
+    key = normalise_name(value)
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise ValueError(f"orgs: responded must be true or false, not {value!r}")
 
 
 def _graph(nodes: Iterable, dyads: pd.DataFrame, min_level: float) -> nx.DiGraph:
@@ -776,7 +794,8 @@ def index_scores(
     items, rounded up; "Don't know" = unanswered); otherwise ``score`` is NaN.
 
     Returns columns ``round, respondent_org, sector`` (plus any ``by`` columns), ``index,
-    n_answered, score``.
+    n_answered, score``. The scores behind :func:`index_table` are recomputed independently in
+    R and tested against it (tests/r/cooperation.R).
     """
     s = _statements_with_items(statements, survey)
     extra = [c for c in ["sector", *_by_list(by)] if c != "sector"]
@@ -860,7 +879,8 @@ def item_distribution(
     n < ``min_n``, count and share are NaN and ``suppressed`` is True.
 
     Returns columns ``round`` (``by`` columns), ``index, item, value, label, count, share, n,
-    n_missing, suppressed``; ``label`` is the value's label in ``lang``.
+    n_missing, suppressed``; ``label`` is the value's label in ``lang``. Plain counting, tested
+    on hand-counted data (tests/test_cooperation.py).
     """
     by_cols = _by_list(by)
     s = _statements_with_items(statements, survey)
@@ -921,7 +941,12 @@ def compare_values(
     are used and the paired t-test of x2 − x1 is reported (R ``t.test(x2, x1, paired =
     TRUE)``). Otherwise Welch's two-sample t-test on all values (R ``t.test(x2, x1)``).
     ``diff`` = mean2 − mean1 with its 95 % CI, ``t``, ``df``, two-sided ``p``. When the smaller
-    n is below ``min_n`` only n1, n2 and the test are shown (``suppressed``).
+    n is below ``min_n`` only n1, n2 and the test are shown (``suppressed``). When the
+    differences (paired) or both samples (Welch) are constant, t, df, p and the CI are NaN
+    (R's t.test stops with "data are essentially constant").
+
+    Reference: Welch (1947), Biometrika 34:28–35. Tested against R's t.test
+    (tests/r/cooperation.R).
     """
     a_all = pd.Series(x1, dtype=float).dropna()
     b_all = pd.Series(x2, dtype=float).dropna()
@@ -969,6 +994,12 @@ def _compare_scores(
     return rows
 
 
+def _wide(long: pd.DataFrame, r, columns: str, values: str) -> pd.DataFrame:
+    """Round ``r`` of a long table as organisations × ``columns`` (mean of ``values``)."""
+    part = long[long["round"] == r]
+    return part.groupby(["respondent_org", columns])[values].mean().unstack()
+
+
 def _tie_set(dyads: pd.DataFrame, min_level: float, keep: set | None = None) -> set:
     e = dyads[dyads["collaboration_level"] >= min_level]
     pairs = set(zip(e["respondent_org"], e["partner_org"], strict=True))
@@ -980,10 +1011,10 @@ def _tie_set(dyads: pd.DataFrame, min_level: float, keep: set | None = None) -> 
 def compare_rounds(
     ties: pd.DataFrame,
     orgs: pd.DataFrame,
-    statements: pd.DataFrame,
+    statements: pd.DataFrame | None,
     survey: PartnerSurvey,
-    r1,
-    r2,
+    r1: int | str,
+    r2: int | str,
     min_n: int = 5,
     min_level: float = 1,
     paired: bool | None = None,
@@ -1031,13 +1062,11 @@ def compare_rounds(
     d1, d2 = dyads[dyads["round"] == r1], dyads[dyads["round"] == r2]
 
     # Statements: indices and items.
+    if statements is None:
+        statements = pd.DataFrame(columns=STATEMENT_COLUMNS)
     pair = statements[statements["round"].isin([r1, r2])]
     scores = index_scores(pair, survey)
-    wide = scores.pivot_table(
-        index=["round", "respondent_org"], columns="index", values="score", dropna=False
-    )
-    w1 = wide.xs(r1, level="round") if r1 in wide.index.get_level_values(0) else pd.DataFrame()
-    w2 = wide.xs(r2, level="round") if r2 in wide.index.get_level_values(0) else pd.DataFrame()
+    w1, w2 = (_wide(scores, r, "index", "score") for r in (r1, r2))
     codes = [b.code for b in survey.blocks]
     index_rows = _compare_scores(w1, w2, codes, min_n, paired)
     indices = pd.DataFrame(index_rows, columns=COMPARE_COLUMNS)
@@ -1046,12 +1075,7 @@ def compare_rounds(
     indices.insert(0, "round1", r1)
 
     s = _statements_with_items(pair, survey)
-    item_wide = s.pivot_table(
-        index=["round", "respondent_org"], columns="item", values="value", aggfunc="mean"
-    )
-    levels = item_wide.index.get_level_values(0) if len(item_wide) else []
-    i1 = item_wide.xs(r1, level="round") if r1 in levels else pd.DataFrame()
-    i2 = item_wide.xs(r2, level="round") if r2 in levels else pd.DataFrame()
+    i1, i2 = (_wide(s, r, "item", "value") for r in (r1, r2))
     item_codes = [i.code for i in survey.items]
     items = pd.DataFrame(
         _compare_scores(i1, i2, item_codes, min_n, paired), columns=COMPARE_COLUMNS
@@ -1174,9 +1198,9 @@ def compare_rounds(
         asymmetric_dyads1=int((asym["round"] == r1).sum()),
         asymmetric_dyads2=int((asym["round"] == r2).sum()),
     )
-    for row in indices.itertuples(index=False):
+    for row in indices.to_dict("records"):
         for key in ("mean1", "mean2", "diff", "p", "test"):
-            flat[f"{row.index}_{key}"] = getattr(row, key)
+            flat[f"{row['index']}_{key}"] = row[key]
     comparison = pd.DataFrame([flat])
 
     return {
@@ -1201,7 +1225,9 @@ def comparison_table(
     min_level: float = 1,
 ) -> pd.DataFrame:
     """The flat ``comparison`` rows of :func:`compare_rounds` for several pairs of rounds
-    (default: each round with the next), one row per pair."""
+    (default: each round with the next), one row per pair (columns as described there).
+    Tested against R igraph and t.test through :func:`compare_rounds`
+    (tests/r/cooperation.R)."""
     if pairs is None:
         rounds = _sorted_rounds(
             list(orgs["round"]) + list(ties["round"]) + list(statements["round"])
@@ -1297,7 +1323,7 @@ def _item_lookup(survey: PartnerSurvey) -> dict[str, str]:
 
 _SPLITS = (
     re.compile(r"^(?P<a>.+?)\s*\[(?P<b>[^\[\]]+)\]$"),
-    re.compile(r"^(?P<a>.+?)\s*:\s+(?P<b>.+)$"),
+    re.compile(r"^(?P<a>.+?)\s*:\s*(?P<b>.+)$"),
     re.compile(r"^(?P<a>.+?)\s+[-\u2013\u2014]\s+(?P<b>.+)$"),
 )
 
@@ -1397,7 +1423,7 @@ def ties_from_matrix(
     roster_orgs: Sequence[str] | None = None,
     respondent_org_column: str | None = None,
     *,
-    round=1,
+    round: int | str = 1,
     sector_column: str | None = None,
     sectors: Mapping[str, str] | None = None,
     aliases: Mapping[str, str] | None = None,
@@ -1430,6 +1456,8 @@ def ties_from_matrix(
     Returns :class:`CooperationData` with ``ties`` (a row per respondent and rated
     organisation with at least one answer), ``statements`` (a row per respondent and item),
     ``orgs`` (roster, header organisations and respondents) and the validation report.
+    Tested by rebuilding the R test tables (tests/r/cooperation_*.csv) from a generated
+    export, and against :func:`ties_from_list` on the same answers.
     """
     survey = survey or load_partner_survey()
     report = ValidationReport()
@@ -1564,7 +1592,7 @@ def ties_from_list(
     df: pd.DataFrame,
     survey: PartnerSurvey | None = None,
     *,
-    round=1,
+    round: int | str = 1,
     roster_orgs: Sequence[str] | None = None,
     respondents: Iterable[str] | None = None,
     sectors: Mapping[str, str] | None = None,
@@ -1583,7 +1611,8 @@ def ties_from_list(
     without a collaboration level (e.g. 1 for a plain "who do you work with" list).
 
     Names, ``aliases``, ``sectors`` and the result as in :func:`ties_from_matrix`;
-    ``statements`` is empty.
+    ``statements`` is empty. Tested against :func:`ties_from_matrix` on the same answers
+    (tests/test_cooperation.py).
     """
     survey = survey or load_partner_survey()
     report = ValidationReport()

@@ -685,3 +685,27 @@ def test_tie_list_default_level(survey):
     net = network_table(result.ties, result.orgs).iloc[0]
     assert net["n_ties"] == 3 and net["reciprocity"] == pytest.approx(2 / 3)
     assert ties_from_list(edges, survey).ties.empty  # no answers at all
+
+
+def test_responded_read_from_text():
+    ties = pd.DataFrame(
+        {"round": 1, "respondent_org": ["A"], "partner_org": ["B"], "collaboration_level": [2]}
+    )
+    orgs = pd.DataFrame(
+        {"round": 1, "org": ["A", "B", "C"], "sector": None, "responded": ["True", "false", "ei"]}
+    )
+    net = network_table(ties, orgs).iloc[0]
+    assert net["n_respondents"] == 1 and net["n_nonrespondents"] == 2
+    bad = orgs.assign(responded=["maybe", "x", ""])
+    with pytest.raises(ValueError, match="responded"):
+        network_table(ties, bad)
+
+
+def test_compare_without_statements(data, survey):
+    ties, orgs, _ = data
+    result = compare_rounds(ties, orgs, None, survey, 1, 2, min_level=3)
+    assert result["indices"]["suppressed"].all() and (result["indices"]["n1"] == 0).all()
+    wanted = network_table(ties, orgs, min_level=3).set_index("round")
+    net = result["network"].query("basis == 'all'").set_index("measure")
+    assert net.loc["density", "value1"] == wanted.loc[1, "density"]
+    assert net.loc["n_ties", "value2"] == wanted.loc[2, "n_ties"]
