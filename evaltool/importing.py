@@ -132,6 +132,8 @@ class _Prepared:
     warnings: list[dict]
     existing: int | None
     rows_rejected: int
+    id_letter: str | None = None
+    id_header: str | None = None
 
 
 def _scope(opts: ClientImportOptions, instrument: Instrument) -> str:
@@ -367,7 +369,7 @@ def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: Client
         fields = fields.assign(row=remap[fields["row"].to_numpy()])
         fields = fields[fields["row"] >= 0]
     return _Prepared(path, sha, size, tidy, scope, frame, values, fields, warnings, existing,
-                     int((~keep).sum()))
+                     int((~keep).sum()), column_letter(id_pos), tidy.headers.get(id_pos))
 
 
 def reason_strings(reasons: np.ndarray) -> np.ndarray:
@@ -411,8 +413,10 @@ def import_clients(ws: Workspace, paths: list[str | Path], opts: ClientImportOpt
             report.error("duplicate-respondent",
                          f"respondent {r['source_id']!r} of project {r['project']!r}, wave "
                          f"{r['wave']} is also in another file of this import",
-                         file=to_store[r["_file"]].path.name, row=int(r["source_row"]),
-                         value=r["source_id"])
+                         file=to_store[r["_file"]].path.name,
+                         sheet=to_store[r["_file"]].tidy.raw.sheet, row=int(r["source_row"]),
+                         column=to_store[r["_file"]].id_letter,
+                         header=to_store[r["_file"]].id_header, value=r["source_id"])
         for i, p in enumerate(to_store):
             part = allkeys[allkeys["_file"] == i]
             p.frame["respondent"] = part["respondent"].to_numpy()
@@ -425,7 +429,7 @@ def import_clients(ws: Workspace, paths: list[str | Path], opts: ClientImportOpt
                              f"respondent {r['source_id']!r} of project {r['project']!r}, wave "
                              f"{r['wave']} is already stored from another import",
                              file=p.path.name, sheet=p.tidy.raw.sheet, row=int(r["source_row"]),
-                             value=r["source_id"])
+                             column=p.id_letter, header=p.id_header, value=r["source_id"])
     if not report.ok:
         raise ImportFailed(f"import stopped: {len(report.errors)} error(s); nothing was "
                            "stored", report)
