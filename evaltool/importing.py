@@ -163,6 +163,9 @@ def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: Client
         return None
     scope = _scope(opts, instrument)
     existing = ws.find_import("clients", sha, scope)
+    if existing is None and opts.replace:
+        # A corrected file under the same name replaces the earlier import of that name.
+        existing = ws.find_import_by_name("clients", name, scope)
     if existing is not None and not opts.replace:
         return _Prepared(path, sha, size, None, scope, pd.DataFrame(), np.empty((0, 0)),
                          pd.DataFrame(), [], existing, 0)

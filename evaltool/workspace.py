@@ -309,6 +309,14 @@ class Workspace:
             (kind, sha256, scope)).fetchone()
         return None if row is None else int(row[0])
 
+    def find_import_by_name(self, kind: str, source_name: str, scope: str) -> int | None:
+        """The latest import of a file with this name and scope (for ``--replace`` with a
+        corrected file)."""
+        row = self.conn.execute(
+            "SELECT MAX(id) FROM imports WHERE kind = ? AND source_name = ? AND scope = ?",
+            (kind, source_name, scope)).fetchone()
+        return None if row[0] is None else int(row[0])
+
     def delete_import(self, import_id: int) -> None:
         """Delete an import and everything stored by it (call inside a transaction)."""
         self.conn.execute("DELETE FROM imports WHERE id = ?", (import_id,))
