@@ -94,7 +94,7 @@ def import_() -> None:
 
 @import_.command("clients")
 @click.argument("files", nargs=-1, required=True,
-                type=click.Path(dir_okay=False, path_type=Path))
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @WORKSPACE_OPTION
 @click.option("--instrument", default="whoqol-bref", show_default=True,
               help="Built-in instrument name or a path to an instrument TOML file.")
@@ -105,7 +105,8 @@ def import_() -> None:
 @click.option("--id-column", default=None, help="Column holding the respondent id.")
 @click.option("--date-column", default=None, help="Column holding the response date.")
 @click.option("--sheet", default=None, help="Sheet name or number (default: first non-empty).")
-@click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None,
               help="Mapping file (TOML) from column headers to item codes.")
 @click.option("--rule", default=None, help="Missing-data rule (whoqol-bref: who-syntax, manual).")
 @click.option("--layout", default=None, help="Force a survey-tool layout instead of detecting it.")
@@ -143,6 +144,68 @@ def import_clients_cmd(files, workspace, instrument, project, project_column, wa
                        f"{f.rows_read} rows read, {f.rows_stored} stored, "
                        f"{f.rows_rejected} rejected, {f.discarded} discarded by the "
                        "missing-data rule")
+
+
+@import_.command("partners")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@WORKSPACE_OPTION
+@click.option("--round", "round_label", required=True,
+              help="Survey round label, e.g. 'syksy 2012'.")
+@click.option("--orgs", "roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None,
+              help="Roster file (columns org, sector): every organisation is a node.")
+@click.option("--survey", default=None,
+              help="Partner survey definition: built-in name or TOML file (default: "
+                   "partner-survey).")
+@click.option("--layout", default=None, help="Force a survey-tool layout.")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None,
+              help="Mapping file (TOML): [columns] header → statement item, [aliases] "
+                   "organisation name variants.")
+@click.option("--sheet", default=None, help="Sheet name or number.")
+@click.option("--replace", is_flag=True, help="Replace an earlier import of the same file.")
+def import_partners_cmd(file, workspace, round_label, roster, survey, layout, mapping, sheet,
+                        replace) -> None:
+    """Import a partner survey round: a web-survey export with a roster matrix, or a tie list
+    (respondent_org, partner_org, contact_frequency, collaboration_level, trust, value)."""
+    from .partners import import_partners
+
+    with Workspace.open(workspace) as ws:
+        result = import_partners(ws, file, round_label, roster=roster, survey=survey,
+                                 layout=layout, mapping=mapping, sheet=sheet, replace=replace)
+    if result.report is not None and result.report.warnings:
+        click.echo(result.report.format(limit=20), err=True)
+    if result.status == "unchanged":
+        click.echo(result.message)
+    else:
+        click.echo(f"{Path(file).name}: {result.status} as import {result.import_id} "
+                   f"(round {result.round!r}, {result.shape}, layout {result.layout}): "
+                   f"{result.n_respondents} responding organisations, {result.n_orgs} "
+                   f"organisations, {result.n_ties} rated ties, {result.n_statements} "
+                   "statement answers")
+
+
+@main.command()
+@WORKSPACE_OPTION
+@click.option("--round", "rounds", multiple=True, help="Only these rounds (repeatable).")
+@click.option("--compare", nargs=2, default=None, metavar="R1 R2",
+              help="Compare two rounds (default: the last two).")
+@click.option("--min-level", type=float, default=1, show_default=True,
+              help="Smallest collaboration level that counts as a tie.")
+@FORMAT_OPTION
+@OUTPUT_OPTION
+def cooperation(workspace, rounds, compare, min_level, fmt, output) -> None:
+    """Cooperation indices and partner networks per round, and their change between rounds."""
+    from .partners import cooperation_tables
+
+    with Workspace.open(workspace) as ws:
+        tables = cooperation_tables(ws, list(rounds) or None,
+                                    tuple(compare) if compare else None, min_level=min_level)
+    if fmt == "table":
+        tables = {k: v for k, v in tables.items()
+                  if k in ("networks", "organisations", "indices", "compare_indices",
+                           "compare_ties", "orgs_joined_left", "asymmetric_dyads")}
+    _print(emit(tables, fmt, output))
 
 
 @main.command()

@@ -487,11 +487,16 @@ def load_partner_survey(path_or_name: str | Path = BUILTIN_SURVEY) -> PartnerSur
             path = found
         else:
             raise UserError(f"survey definition {str(path_or_name)!r} not found")
+    return parse_partner_survey(path.read_text(encoding="utf-8"), str(path))
+
+
+def parse_partner_survey(text: str, source: str = "<text>") -> PartnerSurvey:
+    """A partner survey definition from TOML text (as stored in a workspace)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"{path}: not valid TOML: {exc}") from exc
-    return _survey_from_dict(data, str(path))
+        raise UserError(f"{source}: not valid TOML: {exc}") from exc
+    return _survey_from_dict(data, source)
 
 
 # --------------------------------------------------------------------------------------------
