@@ -253,10 +253,13 @@ def partner_data(ws: Workspace, selected: Sequence[str] | None = None) -> Partne
         if row:
             survey = cooperation.parse_partner_survey(row[0], f"round {chosen[-1]}")
     order = {r: i for i, r in enumerate(chosen)}
-    for frame in (ties, orgs, statements):
-        frame.sort_values("round", key=lambda s: s.map(order), inplace=True, kind="stable")
-        frame.reset_index(drop=True, inplace=True)
-    return PartnerData(ties, orgs, statements, survey, chosen)
+
+    def in_round_order(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.sort_values("round", key=lambda s: s.map(order),
+                                 kind="stable").reset_index(drop=True)
+
+    return PartnerData(in_round_order(ties), in_round_order(orgs), in_round_order(statements),
+                       survey, chosen)
 
 
 def cooperation_tables(ws: Workspace, selected: Sequence[str] | None = None,

@@ -1,0 +1,123 @@
+"""Partner survey rounds through the workspace: import, re-import, errors, cooperation tables."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from test_cooperation import R_DIR, make_exports
+
+from evaltool import cooperation
+from evaltool.cli import main
+from evaltool.errors import ImportFailed
+from evaltool.partners import cooperation_tables, import_partners, partner_data
+from evaltool.workspace import Workspace
+
+
+@pytest.fixture(scope="module")
+def survey():
+    return cooperation.load_partner_survey()
+
+
+@pytest.fixture(scope="module")
+def r_data():
+    return (pd.read_csv(R_DIR / "cooperation_ties.csv"),
+            pd.read_csv(R_DIR / "cooperation_orgs.csv"),
+            pd.read_csv(R_DIR / "cooperation_statements.csv"))
+
+
+@pytest.fixture()
+def files(tmp_path, r_data, survey):
+    """Round 1 as an xlsx roster-matrix export, round 2 as a tie list, with rosters."""
+    out = {}
+    for rnd in (1, 2):
+        matrix, tie_list, roster, sectors = make_exports(r_data, survey, rnd)
+        matrix.to_excel(tmp_path / f"matrix_{rnd}.xlsx", index=False)
+        tie_list.to_csv(tmp_path / f"ties_{rnd}.csv", index=False, sep=";")
+        pd.DataFrame({"org": roster, "sector": [sectors.get(o, "") for o in roster]}).to_csv(
+            tmp_path / f"roster_{rnd}.csv", index=False)
+        out[rnd] = (tmp_path / f"matrix_{rnd}.xlsx", tmp_path / f"ties_{rnd}.csv",
+                    tmp_path / f"roster_{rnd}.csv")
+    return out
+
+
+def test_import_both_shapes_and_match_library(tmp_path, files, r_data, survey):
+    ws = Workspace.init(tmp_path / "ws")
+    r1 = import_partners(ws, files[1][0], "syksy 2012", roster=files[1][2])
+    r2 = import_partners(ws, files[2][1], "syksy 2013", roster=files[2][2])
+    assert (r1.shape, r2.shape) == ("roster_matrix", "tie_list")
+    stored = partner_data(ws)
+    assert stored.rounds == ["syksy 2012", "syksy 2013"]
+    # The stored network equals the network computed from the R test tables directly.
+    ties, orgs, statements = r_data
+    want = cooperation.network_table(ties, orgs).drop(columns="round").reset_index(drop=True)
+    got = cooperation_tables(ws, min_n=3)["networks"]
+    pd.testing.assert_frame_equal(got.drop(columns="round"), want, check_dtype=False)
+    # Statements came with the matrix export of round 1 only (a tie list has none).
+    assert set(stored.statements["round"]) == {"syksy 2012"}
+    n1 = len(statements[statements["round"] == 1].dropna(subset=["value"]))
+    assert len(stored.statements.dropna(subset=["value"])) == n1
+
+
+def test_reimport_is_noop_and_replace_replaces(tmp_path, files):
+    ws = Workspace.init(tmp_path / "ws")
+    first = import_partners(ws, files[1][1], "R1", roster=files[1][2])
+    again = import_partners(ws, files[1][1], "R1", roster=files[1][2])
+    assert again.status == "unchanged" and again.import_id == first.import_id
+    n_ties = ws.conn.execute("SELECT COUNT(*) FROM partner_ties").fetchone()[0]
+    replaced = import_partners(ws, files[1][1], "R1", roster=files[1][2], replace=True)
+    assert replaced.status == "replaced"
+    assert ws.conn.execute("SELECT COUNT(*) FROM partner_ties").fetchone()[0] == n_ties
+    assert ws.conn.execute("SELECT COUNT(*) FROM imports").fetchone()[0] == 1
+
+
+def test_bad_label_stops_import_and_changes_nothing(tmp_path, files):
+    ws = Workspace.init(tmp_path / "ws")
+    bad = pd.read_csv(files[1][1], sep=";", dtype=str, keep_default_na=False)
+    level_col = [c for c in bad.columns if c.casefold().startswith("yhteistyön taso")][0]
+    bad.loc[3, level_col] = "aivan mahtava"
+    bad_path = tmp_path / "bad.csv"
+    bad.to_csv(bad_path, sep=";", index=False)
+    db = tmp_path / "ws" / "evaltool.sqlite"
+    ws.close()
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    ws = Workspace.open(tmp_path / "ws")
+    with pytest.raises(ImportFailed) as err:
+        import_partners(ws, bad_path, "R1")
+    ws.close()
+    issues = err.value.report.errors
+    assert issues and issues[0].file == "bad.csv"
+    assert any("aivan mahtava" in (i.value or i.message) for i in issues)
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+def test_cli_cooperation_json_keys_and_compare(tmp_path, files):
+    runner = CliRunner()
+    ws = str(tmp_path / "ws")
+    assert runner.invoke(main, ["init", ws]).exit_code == 0
+    for rnd, label in ((1, "syksy 2012"), (2, "syksy 2013")):
+        res = runner.invoke(main, ["import", "partners", str(files[rnd][0]), "-w", ws,
+                                   "--round", label, "--orgs", str(files[rnd][2])])
+        assert res.exit_code == 0, res.output
+    res = runner.invoke(main, ["cooperation", "-w", ws, "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert {"networks", "organisations", "indices", "comparison"} <= set(data)
+    assert data["comparison"][0]["round1"] == "syksy 2012"
+    assert [r["round"] for r in data["networks"]] == ["syksy 2012", "syksy 2013"]
+    res = runner.invoke(main, ["cooperation", "-w", ws, "--compare", "syksy 2013", "nope"])
+    assert res.exit_code == 2 and "nope" in res.output
+    res = runner.invoke(main, ["cooperation", "-w", str(tmp_path / "empty")])
+    assert res.exit_code == 2 and "not an evaltool workspace" in res.output
+
+
+def test_index_suppression_uses_workspace_min_n(tmp_path, files):
+    ws = Workspace.init(tmp_path / "ws")
+    import_partners(ws, files[1][0], "R1", roster=files[1][2])
+    ws.set_setting("min_n", "50")
+    idx = cooperation_tables(ws)["indices"]
+    assert idx["suppressed"].all()
+    assert idx[["mean", "sd", "ci_low", "ci_high"]].isna().all().all()
