@@ -1,0 +1,210 @@
+"""Workspace: creation, settings, pseudonyms, transactions, storage and provenance."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import sqlite3
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from evaltool.errors import NotAWorkspace, UserError
+from evaltool.instruments import load_instrument
+from evaltool.workspace import (
+    DB_NAME,
+    Workspace,
+    answers_table_name,
+    resolve_workspace_dir,
+)
+
+
+def test_init_creates_database_with_secret_and_defaults(tmp_path):
+    ws = Workspace.init(tmp_path / "new" / "ws")
+    try:
+        assert (tmp_path / "new" / "ws" / DB_NAME).is_file()
+        secret = ws.conn.execute("SELECT value FROM meta WHERE key = 'secret'").fetchone()[0]
+        assert len(bytes.fromhex(secret)) == 32
+        assert ws.settings() == {"min_n": "5", "lang": "fi"}
+        assert ws.min_n == 5
+        assert ws.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    finally:
+        ws.close()
+    with pytest.raises(UserError, match="already a workspace"):
+        Workspace.init(tmp_path / "new" / "ws")
+
+
+def test_each_workspace_has_its_own_secret(tmp_path):
+    a, b = Workspace.init(tmp_path / "a"), Workspace.init(tmp_path / "b")
+    try:
+        assert a.pseudonyms(["P"], ["K001"]) != b.pseudonyms(["P"], ["K001"])
+    finally:
+        a.close()
+        b.close()
+
+
+def test_open_refuses_a_folder_that_is_not_a_workspace(tmp_path):
+    with pytest.raises(NotAWorkspace, match="is not an evaltool workspace"):
+        Workspace.open(tmp_path)
+    (tmp_path / DB_NAME).write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(NotAWorkspace, match="not a valid evaltool database"):
+        Workspace.open(tmp_path)
+    assert NotAWorkspace.exit_code == 2
+
+
+def test_open_refuses_a_newer_schema(ws_dir):
+    conn = sqlite3.connect(ws_dir / DB_NAME)
+    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(UserError, match="schema version 99"):
+        Workspace.open(ws_dir)
+
+
+def test_resolve_workspace_dir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert str(resolve_workspace_dir(None)) == "."
+    monkeypatch.setenv("EVALTOOL_WORKSPACE", str(tmp_path / "env"))
+    assert resolve_workspace_dir(None) == tmp_path / "env"
+    assert resolve_workspace_dir(tmp_path / "flag") == tmp_path / "flag"
+
+
+def test_settings(ws, ws_dir):
+    ws.set_setting("min_n", "7")
+    ws.set_setting("lang", "sv")
+    assert ws.min_n == 7
+    with Workspace.open(ws_dir) as again:
+        assert again.settings() == {"min_n": "7", "lang": "sv"}
+    for key, value, msg in [("min_n", "0", "min_n must be"), ("min_n", "seven", "min_n must"),
+                            ("lang", "de", "lang must be"), ("colour", "red", "unknown setting")]:
+        with pytest.raises(UserError, match=msg):
+            ws.set_setting(key, value)
+    assert ws.min_n == 7
+
+
+def test_pseudonyms_are_keyed_hmacs(ws):
+    secret = bytes.fromhex(ws.conn.execute(
+        "SELECT value FROM meta WHERE key = 'secret'").fetchone()[0])
+    expected = hmac.new(secret, b"P1\x1fK001", hashlib.sha256).hexdigest()[:20]
+    got = ws.pseudonyms(["P1", "P1", "P2"], ["K001", "K001", "K001"])
+    assert got[0] == got[1] == expected
+    assert got[2] != got[0]  # the same id in another project is another person
+    assert all(len(p) == 20 and int(p, 16) >= 0 for p in got)
+    assert "K001" not in "".join(got)
+
+
+def test_transaction_rolls_back_byte_for_byte(ws, ws_dir, db_digest):
+    before = db_digest(ws_dir)
+    with pytest.raises(RuntimeError):
+        with ws.transaction():
+            ws.conn.execute("INSERT INTO settings VALUES ('x', 'y')")
+            ws.conn.execute("CREATE TABLE scratch (a)")
+            ws.conn.executemany("INSERT INTO scratch VALUES (?)",
+                                [(b"x" * 1000,) for _ in range(2000)])  # spills pages
+            raise RuntimeError("boom")
+    assert db_digest(ws_dir) == before
+    assert not (ws_dir / f"{DB_NAME}-journal").exists()
+    assert "x" not in ws.settings()
+
+
+def _frame(project, wave, ids, respondents, n_missing=0):
+    n = len(ids)
+    return pd.DataFrame({
+        "project": [project] * n, "wave": [wave] * n, "source_id": ids,
+        "respondent": respondents, "date": ["2024-03-16"] * n,
+        "source_row": list(range(2, n + 2)), "n_missing": [n_missing] * n,
+        "discarded": [False] * n, "incomplete": [False] * n, "missing": ["." * 26] * n,
+    })
+
+
+def test_store_and_read_back_responses(ws):
+    inst = load_instrument("whoqol-bref")
+    values = np.arange(1, 27, dtype=float).reshape(1, 26) % 5 + 1
+    values = np.vstack([values, np.full(26, np.nan)])
+    with ws.transaction():
+        table = ws.ensure_instrument(inst)
+        assert table == answers_table_name("whoqol-bref") == "answers_whoqol_bref"
+        iid = ws.add_import({"kind": "clients", "source_name": "a.xlsx", "sha256": "ab" * 32,
+                             "size": 10, "instrument": inst.name, "rule": "manual",
+                             "scope": "s", "rows_read": 2, "rows_stored": 2,
+                             "rows_rejected": 0, "warnings": [{"code": "column-unused"}]})
+        resp = ws.pseudonyms(["P", "P"], ["K1", "K2"])
+        fields = pd.DataFrame({"row": [1], "field": ["gender"], "value": ["nainen"]})
+        assert ws.store_responses(iid, inst, table, _frame("P", 1, ["K1", "K2"], resp),
+                                  values, fields) == 2
+    meta, got = ws.responses("whoqol-bref")
+    assert meta["respondent"].tolist() == sorted(resp)
+    order = [resp.index(r) for r in meta["respondent"]]
+    np.testing.assert_array_equal(got, values[order])
+    assert meta["rule"].tolist() == ["manual", "manual"]
+    assert meta["date"].tolist() == ["2024-03-16"] * 2
+    f = ws.fields()
+    assert f["value"].tolist() == ["nainen"]
+    assert f["response_id"].tolist() == meta.loc[meta["respondent"] == resp[1], "id"].tolist()
+    imp = ws.imports().iloc[0]
+    assert json.loads(imp["warnings"]) == [{"code": "column-unused"}]
+    assert ws.source_ids().set_index("respondent")["source_id"].to_dict() == {
+        resp[0]: "K1", resp[1]: "K2"}
+    assert ws.responses("whoqol-bref", projects=["other"])[0].empty
+    assert len(ws.responses("whoqol-bref", waves=[1])[0]) == 2
+
+
+def test_delete_import_removes_everything_it_stored(ws):
+    inst = load_instrument("whoqol-bref")
+    with ws.transaction():
+        table = ws.ensure_instrument(inst)
+        ids = []
+        for k in (1, 2):
+            iid = ws.add_import({"kind": "clients", "source_name": f"{k}.csv",
+                                 "sha256": str(k) * 64, "size": 1, "scope": "s",
+                                 "rows_read": 1, "rows_stored": 1, "rows_rejected": 0})
+            resp = ws.pseudonyms(["P"], [f"K{k}"])
+            fields = pd.DataFrame({"row": [0], "field": ["gender"], "value": ["mies"]})
+            ws.store_responses(iid, inst, table, _frame("P", 1, [f"K{k}"], resp),
+                               np.full((1, 26), 3.0), fields)
+            ids.append(iid)
+    with ws.transaction():
+        ws.delete_import(ids[0])
+    c = ws.conn
+    assert [r[0] for r in c.execute("SELECT id FROM imports")] == [ids[1]]
+    assert c.execute("SELECT COUNT(*) FROM responses").fetchone()[0] == 1
+    assert c.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 1
+    assert c.execute("SELECT COUNT(*) FROM response_fields").fetchone()[0] == 1
+    assert c.execute("SELECT source_id FROM respondents").fetchall() == [("K2",)]
+    assert ws.find_import("clients", "2" * 64, "s") == ids[1]
+    assert ws.find_import("clients", "1" * 64, "s") is None
+
+
+def test_unique_respondent_per_instrument_project_wave(ws):
+    inst = load_instrument("whoqol-bref")
+    resp = ws.pseudonyms(["P"], ["K1"])
+    with pytest.raises(sqlite3.IntegrityError):
+        with ws.transaction():
+            table = ws.ensure_instrument(inst)
+            iid = ws.add_import({"kind": "clients", "source_name": "x", "sha256": "0",
+                                 "size": 1, "scope": "s", "rows_read": 2, "rows_stored": 2,
+                                 "rows_rejected": 0})
+            ws.store_responses(iid, inst, table, _frame("P", 1, ["K1", "K1"], resp * 2),
+                               np.full((2, 26), 3.0))
+    assert ws.instrument_names() == []
+
+
+def test_ensure_instrument_refuses_other_items_under_the_same_name(ws):
+    inst = load_instrument("whoqol-bref")
+    other = load_instrument("eurohis-qol-8")
+    other.name = "whoqol-bref"
+    with ws.transaction():
+        ws.ensure_instrument(inst)
+    with pytest.raises(UserError, match="already holds instrument 'whoqol-bref'"):
+        with ws.transaction():
+            ws.ensure_instrument(other)
+
+
+def test_imported_at_follows_source_date_epoch(ws, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1710547200")
+    with ws.transaction():
+        ws.add_import({"kind": "clients", "source_name": "x", "sha256": "0", "size": 1,
+                       "scope": "s", "rows_read": 0, "rows_stored": 0, "rows_rejected": 0})
+    assert ws.imports()["imported_at"].tolist() == ["2024-03-16T00:00:00+00:00"]
