@@ -1,0 +1,601 @@
+"""Client questionnaire import end to end: formats, scores against R, atomicity, re-import,
+provenance, validation positions and long files with several projects and waves."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pyreadstat
+import pytest
+
+from evaltool.errors import ImportFailed, UserError
+from evaltool.importing import ClientImportOptions, import_clients
+from evaltool.instruments import load_instrument
+from evaltool.scores import score_table
+from evaltool.workspace import Workspace
+
+R_DIR = Path(__file__).parent / "r"
+ITEMS = [f"q{i}" for i in range(1, 27)]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def write_xlsx(path: Path, rows: list[list], sheet: str = "Vastaukset",
+               above: list[list] | None = None) -> Path:
+    """Write rows (header first) to one sheet; ``above`` rows go above the header."""
+    wb = openpyxl.Workbook()
+    sh = wb.active
+    sh.title = sheet
+    for row in (above or []) + rows:
+        sh.append(row)
+    wb.save(path)
+    return path
+
+
+def write_text(path: Path, rows: list[list], delimiter: str = ";", encoding: str = "utf-8",
+               newline: str = "\n") -> Path:
+    text = newline.join(delimiter.join(str(c) for c in row) for row in rows) + newline
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def table(frame: pd.DataFrame) -> list[list]:
+    return [list(frame.columns)] + frame.astype(object).values.tolist()
+
+
+def run(ws: Workspace, files, **opts):
+    opts.setdefault("project", "P1")
+    if "wave_column" not in opts:
+        opts.setdefault("wave", 1)
+    return import_clients(ws, [str(f) for f in files], ClientImportOptions(**opts))
+
+
+def failure(ws: Workspace, files, **opts) -> list[tuple]:
+    """Import expecting failure; the errors as (code, file, sheet, row, column, header,
+    value)."""
+    with pytest.raises(ImportFailed) as info:
+        run(ws, files, **opts)
+    return [(i.code, i.file, i.sheet, i.row, i.column, i.header, i.value)
+            for i in info.value.report.errors]
+
+
+def stored(ws: Workspace, instrument: str = "whoqol-bref") -> tuple[pd.DataFrame, np.ndarray]:
+    """Stored responses in source-id order, with their item values."""
+    meta, values = ws.responses(instrument)
+    ids = ws.source_ids().set_index("respondent")["source_id"]
+    meta["source_id"] = meta["respondent"].map(ids)
+    order = np.argsort(meta["source_id"].to_numpy(), kind="stable")
+    return meta.iloc[order].reset_index(drop=True), values[order]
+
+
+def counts(ws: Workspace) -> tuple[int, int]:
+    c = ws.conn
+    return (c.execute("SELECT COUNT(*) FROM imports").fetchone()[0],
+            c.execute("SELECT COUNT(*) FROM responses").fetchone()[0])
+
+
+# --------------------------------------------------------------------------- scores vs R
+
+
+def _label_or_number(inst, code: str, value: float, k: int) -> object:
+    """Write an answer the way exports do: numbers, text numbers, labels in fi/sv/en."""
+    if np.isnan(value):
+        return None
+    item = inst.item(code)
+    style = k % 5
+    if style == 0:
+        return int(value)
+    if style == 1:
+        return f"{int(value)},0"
+    if style == 2:
+        return str(int(value))
+    lang = ("fi", "sv", "en")[k % 3]
+    return inst.response_sets[item.response_set][lang][int(value) - 1]
+
+
+@pytest.mark.parametrize("instrument, rules", [
+    ("whoqol-bref", ("who-syntax", "manual")),
+    ("eurohis-qol-8", ("at-most-one-missing", "complete")),
+])
+def test_imported_scores_equal_r(ws, tmp_path, instrument, rules):
+    data = pd.read_csv(R_DIR / "scoring_input.csv")
+    data = data[data["instrument"] == instrument].reset_index(drop=True)
+    inst = load_instrument(instrument)
+    codes = inst.item_codes
+    rows = [["Asiakasnumero", *codes]]
+    for k, rec in data.iterrows():
+        rows.append([rec["case"]] + [_label_or_number(inst, c, float(rec[c]), k + j)
+                                     for j, c in enumerate(codes)])
+    path = write_xlsx(tmp_path / f"{instrument}.xlsx", rows)
+    expected = pd.read_csv(R_DIR / "scoring_expected.csv")
+    for rule in rules:
+        run(ws, [path], instrument=instrument, project=rule, rule=rule)
+    table_ = score_table(ws, instrument, with_source_ids=True)
+    assert len(table_) == len(data) * len(rules)
+    for rule in rules:
+        got = table_[table_["project"] == rule].set_index("source_id")
+        exp = expected[(expected["instrument"] == instrument) & (expected["rule"] == rule)]
+        exp = exp.pivot(index="case", columns="measure", values="value").loc[got.index]
+        for measure in exp.columns:
+            g = got[measure].to_numpy(dtype=float)
+            e = exp[measure].to_numpy(dtype=float)
+            assert np.array_equal(np.isnan(g), np.isnan(e)), (rule, measure)
+            np.testing.assert_allclose(g[~np.isnan(g)], e[~np.isnan(e)], atol=1e-9,
+                                       err_msg=f"{rule} {measure}")
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def test_xlsx_with_title_rows(ws, tmp_path, whoqol_answers):
+    frame = whoqol_answers(4)
+    path = write_xlsx(tmp_path / "kevät.xlsx", table(frame),
+                      above=[["Asiakaskysely, kevät 2024"], []])
+    res = run(ws, [path])
+    f = res.files[0]
+    assert (f.status, f.rows_read, f.rows_stored, f.rows_rejected, f.layout) == (
+        "imported", 4, 4, 0, "plain")
+    meta, values = stored(ws)
+    np.testing.assert_array_equal(values, frame[ITEMS].to_numpy(dtype=float))
+    assert meta["source_row"].tolist() == [4, 5, 6, 7]
+    assert meta["missing"].tolist() == ["." * 26] * 4
+
+
+def test_csv_cp1252_semicolon_labels_and_decimal_comma(ws, tmp_path):
+    header = ["Asiakasnumero", "Päivämäärä", *ITEMS]
+    r1 = ["K1", "16.3.2024", "Erittäin hyvä", "3,0", "Äärimmäisen paljon", "1"] + ["4"] * 22
+    r2 = ["K2", "17.3.2024", "Huono", "Tyytyväinen", "Ei lainkaan", "2,0"] + [""] + ["5"] * 21
+    path = write_text(tmp_path / "asiakkaat.csv", [header, r1, r2], ";", "cp1252", "\r\n")
+    assert "Erittäin".encode("cp1252") in path.read_bytes()
+    run(ws, [path])
+    meta, values = stored(ws)
+    assert values[0, :4].tolist() == [5, 3, 5, 1]
+    assert values[1, :4].tolist() == [2, 4, 1, 2]
+    assert np.isnan(values[1, 4]) and meta["missing"][1] == "...." + "s" + "." * 21
+    assert meta["date"].tolist() == ["2024-03-16", "2024-03-17"]
+    imp = ws.imports().iloc[0]
+    assert (imp["encoding"], imp["delimiter"]) == ("cp1252", ";")
+    # q3 answered "Äärimmäisen paljon" (5) is stored as answered and reversed once: 6 - 5 = 1
+    sc = score_table(ws, with_source_ids=True).set_index("source_id")
+    phys = np.array([1, 5, 4, 4, 4, 4, 4], dtype=float)  # q3→1, q4 1→5, q10, q15 … q18
+    assert sc.loc["K1", "physical_raw"] == pytest.approx(phys.mean() * 4)
+
+
+def test_utf16_tab_txt(ws, tmp_path, whoqol_answers):
+    frame = whoqol_answers(3, seed=5)
+    frame.insert(1, "Sukupuoli", ["nainen", "mies", "muu"])
+    path = write_text(tmp_path / "export.txt", table(frame), "\t", "utf-16")
+    assert path.read_bytes()[:2] in (b"\xff\xfe", b"\xfe\xff")
+    run(ws, [path])
+    _, values = stored(ws)
+    np.testing.assert_array_equal(values, frame[ITEMS].to_numpy(dtype=float))
+    imp = ws.imports().iloc[0]
+    assert (imp["encoding"], imp["delimiter"]) == ("utf-16", "\t")
+    assert sorted(ws.fields()["value"]) == ["mies", "muu", "nainen"]
+
+
+def test_utf8_bom_comma_csv(ws, tmp_path, whoqol_answers):
+    frame = whoqol_answers(2, seed=6)
+    path = write_text(tmp_path / "a.csv", table(frame), ",", "utf-8-sig")
+    run(ws, [path])
+    _, values = stored(ws)
+    np.testing.assert_array_equal(values, frame[ITEMS].to_numpy(dtype=float))
+    assert ws.imports()["encoding"].tolist() == ["utf-8-sig"]
+
+
+def test_spss_sav_with_value_labels_and_declared_missing(ws, tmp_path):
+    values = np.tile(np.arange(26) % 5 + 1.0, (3, 1))
+    values[1, 0] = 9.0  # declared missing: "En osaa sanoa"
+    values[2, 5] = np.nan  # system missing
+    df = pd.DataFrame(values, columns=ITEMS)
+    df.insert(0, "asiakas", ["S1", "S2", "S3"])
+    labels = {1.0: "Erittäin huono", 2.0: "Huono", 3.0: "Ei hyvä eikä huono", 4.0: "Hyvä",
+              5.0: "Erittäin hyvä", 9.0: "En osaa sanoa"}
+    path = tmp_path / "kysely.sav"
+    pyreadstat.write_sav(df, str(path), variable_value_labels={c: labels for c in ITEMS},
+                         missing_ranges={c: [9.0] for c in ITEMS})
+    res = run(ws, [path], id_column="asiakas")
+    assert res.files[0].layout == "spss"
+    meta, got = stored(ws)
+    expected = values.copy()
+    expected[1, 0] = np.nan
+    np.testing.assert_array_equal(got, expected)
+    assert meta["missing"].tolist() == ["." * 26, "d" + "." * 25, "." * 5 + "s" + "." * 20]
+    assert meta["n_missing"].tolist() == [0, 1, 1]
+
+
+# --------------------------------------------------------------------------- atomicity
+
+
+def test_failure_after_responses_are_written_leaves_workspace_unchanged(
+        ws, ws_dir, tmp_path, whoqol_answers, db_digest, monkeypatch):
+    first = write_xlsx(tmp_path / "first.xlsx", table(whoqol_answers(3, prefix="A")))
+    run(ws, [first])
+    a = write_xlsx(tmp_path / "a.xlsx", table(whoqol_answers(5, seed=1, prefix="B")))
+    b = write_xlsx(tmp_path / "b.xlsx", table(whoqol_answers(5, seed=2, prefix="C")))
+    before = db_digest(ws_dir)
+    original = Workspace.store_responses
+    calls = []
+
+    def store_then_fail(self, *args, **kwargs):
+        n = original(self, *args, **kwargs)
+        calls.append(n)
+        if len(calls) == 2:  # the first file is stored, the second's rows are in
+            assert self.conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0] == 13
+            raise RuntimeError("disk full")
+        return n
+
+    monkeypatch.setattr(Workspace, "store_responses", store_then_fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run(ws, [a, b])
+    assert calls == [5, 5]
+    assert db_digest(ws_dir) == before
+    assert counts(ws) == (1, 3)
+
+
+class _FailingAnswers:
+    """Connection proxy that fails on the item-answers insert."""
+
+    def __init__(self, conn):
+        self._conn = conn
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+    def executemany(self, sql, rows):
+        if sql.startswith('INSERT INTO "answers_'):
+            raise OSError("I/O error while writing answers")
+        return self._conn.executemany(sql, rows)
+
+
+def test_failure_in_answers_insert_leaves_workspace_unchanged(
+        ws, ws_dir, tmp_path, whoqol_answers, db_digest, monkeypatch):
+    path = write_xlsx(tmp_path / "a.xlsx", table(whoqol_answers(50)))
+    before = db_digest(ws_dir)
+    original = Workspace.store_responses
+
+    def store(self, *args, **kwargs):
+        real = self.conn
+        self.conn = _FailingAnswers(real)
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            self.conn = real
+
+    monkeypatch.setattr(Workspace, "store_responses", store)
+    with pytest.raises(OSError, match="I/O error"):
+        run(ws, [path])
+    assert db_digest(ws_dir) == before
+    assert counts(ws) == (0, 0) and ws.instrument_names() == []
+
+
+def test_failed_replace_keeps_the_old_import(ws, ws_dir, tmp_path, whoqol_answers, db_digest,
+                                             monkeypatch):
+    path = write_xlsx(tmp_path / "a.xlsx", table(whoqol_answers(4)))
+    run(ws, [path])
+    before = db_digest(ws_dir)
+
+    def fail(self, *args, **kwargs):
+        raise RuntimeError("crash during replace")
+
+    monkeypatch.setattr(Workspace, "store_responses", fail)
+    with pytest.raises(RuntimeError):
+        run(ws, [path], replace=True)
+    assert db_digest(ws_dir) == before
+    assert counts(ws) == (1, 4)
+
+
+def test_validation_error_in_second_file_stores_nothing(ws, ws_dir, tmp_path, whoqol_answers,
+                                                        db_digest):
+    good = write_xlsx(tmp_path / "good.xlsx", table(whoqol_answers(3)))
+    bad_frame = whoqol_answers(3, prefix="B")
+    bad_frame.loc[1, "q7"] = 8
+    bad = write_xlsx(tmp_path / "bad.xlsx", table(bad_frame))
+    before = db_digest(ws_dir)
+    assert failure(ws, [good, bad]) == [
+        ("value-out-of-range", "bad.xlsx", "Vastaukset", 3, "H", "q7", "8")]
+    assert db_digest(ws_dir) == before
+
+
+# --------------------------------------------------------------------------- re-import
+
+
+def test_reimport_is_a_noop_and_replace_replaces(ws, ws_dir, tmp_path, whoqol_answers,
+                                                 db_digest):
+    path = write_xlsx(tmp_path / "a.xlsx", table(whoqol_answers(4)))
+    first = run(ws, [path]).files[0]
+    assert first.status == "imported"
+    before = db_digest(ws_dir)
+    again = run(ws, [path]).files[0]
+    assert again.status == "unchanged" and again.import_id == first.import_id
+    assert "already imported as import 1" in again.message and "--replace" in again.message
+    assert db_digest(ws_dir) == before
+    # another wave of the same file is a new import, not a no-op
+    assert run(ws, [path], wave=2).files[0].status == "imported"
+    replaced = run(ws, [path], replace=True).files[0]
+    assert replaced.status == "replaced" and replaced.import_id not in (first.import_id, 2)
+    assert counts(ws) == (2, 8)
+    imports = ws.imports()
+    assert sorted(imports["scope"]) == ["whoqol-bref;project=P1;wave=1;sheet=",
+                                        "whoqol-bref;project=P1;wave=2;sheet="]
+    meta, _ = ws.responses("whoqol-bref")
+    assert set(meta["import_id"]) == set(imports["id"])
+
+
+def test_replace_with_a_corrected_file_of_the_same_name(ws, tmp_path, whoqol_answers):
+    """The usual fix-and-reimport: same file name, corrected cell, ``--replace``."""
+    frame = whoqol_answers(4)
+    path = write_xlsx(tmp_path / "a.xlsx", table(frame))
+    run(ws, [path])
+    frame.loc[0, "q1"] = 1 if frame.loc[0, "q1"] != 1 else 2
+    write_xlsx(path, table(frame))
+    res = run(ws, [path], replace=True).files[0]
+    assert res.status == "replaced"
+    assert counts(ws) == (1, 4)
+    _, values = stored(ws)
+    np.testing.assert_array_equal(values, frame[ITEMS].to_numpy(dtype=float))
+
+
+def test_provenance_of_an_import(ws, tmp_path, whoqol_answers, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1710547200")
+    frame = whoqol_answers(5)
+    frame.loc[2, ITEMS[:6]] = None  # 6 missing → discarded by who-syntax
+    frame["Huomiot"] = ["", "soitti", "", "", ""]
+    path = write_xlsx(tmp_path / "kysely.xlsx", table(frame), sheet="Alkumittaus")
+    res = run(ws, [path], rule="manual")
+    imp = ws.imports().iloc[0]
+    data = path.read_bytes()
+    assert imp["kind"] == "clients"
+    assert imp["source_name"] == "kysely.xlsx"
+    assert imp["sha256"] == hashlib.sha256(data).hexdigest()
+    assert imp["size"] == len(data)
+    assert imp["sheet"] == "Alkumittaus"
+    assert imp["layout"] == "plain"
+    assert imp["instrument"] == "whoqol-bref"
+    assert imp["rule"] == "manual"
+    assert (imp["rows_read"], imp["rows_stored"], imp["rows_rejected"]) == (5, 5, 0)
+    assert imp["imported_at"] == "2024-03-16T00:00:00+00:00"
+    warnings = json.loads(imp["warnings"])
+    assert {"code": "column-unused", "column": "AB", "header": "Huomiot"} in warnings
+    assert {"code": "response-discarded", "count": 1} in warnings
+    assert res.files[0].discarded == 1
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def test_errors_point_at_the_cell_as_excel_shows_it(ws, tmp_path, whoqol_answers):
+    frame = whoqol_answers(4)
+    frame["q3"] = frame["q3"].astype(object)
+    frame.loc[1, "q3"] = "Loistava"  # unknown label
+    frame.loc[3, "q26"] = 0  # out of range
+    path = write_xlsx(tmp_path / "a.xlsx", table(frame), above=[["Asiakaskysely 2024"], [],
+                                                               ["Hanke: Polku"]])
+    # header on Excel row 4, data rows 5-8; id in column A, q3 in D, q26 in AA
+    assert failure(ws, [path]) == [
+        ("unknown-label", "a.xlsx", "Vastaukset", 6, "D", "q3", "Loistava"),
+        ("value-out-of-range", "a.xlsx", "Vastaukset", 8, "AA", "q26", "0"),
+    ]
+
+
+def test_errors_in_a_table_that_starts_at_b3(ws, tmp_path, whoqol_answers):
+    frame = whoqol_answers(3)
+    frame.loc[2, "q1"] = 9 + 1
+    wb = openpyxl.Workbook()
+    sh = wb.active
+    sh.title = "Taul1"
+    for i, row in enumerate(table(frame)):
+        for j, value in enumerate(row):
+            sh.cell(row=3 + i, column=2 + j, value=value)
+    wb.save(tmp_path / "b3.xlsx")
+    # header on row 3 from column B: the third respondent is on row 6, q1 in column C
+    assert failure(ws, [tmp_path / "b3.xlsx"]) == [
+        ("value-out-of-range", "b3.xlsx", "Taul1", 6, "C", "q1", "10")]
+
+
+def test_errors_in_a_text_file_with_sep_line(ws, tmp_path, whoqol_answers):
+    rows = table(whoqol_answers(3))
+    rows[2][5] = "77"
+    path = tmp_path / "a.csv"
+    path.write_text("sep=;\n" + "\n".join(";".join(map(str, r)) for r in rows) + "\n")
+    # "sep=;" is line 1, the header line 2, the second respondent line 4
+    assert failure(ws, [path]) == [("value-out-of-range", "a.csv", None, 4, "F", "q5", "77")]
+
+
+def test_report_carries_messages_and_json(ws, tmp_path, whoqol_answers):
+    frame = whoqol_answers(2)
+    frame.loc[0, "q2"] = 6 + 1
+    path = write_xlsx(tmp_path / "a.xlsx", table(frame))
+    with pytest.raises(ImportFailed) as info:
+        run(ws, [path])
+    report = info.value.report
+    issue = report.errors[0]
+    assert issue.severity == "error"
+    assert "outside the q2 scale 1–5" in issue.message
+    text = report.format()
+    assert "ERROR [value-out-of-range] a.xlsx, sheet 'Vastaukset', row 2, column C ('q2')" in text
+    js = json.loads(report.to_json())
+    assert js["errors"] == 1 and js["issues"][0]["column"] == "C"
+
+
+@pytest.mark.parametrize("content, name, code", [
+    (b"id;q1\nA;1\n", "vastaukset.xlsx", "file-corrupt"),
+    (b"id;q1\nA;1\n", "vastaukset.sav", "file-corrupt"),
+    (b"", "tyhja.csv", "file-empty"),
+    (b"\x00\x01\x02binary\x00" * 20, "data.csv", "file-corrupt"),
+])
+def test_unreadable_files(ws, tmp_path, content, name, code):
+    path = tmp_path / name
+    path.write_bytes(content)
+    errors = failure(ws, [path])
+    assert [(e[0], e[1]) for e in errors] == [(code, name)]
+
+
+def test_truncated_xlsx(ws, tmp_path, whoqol_answers):
+    full = write_xlsx(tmp_path / "full.xlsx", table(whoqol_answers(3))).read_bytes()
+    path = tmp_path / "katkennut.xlsx"
+    path.write_bytes(full[: len(full) // 2])
+    assert [e[:2] for e in failure(ws, [path])] == [("file-corrupt", "katkennut.xlsx")]
+
+
+def test_zip_that_is_not_a_workbook(ws, tmp_path):
+    path = tmp_path / "a.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("readme.txt", "hello")
+    assert [e[:2] for e in failure(ws, [path])] == [("file-corrupt", "a.xlsx")]
+
+
+def test_missing_file_is_reported(ws, tmp_path):
+    assert [e[:2] for e in failure(ws, [tmp_path / "puuttuu.xlsx"])] == [
+        ("file-unreadable", "puuttuu.xlsx")]
+
+
+def test_header_without_respondents(ws, tmp_path):
+    path = write_xlsx(tmp_path / "a.xlsx", [["id", *ITEMS]])
+    assert failure(ws, [path]) == [("file-empty", "a.xlsx", "Vastaukset", None, None, None,
+                                    None)]
+
+
+def test_id_column_absent(ws, tmp_path, whoqol_answers):
+    frame = whoqol_answers(2).rename(columns={"id": "Nimimerkki"})
+    path = write_xlsx(tmp_path / "a.xlsx", table(frame))
+    assert [e[0] for e in failure(ws, [path])] == ["id-column-missing"]
+    assert [e[0] for e in failure(ws, [path], id_column="Asiakas")] == ["id-column-missing"]
+    assert run(ws, [path], id_column="Nimimerkki").files[0].rows_stored == 2
+
+
+def test_empty_id_cell(ws, tmp_path, whoqol_answers):
+    frame = whoqol_answers(3)
+    frame.loc[1, "id"] = ""
+    path = write_xlsx(tmp_path / "a.xlsx", table(frame))
+    assert failure(ws, [path]) == [("id-missing", "a.xlsx", "Vastaukset", 3, "A", "id", None)]
+
+
+def test_no_items_recognised(ws, tmp_path):
+    path = write_xlsx(tmp_path / "a.xlsx", [["id", "Mielipide", "Arvosana"], ["A", "ok", 3]])
+    assert [e[0] for e in failure(ws, [path])] == ["no-items"]
+
+
+def test_duplicate_respondent_in_one_file(ws, tmp_path, whoqol_answers):
+    frame = whoqol_answers(4)
+    frame.loc[3, "id"] = frame.loc[1, "id"]
+    path = write_xlsx(tmp_path / "a.xlsx", table(frame))
+    assert failure(ws, [path]) == [
+        ("duplicate-respondent", "a.xlsx", "Vastaukset", 3, "A", "id", "A002"),
+        ("duplicate-respondent", "a.xlsx", "Vastaukset", 5, "A", "id", "A002"),
+    ]
+    # the same id in another wave or project is not a duplicate
+    long = pd.concat([frame.iloc[:2].assign(wave=1), frame.iloc[2:].assign(wave=2)])
+    path2 = write_xlsx(tmp_path / "b.xlsx", table(long))
+    assert run(ws, [path2], wave_column="wave").files[0].rows_stored == 4
+
+
+def test_duplicate_respondent_across_files_and_imports(ws, ws_dir, tmp_path, whoqol_answers,
+                                                       db_digest):
+    a = write_xlsx(tmp_path / "a.xlsx", table(whoqol_answers(3)))
+    b = write_xlsx(tmp_path / "b.xlsx", table(whoqol_answers(3, seed=9)))
+    assert failure(ws, [a, b]) == [
+        ("duplicate-respondent", "b.xlsx", "Vastaukset", r, "A", "id", f"A00{r - 1}")
+        for r in (2, 3, 4)]
+    run(ws, [a])
+    before = db_digest(ws_dir)
+    assert failure(ws, [b]) == [
+        ("duplicate-respondent", "b.xlsx", "Vastaukset", r, "A", "id", f"A00{r - 1}")
+        for r in (2, 3, 4)]
+    assert db_digest(ws_dir) == before
+
+
+def test_project_and_wave_missing_or_invalid(ws, tmp_path, whoqol_answers):
+    path = write_xlsx(tmp_path / "a.xlsx", table(whoqol_answers(2)))
+    assert [e[0] for e in failure(ws, [path], project=" ")] == ["project-missing"]
+    assert [e[0] for e in failure(ws, [path], wave=0)] == ["wave-invalid"]
+    assert [e[0] for e in failure(ws, [path], wave="toka")] == ["wave-invalid"]
+    assert [e[0] for e in failure(ws, [path], wave="1,5")] == ["wave-invalid"]
+    with pytest.raises(UserError, match="exactly one of --project"):
+        run(ws, [path], project=None)
+    with pytest.raises(UserError, match="exactly one of --wave"):
+        run(ws, [path], wave=None)
+    frame = whoqol_answers(3)
+    frame.insert(1, "Hanke", ["Polku", "", "Polku"])
+    frame.insert(2, "Mittauskerta", ["1", "2", "x"])
+    path = write_xlsx(tmp_path / "long.xlsx", table(frame))
+    got = failure(ws, [path], project=None, project_column="Hanke",
+                  wave_column="Mittauskerta")
+    assert sorted(got, key=lambda e: (e[3], e[0])) == [
+        ("project-missing", "long.xlsx", "Vastaukset", 3, "B", "Hanke", None),
+        ("wave-invalid", "long.xlsx", "Vastaukset", 4, "C", "Mittauskerta", "x"),
+    ]
+    assert [e[0] for e in failure(ws, [path], project=None, project_column="Projekti",
+                                  wave_column="Mittauskerta")] == ["project-missing"]
+
+
+def test_warnings_for_discarded_responses_and_unused_columns(ws, tmp_path, whoqol_answers):
+    frame = whoqol_answers(3)
+    frame.loc[1, ["q3", "q4", "q5", "q6", "q7"]] = None  # 5 missing: who-syntax discards
+    frame.insert(1, "Sähköposti", ["a@b.fi", "c@d.fi", ""])
+    frame["Lisätiedot"] = ["", "", "muutti"]
+    path = write_xlsx(tmp_path / "a.xlsx", table(frame))
+    res = run(ws, [path])
+    warnings = [(i.code, i.row, i.column, i.header) for i in res.report.warnings]
+    assert warnings == [("column-unused", None, "AC", "Lisätiedot"),
+                        ("response-discarded", 3, None, None)]
+    assert "5 of 26 items missing" in res.report.warnings[1].message
+    assert res.report.warnings[1].file == "a.xlsx"
+    # the e-mail column is a direct identifier: never stored, not even in warnings
+    dump = "\n".join(ws.conn.iterdump())
+    assert "a@b.fi" not in dump and "Sähköposti" not in dump
+    meta, _ = stored(ws)
+    assert meta["discarded"].tolist() == [False, True, False]
+    assert run(ws, [path], rule="manual", wave=2).report.warnings[-1].code == "column-unused"
+
+
+def test_items_not_in_the_file_are_counted_missing(ws, tmp_path, whoqol_answers):
+    frame = whoqol_answers(2).drop(columns=["q25", "q26"])
+    path = write_xlsx(tmp_path / "a.xlsx", table(frame))
+    res = run(ws, [path])
+    assert [i.code for i in res.report.warnings] == ["items-unplaced"]
+    assert "q25, q26" in res.report.warnings[0].message
+    meta, _ = stored(ws)
+    assert meta["missing"].tolist() == ["." * 24 + "xx"] * 2
+    assert meta["n_missing"].tolist() == [2, 2]
+
+
+# --------------------------------------------------------------------------- long files
+
+
+def test_long_file_with_several_projects_and_waves(ws, tmp_path, whoqol_answers):
+    parts = []
+    for p, project in enumerate(["Polku", "Silta"]):
+        for wave in (1, 2):
+            part = whoqol_answers(3, seed=10 * p + wave, prefix="K")
+            part.insert(0, "Mittauskerta", wave)
+            part.insert(0, "Hanke", project)
+            parts.append(part)
+    frame = pd.concat(parts, ignore_index=True)
+    path = write_text(tmp_path / "kaikki.csv", table(frame), ";")
+    res = run(ws, [path], project=None, project_column="Hanke", wave_column="Mittauskerta")
+    assert (res.files[0].rows_read, res.files[0].rows_stored) == (12, 12)
+    assert res.report.warnings == []
+    meta, values = ws.responses("whoqol-bref")
+    assert meta.groupby(["project", "wave"]).size().to_dict() == {
+        ("Polku", 1): 3, ("Polku", 2): 3, ("Silta", 1): 3, ("Silta", 2): 3}
+    # waves of one project link by pseudonym; the same id in another project does not
+    by = meta.groupby("project")["respondent"].apply(set)
+    assert len(by["Polku"]) == 3 and len(by["Silta"]) == 3
+    assert not by["Polku"] & by["Silta"]
+    first = meta[(meta["project"] == "Silta") & (meta["wave"] == 2)]
+    src = frame[(frame["Hanke"] == "Silta") & (frame["Mittauskerta"] == 2)]
+    ids = ws.source_ids().set_index("respondent")["source_id"]
+    got = pd.DataFrame(values[first.index], index=first["respondent"].map(ids).to_numpy(),
+                       columns=ITEMS).sort_index()
+    np.testing.assert_array_equal(got.to_numpy(), src.set_index("id")[ITEMS].sort_index())
+    # re-import of the long file is a no-op
+    again = run(ws, [path], project=None, project_column="Hanke", wave_column="Mittauskerta")
+    assert again.files[0].status == "unchanged"
