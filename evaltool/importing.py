@@ -136,9 +136,21 @@ class _Prepared:
     id_header: str | None = None
 
 
+def _wave_key(wave: int | str) -> str:
+    """The wave as written in an import's scope: ``1``, ``01``, ``1.0`` and ``1,0`` are 1."""
+    text = str(wave).strip()
+    try:
+        num = float(text.replace(",", "."))
+    except ValueError:
+        return text
+    return str(int(num)) if num.is_integer() else text
+
+
 def _scope(opts: ClientImportOptions, instrument: Instrument) -> str:
-    proj = f"project={opts.project}" if opts.project else f"project-column={opts.project_column}"
-    wave = f"wave={opts.wave}" if opts.wave is not None else f"wave-column={opts.wave_column}"
+    proj = (f"project={str(opts.project).strip()}" if opts.project
+            else f"project-column={opts.project_column}")
+    wave = (f"wave={_wave_key(opts.wave)}" if opts.wave is not None
+            else f"wave-column={opts.wave_column}")
     return f"{instrument.name};{proj};{wave};sheet={opts.sheet or ''}"
 
 
