@@ -317,6 +317,10 @@ def test_reimport_is_a_noop_and_replace_replaces(ws, ws_dir, tmp_path, whoqol_an
     assert again.status == "unchanged" and again.import_id == first.import_id
     assert "already imported as import 1" in again.message and "--replace" in again.message
     assert db_digest(ws_dir) == before
+    # the same project and wave written differently is still the same import
+    for wave, project in [("01", "P1"), ("1,0", " P1 "), (1, "P1")]:
+        assert run(ws, [path], wave=wave, project=project).files[0].status == "unchanged"
+    assert db_digest(ws_dir) == before
     # another wave of the same file is a new import, not a no-op
     assert run(ws, [path], wave=2).files[0].status == "imported"
     replaced = run(ws, [path], replace=True).files[0]
