@@ -1,0 +1,135 @@
+"""Write the deterministic test data used by tests/r/outcomes.R and tests/test_outcomes.py.
+
+Run from the repository root: ``python tests/r/make_outcomes_data.py``. It writes
+
+- ``outcomes_whoqol_scores.csv`` / ``outcomes_whoqol_items.csv``: WHOQOL-BREF-like data, four
+  domains, projects A–D (D has four clients, so every per-project figure of D is suppressed),
+  waves 1–3, attrition, missing items, discarded responses and background variables;
+- ``outcomes_eurohis_scores.csv`` / ``outcomes_eurohis_items.csv``: EUROHIS-QOL 8-like data,
+  projects A, B and D, waves 1–2.
+
+Items are already reversed; domain scores follow the WHO SPSS rules (mean of the answered items
+× 4 when enough items are answered, 0–100 = (raw − 4) × 6.25; EUROHIS index = mean of the eight
+items when at most one is missing, 0–100 = (mean − 1) × 25).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).parent
+
+WHOQOL_DOMAINS = {
+    "physical": ["Q3", "Q4", "Q10", "Q15", "Q16", "Q17", "Q18"],
+    "psychological": ["Q5", "Q6", "Q7", "Q11", "Q19", "Q26"],
+    "social": ["Q20", "Q21", "Q22"],
+    "environment": ["Q8", "Q9", "Q12", "Q13", "Q14", "Q23", "Q24", "Q25"],
+}
+WHOQOL_MIN_ANSWERED = {"physical": 6, "psychological": 5, "social": 2, "environment": 6}
+EUROHIS_ITEMS = [f"E{i}" for i in range(1, 9)]
+
+
+def _clients(rng: np.random.Generator, sizes: dict[str, int], waves: list[int]) -> pd.DataFrame:
+    """One row per (project, client, wave) present, with latent level and background."""
+    rows = []
+    gains = {"A": 0.35, "B": 0.05, "C": 0.2, "D": 0.3}
+    genders = np.array(["nainen", "mies"], dtype=object)
+    ages = np.array(["18-29", "30-49", "50-64"], dtype=object)
+    services = np.array(["työvalmennus", "kuntouttava työtoiminta", "palkkatuki"], dtype=object)
+    for project, size in sizes.items():
+        for c in range(size):
+            level = rng.normal(0, 1)
+            gender = genders[rng.integers(0, 2)] if rng.random() > 0.08 else None
+            age = ages[rng.integers(0, 3)] if rng.random() > 0.05 else None
+            service = services[rng.integers(0, 3)]
+            # late starters join at the second wave; drop-out is more likely at a low level
+            first = waves[1] if rng.random() < 0.05 else waves[0]
+            stay = 1 / (1 + np.exp(-(0.9 + 0.8 * level)))
+            for wave in waves:
+                if wave < first:
+                    continue
+                if wave > first and rng.random() > stay:
+                    continue
+                rows.append(
+                    {
+                        "project": project,
+                        # the same pseudonym may occur in two projects: other clients
+                        "respondent": f"r{c:03d}",
+                        "wave": wave,
+                        "level": level + gains[project] * (wave - waves[0]),
+                        "gender": gender,
+                        "age_group": age,
+                        "service_type": service,
+                    }
+                )
+    df = pd.DataFrame(rows)
+    # background sometimes missing at a later wave
+    late = df["wave"] > waves[0]
+    df.loc[late & (rng.random(len(df)) < 0.1), "gender"] = None
+    return df
+
+
+def _items(
+    rng: np.random.Generator, df: pd.DataFrame, names: list[str], shift: float
+) -> np.ndarray:
+    n = len(df)
+    latent = df["level"].to_numpy()[:, None] * 0.8 + shift + rng.normal(0, 0.8, (n, len(names)))
+    vals = np.clip(np.rint(3 + latent), 1, 5)
+    vals[rng.random(vals.shape) < 0.03] = np.nan
+    return vals
+
+
+def make_whoqol(seed: int = 20240611) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(seed)
+    base = _clients(rng, {"A": 70, "B": 45, "C": 28, "D": 4}, [1, 2, 3])
+    keys = base[["project", "wave", "respondent"]].reset_index(drop=True)
+    items = keys.copy()
+    scores = keys.copy()
+    for i, (domain, names) in enumerate(WHOQOL_DOMAINS.items()):
+        vals = _items(rng, base, names, shift=0.15 * i - 0.2)
+        items[names] = vals
+        answered = np.isfinite(vals).sum(axis=1)
+        with np.errstate(invalid="ignore"):
+            raw = np.nanmean(np.where(np.isfinite(vals), vals, np.nan), axis=1) * 4
+        raw[answered < WHOQOL_MIN_ANSWERED[domain]] = np.nan
+        scores[domain] = (raw - 4) * 6.25
+        scores[f"{domain}_raw"] = raw
+    scores["discarded"] = rng.random(len(scores)) < 0.03
+    for col in ("gender", "age_group", "service_type"):
+        scores[col] = base[col].to_numpy()
+    front = ["project", "wave", "respondent", "discarded"]
+    scores = scores[front + [c for c in scores.columns if c not in front]]
+    return scores, items
+
+
+def make_eurohis(seed: int = 20240612) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(seed)
+    base = _clients(rng, {"A": 60, "B": 35, "D": 3}, [1, 2])
+    keys = base[["project", "wave", "respondent"]].reset_index(drop=True)
+    items = keys.copy()
+    vals = _items(rng, base, EUROHIS_ITEMS, shift=0.5)
+    items[EUROHIS_ITEMS] = vals
+    answered = np.isfinite(vals).sum(axis=1)
+    with np.errstate(invalid="ignore"):
+        raw = np.nanmean(vals, axis=1)
+    raw[answered < 7] = np.nan
+    scores = keys.copy()
+    scores["discarded"] = rng.random(len(scores)) < 0.03
+    scores["index"] = (raw - 1) * 25
+    scores["index_raw"] = raw
+    for col in ("gender", "age_group", "service_type"):
+        scores[col] = base[col].to_numpy()
+    return scores, items
+
+
+def main() -> None:
+    for name, (scores, items) in {"whoqol": make_whoqol(), "eurohis": make_eurohis()}.items():
+        scores.to_csv(HERE / f"outcomes_{name}_scores.csv", index=False, float_format="%.17g")
+        items.to_csv(HERE / f"outcomes_{name}_items.csv", index=False, float_format="%.17g")
+
+
+if __name__ == "__main__":
+    main()
