@@ -415,8 +415,10 @@ def decode_items(data: pd.DataFrame, columns: dict[int, str], instrument: Instru
                 elif lo <= num <= hi and float(num).is_integer():
                     u_val[k] = num
                 else:
-                    bad[k] = ("value-out-of-range",
-                              f"{text} is outside the {code} scale {lo:g}–{hi:g}")
+                    what = ("is outside" if not lo <= num <= hi
+                            else "is not a whole-number answer on")
+                    bad[k] = ("value-out-of-range", f"{text} {what} the {code} scale "
+                              f"{lo:g}–{hi:g}")
             elif t in dk:
                 u_reason[k] = DONT_KNOW_CODE
             elif t in labels:
