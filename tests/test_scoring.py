@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import filecmp
 import shutil
 import subprocess
 from pathlib import Path
@@ -94,7 +93,8 @@ def test_r_expected_values_are_current(tmp_path):
     subprocess.run(["Rscript", str(tmp_path / "scoring.R")], check=True, capture_output=True,
                    timeout=60)
     for name in ("scoring_input.csv", "scoring_expected.csv"):
-        assert filecmp.cmp(tmp_path / name, R_DIR / name, shallow=False), name
+        pd.testing.assert_frame_equal(pd.read_csv(tmp_path / name), pd.read_csv(R_DIR / name),
+                                      check_exact=False, rtol=0, atol=1e-12, obj=name)
 
 
 # --------------------------------------------------------------------------- hand-checked
@@ -240,6 +240,9 @@ def test_missing_reasons_and_problems():
     assert probs == [(3, "value-out-of-range", "7"), (4, "unknown-label", "Loistava"),
                      (5, "value-out-of-range", "0"), (6, "value-out-of-range", "2.5")]
     assert all(p.column == 0 for p in dec.problems)
+    messages = {p.value: p.message for p in dec.problems}
+    assert messages["7"] == "7 is outside the q1 scale 1–5"
+    assert messages["2.5"] == "2.5 is not a whole-number answer on the q1 scale 1–5"
     # items that are not in the file
     assert (dec.reasons[:, 1:] == NOT_IN_FILE).all()
 
