@@ -191,11 +191,19 @@ class Workspace:
 
     def _migrate(self, version: int) -> None:
         while version < SCHEMA_VERSION:
-            with self.transaction():
-                self.conn.executescript(MIGRATIONS[version])
-                version += 1
-                self.conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
-                                  (str(version),))
+            # executescript() commits an open transaction before it runs, so each migration
+            # script carries its own BEGIN … COMMIT and is rolled back as a whole on failure.
+            script = (f"BEGIN IMMEDIATE;\n{MIGRATIONS[version]}\n"
+                      f"UPDATE meta SET value = '{version + 1}' "
+                      "WHERE key = 'schema_version';\nCOMMIT;")
+            try:
+                self.conn.executescript(script)
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                self.conn.close()
+                raise
+            version += 1
 
     def close(self) -> None:
         self.conn.close()
