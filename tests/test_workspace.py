@@ -208,3 +208,20 @@ def test_imported_at_follows_source_date_epoch(ws, monkeypatch):
         ws.add_import({"kind": "clients", "source_name": "x", "sha256": "0", "size": 1,
                        "scope": "s", "rows_read": 0, "rows_stored": 0, "rows_rejected": 0})
     assert ws.imports()["imported_at"].tolist() == ["2024-03-16T00:00:00+00:00"]
+
+
+def test_migrations_are_atomic(ws_dir, db_digest, monkeypatch):
+    from evaltool import workspace as wsmod
+
+    monkeypatch.setattr(wsmod, "SCHEMA_VERSION", 2)
+    before = db_digest(ws_dir)
+    monkeypatch.setattr(wsmod, "MIGRATIONS", {
+        1: "CREATE TABLE extra (a TEXT); INSERT INTO no_such_table VALUES (1);"})
+    with pytest.raises(sqlite3.OperationalError, match="no_such_table"):
+        Workspace.open(ws_dir)
+    assert db_digest(ws_dir) == before
+    monkeypatch.setattr(wsmod, "MIGRATIONS", {1: "CREATE TABLE extra (a TEXT);"})
+    with Workspace.open(ws_dir) as ws:
+        assert ws._meta("schema_version") == "2"
+        assert ws.conn.execute("SELECT COUNT(*) FROM extra").fetchone() == (0,)
+        assert not ws.conn.in_transaction
