@@ -603,3 +603,40 @@ def test_long_file_with_several_projects_and_waves(ws, tmp_path, whoqol_answers)
     # re-import of the long file is a no-op
     again = run(ws, [path], project=None, project_column="Hanke", wave_column="Mittauskerta")
     assert again.files[0].status == "unchanged"
+
+
+def test_sheet_option(ws, tmp_path, whoqol_answers):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Ohje"
+    wb.active.append(["Täytä yksi rivi per asiakas"])
+    for name, seed in (("Alku", 1), ("Loppu", 2)):
+        sh = wb.create_sheet(name)
+        for row in table(whoqol_answers(2, seed=seed)):
+            sh.append(row)
+    path = tmp_path / "kaksi.xlsx"
+    wb.save(path)
+    assert failure(ws, [path], sheet="Seuranta") == [
+        ("sheet-missing", "kaksi.xlsx", "Seuranta", None, None, None, None)]
+    run(ws, [path], sheet="Loppu", wave=2)
+    _, values = stored(ws)
+    np.testing.assert_array_equal(values, whoqol_answers(2, seed=2)[ITEMS].to_numpy(float))
+    assert ws.imports()["sheet"].tolist() == ["Loppu"]
+
+
+def test_mapping_file(ws, tmp_path, whoqol_answers):
+    frame = whoqol_answers(2)
+    frame = frame.rename(columns={"id": "Tunniste", "q1": "Millainen on elämänlaatusi?",
+                                  "q2": "Oletko tyytyväinen terveyteesi?"})
+    path = write_xlsx(tmp_path / "a.xlsx", table(frame))
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[columns]\n"Millainen on elämänlaatusi?" = "q1"\n'
+                       '"Oletko tyytyväinen terveyteesi?" = "q2"\n'
+                       '[options]\nid_column = "Tunniste"\n', encoding="utf-8")
+    res = run(ws, [path], mapping=mapping)
+    assert res.report.warnings == []
+    _, values = stored(ws)
+    np.testing.assert_array_equal(values, frame.iloc[:, 1:].to_numpy(float))
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[columns\n", encoding="utf-8")
+    with pytest.raises(UserError, match="not valid TOML"):
+        run(ws, [path], mapping=bad, wave=2)
