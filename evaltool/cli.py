@@ -243,6 +243,43 @@ def scores(workspace, instrument, projects, waves, fmt, output, with_source_ids)
 
 
 @main.command()
+@WORKSPACE_OPTION
+@click.option("--project", "projects", multiple=True, help="Only this project (repeatable); "
+              "programme rows are always computed on all projects.")
+@click.option("--from-wave", type=int, default=None, help="Baseline wave (default: first).")
+@click.option("--to-wave", type=int, default=None, help="Follow-up wave (default: last).")
+@click.option("--instrument", "instrument_names", multiple=True, help="Only this instrument.")
+@FORMAT_OPTION
+@OUTPUT_OPTION
+def outcomes(workspace, projects, from_wave, to_wave, instrument_names, fmt, output) -> None:
+    """Change in clients' quality of life between waves: linkage and attrition, paired change
+    with tests and effect sizes, reliable change, reliability, mixed models, subgroups,
+    projects against the programme (EUROHIS-QOL 8: good quality of life)."""
+    from .outcomes import workspace_outcomes
+
+    with Workspace.open(workspace) as ws:
+        tables = workspace_outcomes(ws, projects=list(projects) or None, from_wave=from_wave,
+                                    to_wave=to_wave, instruments=list(instrument_names) or None)
+    if fmt == "table":
+        tables = {k: _terminal_columns(k, v) for k, v in tables.items() if len(v)}
+    _print(emit(tables, fmt, output))
+
+
+def _terminal_columns(key: str, frame):
+    """The columns worth reading in a terminal (every column stays in csv/json/xlsx)."""
+    keep = {
+        "paired": ["instrument", "project", "domain", "from_wave", "to_wave", "n", "mean_from",
+                   "mean_to", "mean_diff", "ci_low", "ci_high", "p", "p_holm", "d_av",
+                   "wilcoxon_p", "improved", "unchanged", "deteriorated", "suppressed"],
+        "mixed": ["instrument", "project", "domain", "term", "estimate", "se", "ci_low",
+                  "ci_high", "var_client", "var_residual", "converged"],
+    }.get(key)
+    if keep is None:
+        return frame
+    return frame[[c for c in keep if c in frame.columns]]
+
+
+@main.command()
 def instruments() -> None:
     """List the built-in instruments and surveys."""
     from .instruments import builtin_names, load_instrument
