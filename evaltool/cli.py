@@ -6,6 +6,7 @@ file, sheet, row and column), 1 unexpected failure.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -217,9 +218,11 @@ def imports(workspace, fmt, output) -> None:
     with Workspace.open(workspace) as ws:
         table = ws.imports()
     if fmt == "table":
-        table = table[["id", "kind", "source_name", "sha256", "sheet", "layout", "instrument",
-                       "rule", "scope", "rows_read", "rows_stored", "rows_rejected",
-                       "imported_at"]].assign(sha256=lambda t: t["sha256"].str[:12])
+        n_warnings = table["warnings"].map(lambda text: len(json.loads(text)))
+        table = table.assign(sha256=table["sha256"].str[:12], warnings=n_warnings)[
+            ["id", "kind", "source_name", "sha256", "size", "sheet", "layout", "instrument",
+             "rule", "round", "rows_read", "rows_stored", "rows_rejected", "warnings",
+             "imported_at"]]
     _print(emit({"imports": table}, fmt, output))
 
 

@@ -224,8 +224,6 @@ def test_imports_lists_provenance(runner, ws_dir, files, monkeypatch):
         assert needle in text
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py: the table view of 'imports' leaves out the "
-                   "size and warnings columns")
 def test_imports_table_shows_size_and_warnings(runner, ws_dir, files):
     ok(_import(runner, ws_dir, files["wave1"], "--wave", "1"))
     header = ok(runner.invoke(main, ["imports", "-w", str(ws_dir)])).splitlines()[0].split()
