@@ -223,6 +223,9 @@ def imports(workspace, fmt, output) -> None:
             ["id", "kind", "source_name", "sha256", "size", "sheet", "layout", "instrument",
              "rule", "round", "rows_read", "rows_stored", "rows_rejected", "warnings",
              "imported_at"]]
+    elif fmt == "json":
+        table = table.assign(warnings=table["warnings"].map(json.loads),
+                             options=table["options"].map(json.loads))
     _print(emit({"imports": table}, fmt, output))
 
 

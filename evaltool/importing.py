@@ -471,7 +471,7 @@ def import_clients(ws: Workspace, paths: list[str | Path], opts: ClientImportOpt
                 "rule": instrument.rule(opts.rule).name, "scope": p.scope,
                 "rows_read": p.tidy.n_respondents, "rows_stored": len(p.frame),
                 "rows_rejected": p.rows_rejected, "warnings": p.warnings,
-                "options": {k: (str(v) if v is not None else None)
+                "options": {k: (v if v is None or isinstance(v, (bool, int)) else str(v))
                             for k, v in vars(opts).items()},
             })
             ws.store_responses(import_id, instrument, table, p.frame, p.values, p.fields)

@@ -55,7 +55,7 @@ CREATE TABLE instruments (
     name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, definition TEXT NOT NULL,
     answers_table TEXT NOT NULL);
 CREATE TABLE imports (
-    id INTEGER PRIMARY KEY, kind TEXT NOT NULL, source_name TEXT NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, source_name TEXT NOT NULL,
     sha256 TEXT NOT NULL, size INTEGER NOT NULL, sheet TEXT, layout TEXT, encoding TEXT,
     delimiter TEXT, header_rows INTEGER, instrument TEXT, rule TEXT, scope TEXT NOT NULL,
     round TEXT, rows_read INTEGER NOT NULL, rows_stored INTEGER NOT NULL,
@@ -153,15 +153,20 @@ class Workspace:
         root.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(db, isolation_level=None)
         try:
-            conn.executescript("BEGIN;" + SCHEMA + "COMMIT;")
+            conn.executescript(SCHEMA)  # DDL first: executescript commits any open transaction
+            conn.execute("BEGIN")
             conn.executemany("INSERT INTO meta VALUES (?, ?)", [
                 ("schema_version", str(SCHEMA_VERSION)),
                 ("secret", secrets.token_hex(32)),
                 ("created_at", now_iso()),
             ])
             conn.executemany("INSERT INTO settings VALUES (?, ?)", DEFAULT_SETTINGS.items())
-        finally:
+            conn.execute("COMMIT")
+        except BaseException:
             conn.close()
+            db.unlink(missing_ok=True)
+            raise
+        conn.close()
         return cls.open(root)
 
     @classmethod
