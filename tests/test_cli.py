@@ -217,7 +217,8 @@ def test_imports_lists_provenance(runner, ws_dir, files, monkeypatch):
         "size": len(data), "sheet": "Vastaukset", "layout": "plain",
         "instrument": "whoqol-bref", "rule": "manual", "rows_read": 6, "rows_stored": 6,
         "rows_rejected": 0, "imported_at": "2024-03-16T00:00:00+00:00"}
-    assert json.loads(rec["warnings"]) == []  # 5 missing is kept by the manual rule
+    assert rec["warnings"] == []  # 5 missing is kept by the manual rule
+    assert rec["options"]["rule"] == "manual" and rec["options"]["replace"] is False
     text = ok(runner.invoke(main, ["imports", "-w", str(ws_dir)]))
     for needle in ("alku.xlsx", hashlib.sha256(data).hexdigest()[:12], "Vastaukset", "plain",
                    "whoqol-bref", "manual", "2024-03-16T00:00:00+00:00"):
