@@ -1,15 +1,15 @@
 """Client questionnaire import: files → validated, scored responses in the workspace.
 
-Pipeline per file: :func:`readers.read_raw` → :func:`layouts.recognise` → map columns to
-items (:func:`instruments.match_columns`, or a mapping file) → decode labels
-(:func:`instruments.decode_items`) → validate → score. All files of one call are stored in
+Pipeline per file: :func:`readers.read_raw` → :func:`layouts.recognise` → place columns on
+items and fields (:func:`layouts.place`: mapping file, codes, labels, grid positions) → decode
+labels (:func:`instruments.decode_items`) and background / multi-select / open answers
+(:func:`layouts.decode_fields`) → validate → score. All files of one call are stored in
 one transaction, only when no file has an error; otherwise nothing is written and the
 validation report lists every problem with file, sheet, row and column.
 """
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,8 +25,6 @@ from .instruments import (
     Instrument,
     decode_items,
     load_instrument,
-    match_columns,
-    norm_text,
     score,
 )
 from .validation import ValidationReport, column_letter
@@ -111,6 +109,13 @@ class FileResult:
     discarded: int = 0
     layout: str = ""
     message: str = ""
+    #: What the importer found: layout, encoding, delimiter, header_rows, item_columns
+    #: (item code → column letter), fields (field → column letters); see :meth:`describe`.
+    details: dict = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """One line: layout, encoding, delimiter, header rows and item columns found."""
+        return layouts.describe_found(self.details) if self.details else ""
 
 
 @dataclass
@@ -134,6 +139,7 @@ class _Prepared:
     rows_rejected: int
     id_letter: str | None = None
     id_header: str | None = None
+    placement: layouts.Placement | None = None
 
 
 def _wave_key(wave: int | str) -> str:
@@ -183,7 +189,7 @@ def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: Client
                          pd.DataFrame(), [], existing, 0)
     try:
         raw = readers.read_raw(path, sheet=opts.sheet)
-        tidy = layouts.recognise(raw, opts.layout)
+        tidy = layouts.recognise(raw, opts.layout or mapping.options.get("layout"))
     except readers.ReadError as exc:
         report.error(exc.code, str(exc), file=name, sheet=exc.sheet)
         return None
@@ -281,34 +287,48 @@ def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: Client
     for role, pos in tidy.metadata.items():
         if role in layouts.DIRECT_IDENTIFIERS or role in ("timestamp", "respondent_id"):
             used.add(pos)
+    for pos, role in tidy.meta_columns.items():
+        if role in layouts.TOOL_ROLES:
+            used.add(pos)
 
-    # --- background fields
-    field_rows = []
-    for pos, header in tidy.headers.items():
-        if pos in used:
-            continue
-        h = norm_text(header)
-        for fname, pattern in BACKGROUND_FIELDS.items():
-            if re.fullmatch(pattern, h):
-                vals = data[pos].astype(str).str.strip()
-                nz = np.flatnonzero((vals != "").to_numpy())
-                field_rows.append(pd.DataFrame({"row": nz, "field": fname,
-                                                "value": vals.to_numpy()[nz]}))
-                used.add(pos)
-                break
-    fields = (pd.concat(field_rows, ignore_index=True) if field_rows
-              else pd.DataFrame(columns=["row", "field", "value"]))
+    # --- items and fields of the instrument (mapping file, codes, labels, grid positions)
+    placement = layouts.place(tidy, instrument, mapping.columns, exclude=used,
+                              patterns=BACKGROUND_FIELDS)
+    for msg in placement.problems:
+        report.error("mapping-invalid", msg, **where)
+    for msg in placement.warnings:
+        report.warning("mapping-invalid", msg, **where)
+    field_frame, field_problems = layouts.decode_fields(tidy, placement, instrument,
+                                                        mapping.dont_know)
+    for idx, pos, value, msg in field_problems[:1000]:
+        report.warning("unknown-label", msg, value=value, **cell_where(idx, pos))
+    used.update(placement.fields, placement.options, placement.skipped)
+
+    fields = field_frame
 
     # --- items
-    columns = match_columns(tidy.headers, instrument, mapping.columns, exclude=used)
+    columns = placement.items
     if not columns:
         report.error("no-items",
-                     f"no column matches an item of {instrument.name} (expected headers such "
-                     f"as q1 … q{len(instrument.items)}, '1.', 'k1' or the item labels); give "
-                     "a --mapping file (evaltool inspect FILE --write-mapping map.toml)", **where)
+                     f"no column matches an item of {instrument.name} (layout {tidy.layout}; "
+                     f"expected headers such as {instrument.item_codes[0]} … "
+                     f"{instrument.item_codes[-1]}, '1.', 'k1', the item labels or a grid of "
+                     "statements); give a --mapping file (evaltool inspect FILE "
+                     "--write-mapping map.toml writes one to edit), or --layout if the layout "
+                     "was recognised wrongly", **where)
         return None
+    if placement.item_like and placement.missing_items:
+        for pos in placement.item_like:
+            report.error("items-unplaced",
+                         f"this column holds answers on the {instrument.name} scale but could "
+                         f"not be placed on an item (unplaced items: "
+                         f"{', '.join(placement.missing_items)}); name its item in a --mapping "
+                         "file (evaltool inspect FILE --write-mapping map.toml writes one to "
+                         "edit)", **{**where, "column": column_letter(pos),
+                                      "header": tidy.headers.get(pos)})
     used.update(columns)
-    decoded = decode_items(data, columns, instrument, tidy.value_labels, tidy.missing_codes)
+    decoded = decode_items(data, columns, instrument, tidy.value_labels, tidy.missing_codes,
+                           dont_know=mapping.dont_know)
     for prob in decoded.problems[:1000]:
         report.error(prob.code, prob.message, value=prob.value,
                      **cell_where(prob.index, prob.column))
@@ -384,7 +404,8 @@ def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: Client
         fields = fields.assign(row=remap[fields["row"].to_numpy()])
         fields = fields[fields["row"] >= 0]
     return _Prepared(path, sha, size, tidy, scope, frame, values, fields, warnings, existing,
-                     int((~keep).sum()), column_letter(id_pos), tidy.headers.get(id_pos))
+                     int((~keep).sum()), column_letter(id_pos), tidy.headers.get(id_pos),
+                     placement)
 
 
 def reason_strings(reasons: np.ndarray) -> np.ndarray:
@@ -478,5 +499,6 @@ def import_clients(ws: Workspace, paths: list[str | Path], opts: ClientImportOpt
             results.append(FileResult(
                 p.path, import_id, status, rows_read=p.tidy.n_respondents,
                 rows_stored=len(p.frame), rows_rejected=p.rows_rejected,
-                discarded=int(p.frame["discarded"].sum()), layout=p.tidy.layout))
+                discarded=int(p.frame["discarded"].sum()), layout=p.tidy.layout,
+                details=layouts.found(p.tidy, p.placement)))
     return ImportResult(results, report)

@@ -114,6 +114,9 @@ class Instrument:
     aliases: dict[str, dict[str, float]]
     missing_codes: tuple[float, ...] = ()
     singles: tuple[str, ...] = ()
+    #: Numeric codes that mean "don't know" (e.g. 6 when a tool numbers EOS after a 1–5
+    #: scale); missing, with the reason ``dont_know``.
+    dont_know_codes: tuple[float, ...] = ()
     fields: list[Field] = field(default_factory=list)
     good_threshold: float | None = None
     reference: str = ""
@@ -274,6 +277,7 @@ def parse_instrument(text: str, source: str = "<text>") -> Instrument:
         scale_max=smax, items=items, domains=domains, rules=rules, default_rule=default_rule,
         response_sets=response_sets, aliases=aliases,
         missing_codes=tuple(float(v) for v in meta.get("missing_codes", [])),
+        dont_know_codes=tuple(float(v) for v in meta.get("dont_know_codes", [])),
         singles=tuple(meta.get("singles", [])), fields=fields,
         good_threshold=meta.get("good_threshold"), reference=str(meta.get("reference", "")),
         version=str(meta.get("version", "")), source_text=text)
@@ -342,6 +346,8 @@ def match_columns(headers: dict[int, str], instrument: Instrument,
 
 _LEADING_CODE = re.compile(r"^\s*(-?\d+)\s*(?:[=:.)\-–]\s*|\s+)\D")
 _TRAILING_CODE = re.compile(r"\((-?\d+)\)\s*$")
+#: Survey-tool answer codes numbered from the scale's start (LimeSurvey ``A1``, ``AO01``).
+_TOOL_CODE = re.compile(r"^(?:A|AO|SQ)0*(\d{1,3})$", re.IGNORECASE)
 
 
 def parse_number(values: pd.Series, decimal: str = ".") -> pd.Series:
@@ -371,7 +377,8 @@ class Decoded:
 
 def decode_items(data: pd.DataFrame, columns: dict[int, str], instrument: Instrument,
                  value_labels: dict[int, dict[str, str]] | None = None,
-                 missing_codes: dict[int, set[str]] | None = None) -> Decoded:
+                 missing_codes: dict[int, set[str]] | None = None,
+                 dont_know: tuple[str, ...] | list[str] = ()) -> Decoded:
     """Decode the mapped item columns of ``data`` (text cells) into codes.
 
     Each column's distinct values are decoded once and broadcast back (``pd.factorize``), so
@@ -386,7 +393,8 @@ def decode_items(data: pd.DataFrame, columns: dict[int, str], instrument: Instru
     values = np.full((n, len(codes)), np.nan)
     reasons = np.full((n, len(codes)), NOT_IN_FILE, dtype=np.int8)
     problems: list[Problem] = []
-    dk = {norm_text(x) for x in DONT_KNOW}
+    dk = {norm_text(x) for x in DONT_KNOW} | {norm_text(x) for x in dont_know}
+    dk_codes = set(instrument.dont_know_codes)
     lo, hi = instrument.scale_min, instrument.scale_max
     for pos, code in columns.items():
         j = codes.index(code)
@@ -409,7 +417,9 @@ def decode_items(data: pd.DataFrame, columns: dict[int, str], instrument: Instru
             t = norm_text(text)
             num = nums[k]
             if not math.isnan(num):
-                if text in spss_missing or num in instrument.missing_codes:
+                if num in dk_codes or spss_labels.get(text, "") in dk:
+                    u_reason[k] = DONT_KNOW_CODE
+                elif text in spss_missing or num in instrument.missing_codes:
                     u_reason[k] = (DONT_KNOW_CODE if spss_labels.get(text, "") in dk
                                    else DECLARED_MISSING)
                 elif lo <= num <= hi and float(num).is_integer():
@@ -426,6 +436,8 @@ def decode_items(data: pd.DataFrame, columns: dict[int, str], instrument: Instru
             elif (m := _LEADING_CODE.match(text) or _TRAILING_CODE.search(text)) and (
                     lo <= float(m.group(1)) <= hi):
                 u_val[k] = float(m.group(1))
+            elif (m := _TOOL_CODE.match(text)) and lo <= lo + int(m.group(1)) - 1 <= hi:
+                u_val[k] = lo + int(m.group(1)) - 1
             else:
                 examples = ", ".join(instrument.response_sets.get(item.response_set or "", {})
                                      .get("fi", []))

@@ -80,6 +80,9 @@ class RawTable:
     column_labels: dict[int, str] = field(default_factory=dict)
     value_labels: dict[int, dict[str, str]] = field(default_factory=dict)
     missing_codes: dict[int, set[str]] = field(default_factory=dict)
+    #: Merged cell ranges of a spreadsheet as ``((row0, col0), (row1, col1))``, 0-based and
+    #: inclusive, in the coordinates of ``cells``.
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -138,11 +141,13 @@ def _check_zip(path: Path) -> None:
                             "file-corrupt")
 
 
-def read_raw(path: str | Path, sheet: str | int | None = None) -> RawTable:
+def read_raw(path: str | Path, sheet: str | int | None = None,
+             encoding: str | None = None) -> RawTable:
     """Read one sheet (spreadsheets) or the whole file (text, SPSS) as raw text cells.
 
     ``sheet`` chooses a sheet by name or 0-based position; by default the first non-empty
-    sheet is used. Raises :class:`ReadError` (a :class:`UserError`) with a plain message when
+    sheet is used. ``encoding`` overrides the detected text encoding (text and SPSS files).
+    Raises :class:`ReadError` (a :class:`UserError`) with a plain message when
     the file cannot be read.
     """
     path = Path(path)
@@ -168,9 +173,9 @@ def read_raw(path: str | Path, sheet: str | int | None = None) -> RawTable:
             "file-corrupt",
         )
     if fmt == "sav":
-        return _read_sav(path)
+        return _read_sav(path, encoding)
     if fmt == "text":
-        return _read_text(path)
+        return _read_text(path, encoding)
     return _read_spreadsheet(path, fmt, sheet)
 
 
@@ -233,67 +238,74 @@ def _read_spreadsheet(path: Path, fmt: str, sheet: str | int | None) -> RawTable
         chosen = names
     for name in chosen:
         try:
-            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sh = wb.get_sheet_by_name(name)
+            rows = sh.to_python(skip_empty_area=False)
+            merged = list(sh.merged_cell_ranges or [])
         except Exception as exc:
             raise ReadError(f"{path.name}: sheet {name!r} cannot be read ({exc})",
                             "file-corrupt", sheet=name)
         cells = _rows_to_frame(rows)
-        if cells.size and (cells != "").to_numpy().any():
-            return RawTable(path=path, file_format=fmt, cells=cells, sheet=name, sheets=names)
+        if cells.size:
+            return RawTable(path=path, file_format=fmt, cells=cells, sheet=name, sheets=names,
+                            merged=[((int(a[0]), int(a[1])), (int(b[0]), int(b[1])))
+                                    for a, b in merged])
     raise ReadError(f"{path.name}: all sheets are empty", "file-empty", sheet=chosen[0])
 
 
 def _rows_to_frame(rows: list[list]) -> pd.DataFrame:
+    """Calamine rows → text cells (object columns), trimmed of empty margins."""
     if not rows:
         return pd.DataFrame(dtype=object)
     width = max(len(r) for r in rows)
-    # Column-wise conversion: most columns are homogeneous, so convert via numpy object arrays.
+    if any(len(r) != width for r in rows):
+        rows = [r if len(r) == width else list(r) + [""] * (width - len(r)) for r in rows]
     arr = np.empty((len(rows), width), dtype=object)
-    arr[:] = ""
-    for i, r in enumerate(rows):
-        arr[i, : len(r)] = r
-    out = {}
-    for j in range(width):
-        col = arr[:, j]
-        out[j] = _column_text(col)
-    return _trim(pd.DataFrame(out))
+    arr[:] = rows
+    return _text_frame([arr[:, j] for j in range(width)], _cell_text)
 
 
-def _column_text(col: np.ndarray) -> np.ndarray:
-    """Text of one column of calamine values; floats are converted in bulk."""
-    kinds = np.fromiter((type(v) is float for v in col), bool, len(col))
-    if not kinds.any():
-        if all(type(v) is str for v in col):
-            return col
-        return np.array([_cell_text(v) for v in col], dtype=object)
-    res = np.array([v if type(v) is str else "" for v in col], dtype=object)
-    vals = col[kinds].astype(float)
-    out = np.full(len(vals), "", dtype=object)
-    finite = np.isfinite(vals)
-    integral = finite & (np.floor(vals) == vals) & (np.abs(vals) < 1e15)
-    out[integral] = vals[integral].astype(np.int64).astype(str)
-    frac = finite & ~integral
-    out[frac] = [repr(v) for v in vals[frac]]
-    res[kinds] = out
-    rest = ~kinds & np.fromiter((type(v) is not str for v in col), bool, len(col))
-    if rest.any():
-        res[rest] = [_cell_text(v) for v in col[rest]]
-    return res
+def _text_frame(columns: list[np.ndarray], to_text) -> pd.DataFrame:
+    """Columns of cell values → a trimmed DataFrame of text (object dtype).
+
+    Each column is factorised once (``pd.factorize`` hashes in C) and only its distinct
+    values are turned into text by ``to_text``, so the cost grows with the number of distinct
+    answers, not cells. Text is kept exactly as written (surrounding spaces included);
+    whitespace-only cells become ``""``. Trailing empty rows and columns are dropped.
+    """
+    out: dict[int, np.ndarray] = {}
+    last_row, last_col = -1, -1
+    for j, col in enumerate(columns):
+        codes, uniques = pd.factorize(col, use_na_sentinel=False)
+        texts = np.array([to_text(v) for v in uniques], dtype=object)
+        filled = np.array([bool(t) and not t.isspace() for t in texts], dtype=bool)
+        texts[~filled] = ""
+        out[j] = texts[codes]
+        if filled.any():
+            last_col = j
+            if filled.all():
+                last_row = max(last_row, len(codes) - 1)
+            else:
+                nz = np.flatnonzero(filled[codes])
+                last_row = max(last_row, int(nz[-1]))
+    if last_col < 0:
+        return pd.DataFrame(dtype=object)
+    n = last_row + 1
+    frame = pd.DataFrame({j: (out[j] if len(out[j]) == n else out[j][:n])
+                          for j in range(last_col + 1)}, dtype=object)
+    return frame
 
 
 def _trim(cells: pd.DataFrame) -> pd.DataFrame:
-    """Strip surrounding whitespace and drop trailing empty rows and columns."""
+    """Text cells with whitespace-only cells emptied and empty margins dropped."""
     if cells.empty:
         return cells
-    cells = pd.DataFrame({c: cells[c].astype(str).str.strip() for c in cells.columns})
-    nonempty = (cells != "").to_numpy()
-    rows = np.flatnonzero(nonempty.any(axis=1))
-    cols = np.flatnonzero(nonempty.any(axis=0))
-    if not len(rows):
-        return cells.iloc[0:0, 0:0]
-    cells = cells.iloc[: rows[-1] + 1, : cols[-1] + 1]
-    cells.columns = range(cells.shape[1])
-    return cells.reset_index(drop=True)
+    return _text_frame([cells[c].to_numpy(dtype=object) for c in cells.columns], _plain_text)
+
+
+def _plain_text(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
 
 
 # --------------------------------------------------------------------------- text
@@ -352,12 +364,35 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _read_text(path: Path) -> RawTable:
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' when every other byte of the head is NUL (no BOM)."""
+    head = data[:4096]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _read_text(path: Path, encoding: str | None = None) -> RawTable:
     data = path.read_bytes()
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ReadError(f"{path.name}: binary content that is not a spreadsheet, SPSS or text "
-                        "file", "file-corrupt")
-    text, encoding = decode_text(data)
+    if encoding is None and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = _utf16_without_bom(data)
+        if encoding is None and b"\x00" in data[:4096]:
+            raise ReadError(f"{path.name}: binary content that is not a spreadsheet, SPSS or "
+                            "text file", "file-corrupt")
+    if encoding is not None:
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise ReadError(f"{path.name}: cannot be read as {encoding} ({exc})",
+                            "file-unreadable")
+        text = text.removeprefix("\ufeff")
+    else:
+        text, encoding = decode_text(data)
     row_offset = 0
     first_line, _, rest = text.partition("\n")
     delimiter = None
@@ -406,11 +441,12 @@ def _decimal_mark(cells: pd.DataFrame, delimiter: str) -> str:
 # --------------------------------------------------------------------------- SPSS
 
 
-def _read_sav(path: Path) -> RawTable:
+def _read_sav(path: Path, encoding: str | None = None) -> RawTable:
     import pyreadstat
 
     try:
-        df, meta = pyreadstat.read_sav(str(path), user_missing=True, dates_as_pandas_datetime=True)
+        df, meta = pyreadstat.read_sav(str(path), user_missing=True,
+                                       dates_as_pandas_datetime=True, encoding=encoding)
     except Exception as exc:
         raise ReadError(f"{path.name}: cannot read the SPSS file ({exc})", "file-corrupt")
     names = list(df.columns)
@@ -456,7 +492,7 @@ def _read_sav(path: Path) -> RawTable:
     for j, n in enumerate(names):
         if (meta.missing_user_values or {}).get(n):
             missing.setdefault(j, set()).update(_code_text(v) for v in meta.missing_user_values[n])
-    return RawTable(path=path, file_format="sav", cells=cells.fillna(""),
+    return RawTable(path=path, file_format="sav", cells=_trim(cells.fillna("")),
                     encoding=getattr(meta, "file_encoding", None), column_labels=labels,
                     value_labels=value_labels, missing_codes=missing)
 
