@@ -1,0 +1,518 @@
+"""The ESR project register: one row per project, imported from xlsx / csv / TOML.
+
+A register row holds the project code (e.g. ``S10246``), name, implementing organisation,
+region, funder (responsible authority), priority axis, start and end dates and, planned and
+realised, the ESR indicators: participants (of which women), new jobs, new enterprises,
+completed degrees and public funding (EUR).
+
+Spreadsheet and text files have one header row (title rows above it are skipped). Headers are
+recognised in Finnish, Swedish and English, e.g. ``Hankekoodi`` / ``Koodi`` / ``Code``,
+``Nimi``, ``Toteuttaja``, ``Alue`` / ``Maakunta``, ``Rahoittaja``, ``Toimintalinja``,
+``Alkupvm``, ``Loppupvm``; indicator headers combine a phase word (``Suunniteltu`` /
+``Toteutunut``, ``planned`` / ``realised``, ``planerad`` / ``utfall``) with a measure
+(``osallistujat``, ``naiset``, ``työpaikat``, ``yritykset``, ``tutkinnot``, ``julkinen
+rahoitus``), in either order: ``Suunniteltu osallistujat``, ``Osallistujat, toteutunut``,
+``planned_participants``. Numbers may be written the Finnish way (``1 234,50 €``); dates as
+``16.3.2024``, ISO or Excel date cells.
+
+A TOML register lists ``[[projects]]`` tables whose keys are the same headers, with the
+indicators either flat (``planned_participants = 120``) or nested (``[projects.planned]
+participants = 120``); dates may be TOML dates.
+
+The import follows the rules of every import: the whole file is validated first (errors name
+the file, sheet, row and column; nothing is stored when there is one), it runs in one
+transaction and is recorded with its SHA-256 in ``imports``. Importing the same file again
+changes nothing; ``replace=True`` imports it again and overwrites projects already registered
+from another file. Projects seen in client imports but absent from the register are warnings
+(``project-unregistered``), never errors.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import readers
+from .dates import parse_dates
+from .errors import ImportFailed, UserError
+from .validation import CODES, ValidationReport, column_letter
+from .workspace import Workspace
+
+#: Issue codes raised only by the register import (registered with the shared list).
+REGISTER_CODES = {
+    "column-missing": "a required column of the project register is absent",
+    "column-ambiguous": "two columns of the project register mean the same field",
+    "value-missing": "a required value of the project register is empty",
+    "number-invalid": "a number in the project register cannot be read",
+    "project-duplicate": "a project code occurs twice, or is already registered",
+}
+for _code, _meaning in REGISTER_CODES.items():
+    CODES.setdefault(_code, _meaning)
+
+#: Descriptive columns of the ``projects`` table, in order.
+INFO_FIELDS = ["code", "name", "organisation", "region", "funder", "priority_axis",
+               "start_date", "end_date"]
+#: Indicator measures; each has a planned_ and a realised_ column.
+MEASURES = ["participants", "women", "jobs", "enterprises", "degrees", "funding"]
+NUMBER_FIELDS = [f"{phase}_{m}" for m in MEASURES for phase in ("planned", "realised")]
+#: All columns of :func:`project_register`, in order.
+REGISTER_COLUMNS = INFO_FIELDS + NUMBER_FIELDS
+REQUIRED = ("code", "name")
+
+_INFO_PATTERNS: dict[str, str] = {
+    "code": r"code|project code|project id|id|koodi|hankekoodi|hankkeen koodi|projektikoodi|"
+            r"projektin koodi|hanketunnus|tunnus|eura koodi|eura2021 koodi|projektkod|kod",
+    "name": r"name|project name|project|nimi|hankkeen nimi|hankenimi|projektin nimi|"
+            r"projektinimi|namn|projektets namn|projektnamn",
+    "organisation": r"organisation|organization|implementing organisation|"
+                    r"implementing organization|implementer|organisaatio|toteuttaja|"
+                    r"hankkeen toteuttaja|toteuttajaorganisaatio|hallinnoija|päätoteuttaja|"
+                    r"genomförare|huvudman|organisation som genomför",
+    "region": r"region|area|alue|maakunta|toteutusalue|landskap|område",
+    "funder": r"funder|funding authority|responsible authority|authority|intermediate body|"
+              r"rahoittaja|rahoittava viranomainen|vastuuviranomainen|välittävä toimielin|"
+              r"rahoittava taho|finansiär|ansvarig myndighet|förmedlande organ",
+    "priority_axis": r"priority axis|priority|axis|toimintalinja|tl|erityistavoite|"
+                     r"prioriteetti|insatsområde|prioriterat område|prioritet",
+    "start_date": r"start|start date|begins|alkupvm|alkupäivä|alkupäivämäärä|aloituspvm|"
+                  r"alkamispäivä|alkaa|toteutus alkaa|startdatum|börjar",
+    "end_date": r"end|end date|ends|loppupvm|loppupäivä|loppupäivämäärä|päättymispvm|"
+                r"päättymispäivä|päättyy|toteutus päättyy|slutdatum|slutar",
+}
+_INFO_RE = {k: re.compile(rf"^(?:{v})$") for k, v in _INFO_PATTERNS.items()}
+_PLANNED_RE = re.compile(r"\b(?:suunnit\w*|tavoite\w*|planned|plan|target\w*|planerad\w*|"
+                         r"planer\w*|mål)\b")
+_REALISED_RE = re.compile(r"\b(?:toteutu\w*|realis\w*|realiz\w*|actual|achieved|förverkl\w*|"
+                          r"utfall|uppnå\w*|genomförd\w*)\b")
+#: Measure words; the order matters: "osallistujat, joista naisia" counts women.
+_MEASURE_RE: list[tuple[str, re.Pattern[str]]] = [
+    ("women", re.compile(r"\b(?:nais\w*|women|woman|female\w*|kvinn\w*)\b")),
+    ("participants", re.compile(r"\b(?:osallistuj\w*|participants?|deltagar\w*|deltagare|"
+                                r"asiakka\w*|henkilö\w*)\b")),
+    ("jobs", re.compile(r"\b(?:työpaik\w*|uudet työpaikat|jobs?|arbetsplats\w*|"
+                        r"arbetstillfällen)\b")),
+    ("enterprises", re.compile(r"\b(?:yritys\w*|yrityks\w*|yritykset|enterprises?|compan\w*|"
+                               r"firms?|företag\w*)\b")),
+    ("degrees", re.compile(r"\b(?:tutkin\w*|degrees?|qualifications?|examina|examen|"
+                           r"examin\w*)\b")),
+    ("funding", re.compile(r"\b(?:rahoitu\w*|funding|finansiering|budget\w*|eur|euro\w*|"
+                           r"kustannu\w*|costs?|kostnad\w*)\b")),
+]
+
+
+def _header_key(text: str) -> str:
+    """Header text for matching: casefolded, ``_``/punctuation → space, spaces collapsed."""
+    t = str(text).replace("\u00a0", " ").casefold()
+    t = re.sub(r"[_\-–—:;,./()\[\]{}*?!\"'€%]+", " ", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def header_field(header: str) -> str | None:
+    """The register field a column header means (``code``, ``planned_women``, …) or None."""
+    key = _header_key(header)
+    if not key:
+        return None
+    for name, pattern in _INFO_RE.items():
+        if pattern.match(key):
+            return name
+    if key in REGISTER_COLUMNS:
+        return key
+    key_sp = key.replace("_", " ")
+    planned = bool(_PLANNED_RE.search(key_sp))
+    realised = bool(_REALISED_RE.search(key_sp))
+    if planned == realised:
+        return None
+    for measure, pattern in _MEASURE_RE:
+        if pattern.search(key_sp):
+            return f"{'planned' if planned else 'realised'}_{measure}"
+    return None
+
+
+@dataclass
+class ProjectImportResult:
+    """What :func:`import_projects` did: ``status`` is imported, replaced or unchanged."""
+
+    path: Path
+    import_id: int | None
+    status: str
+    rows_read: int = 0
+    rows_stored: int = 0
+    overwritten: list[str] = field(default_factory=list)
+    unregistered: list[str] = field(default_factory=list)
+    report: ValidationReport = field(default_factory=ValidationReport)
+
+    @property
+    def message(self) -> str:
+        """One line for the terminal."""
+        if self.status == "unchanged":
+            return (f"{self.path.name} was already imported as import {self.import_id}; "
+                    "nothing changed (use --replace to import it again)")
+        text = (f"{self.path.name}: {self.status} as import {self.import_id}: "
+                f"{self.rows_read} projects read, {self.rows_stored} stored")
+        if self.overwritten:
+            text += f", {len(self.overwritten)} registered earlier overwritten"
+        if self.unregistered:
+            text += (f"; {len(self.unregistered)} project(s) with client data are not in the "
+                     "register")
+        return text
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass
+class _Table:
+    """Register cells as text: one column per recognised field, the rows' positions."""
+
+    cells: pd.DataFrame          # columns: fields, text values
+    rows: np.ndarray             # row number shown in issues (spreadsheet row / TOML entry)
+    columns: dict[str, str]      # field → column letter ('' for TOML)
+    headers: dict[str, str]      # field → header text as written
+    sheet: str | None
+    layout: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    header_rows: int = 1
+
+
+def _find_header(cells: pd.DataFrame, max_scan: int = 30) -> int | None:
+    """First row (0-based) where both a code and a name column are recognised."""
+    for i in range(min(max_scan, len(cells))):
+        fields = {header_field(v) for v in cells.iloc[i] if v}
+        if "code" in fields and "name" in fields:
+            return i
+    return None
+
+
+def _read_tabular(path: Path, sheet: str | None, report: ValidationReport) -> _Table | None:
+    raw = readers.read_raw(path, sheet=sheet)
+    where = {"file": path.name, "sheet": raw.sheet}
+    cells = raw.cells
+    hdr = _find_header(cells)
+    if hdr is None:
+        report.error("column-missing",
+                     "no header row with a project code and a project name column was found "
+                     "(expected headers such as 'Hankekoodi' / 'Koodi' / 'Code' and 'Nimi' / "
+                     "'Name')", **where)
+        return None
+    header = cells.iloc[hdr]
+    body = cells.iloc[hdr + 1:]
+    nonempty = (body != "").to_numpy().any(axis=1)
+    body = body[nonempty]
+    rows = (np.flatnonzero(nonempty) + hdr + 2 + raw.row_offset).astype(int)
+    by_field: dict[str, int] = {}
+    for pos, text in header.items():
+        if not text:
+            continue
+        fname = header_field(text)
+        if fname is None:
+            if (body[pos] != "").any():
+                report.warning("column-unused", "column not recognised as a register field; "
+                               "it is not stored", **where, column=column_letter(int(pos)),
+                               header=text)
+            continue
+        if fname in by_field:
+            first = by_field[fname]
+            report.error("column-ambiguous",
+                         f"this column and column {column_letter(first)} "
+                         f"({header[first]!r}) both mean {fname}; remove or rename one",
+                         **where, column=column_letter(int(pos)), header=text)
+            continue
+        by_field[fname] = int(pos)
+    frame = pd.DataFrame({f: body[p].to_numpy() for f, p in by_field.items()})
+    return _Table(frame, rows, {f: column_letter(p) for f, p in by_field.items()},
+                  {f: header[p] for f, p in by_field.items()}, raw.sheet,
+                  "register", raw.encoding, raw.delimiter, hdr + 1)
+
+
+def _toml_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    return str(value).strip()
+
+
+def _read_toml(path: Path, report: ValidationReport) -> _Table | None:
+    where = {"file": path.name}
+    try:
+        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        report.error("file-unreadable", f"not a valid TOML file ({exc})", **where)
+        return None
+    entries = data.get("projects", data.get("project"))
+    if isinstance(entries, dict):
+        entries = [{"code": k, **v} if isinstance(v, dict) else {"code": k, "name": v}
+                   for k, v in entries.items()]
+    if not isinstance(entries, list) or not entries:
+        report.error("file-empty", "the TOML file has no [[projects]] tables", **where)
+        return None
+    records = []
+    headers: dict[str, str] = {}
+    for k, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            report.error("file-unreadable", "a [[projects]] entry must be a table", **where,
+                         row=k)
+            continue
+        flat: dict[str, str] = {}
+        for key, value in entry.items():
+            items = (value.items() if isinstance(value, dict) else [(None, value)])
+            for sub, v in items:
+                header = str(key) if sub is None else f"{key} {sub}"
+                fname = header_field(header)
+                if fname is None:
+                    report.warning("column-unused", "key not recognised as a register field; "
+                                   "it is not stored", **where, row=k, header=header)
+                    continue
+                if fname in flat:
+                    report.error("column-ambiguous", f"two keys mean {fname}", **where, row=k,
+                                 header=header)
+                    continue
+                headers.setdefault(fname, header)
+                flat[fname] = _toml_text(v)
+        records.append(flat)
+    frame = pd.DataFrame(records).fillna("")
+    return _Table(frame, np.arange(1, len(frame) + 1), {f: "" for f in frame.columns},
+                  headers, None, "toml", "utf-8", None, 0)
+
+
+def _is_toml(path: Path) -> bool:
+    return path.suffix.lower() == ".toml"
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Numbers written by people: ``1 234,5``, ``1.234,50 €``, ``12000 EUR``, ``3.5``.
+
+    Returns (float values, NaN when empty; mask of non-empty cells that are not numbers).
+    A comma is the decimal mark unless a dot follows it; with both marks the first one
+    groups thousands.
+    """
+    s = values.astype(str).str.strip()
+    t = s.str.replace(r"(?i)[\s\u00a0\u202f€]|eur(?:o[as]?)?$", "", regex=True)
+    both = t.str.contains(",", regex=False) & t.str.contains(".", regex=False)
+    comma_first = t.str.find(",") < t.str.find(".")
+    t = t.where(~(both & comma_first), t.str.replace(",", "", regex=False))
+    t = t.where(~(both & ~comma_first), t.str.replace(".", "", regex=False))
+    t = t.str.replace(",", ".", regex=False).str.replace("\u2212", "-", regex=False)
+    num = pd.to_numeric(t.where(t != "", None), errors="coerce").astype(float)
+    bad = (s != "") & num.isna()
+    return num, bad
+
+
+def _decode(table: _Table, name: str, report: ValidationReport) -> pd.DataFrame | None:
+    """Validate and convert the text cells; issues go to ``report``."""
+    where = {"file": name, "sheet": table.sheet}
+    cells = table.cells
+
+    def at(idx: int, fname: str) -> dict:
+        return {**where, "row": int(table.rows[idx]), "column": table.columns.get(fname) or None,
+                "header": table.headers.get(fname)}
+
+    for req in REQUIRED:
+        if req not in cells.columns:
+            report.error("column-missing", f"the register has no {req} column (e.g. "
+                         + ("'Hankekoodi', 'Koodi' or 'Code'" if req == "code"
+                            else "'Nimi', 'Hankkeen nimi' or 'Name'") + ")", **where)
+    if not report.ok:
+        return None
+    n = len(cells)
+    if n == 0:
+        report.error("file-empty", "the register has a header but no projects", **where)
+        return None
+    out = pd.DataFrame(index=range(n))
+    for fname in INFO_FIELDS:
+        out[fname] = (cells[fname].astype(str).str.strip().to_numpy() if fname in cells
+                      else "")
+    for req in REQUIRED:
+        for idx in np.flatnonzero((out[req] == "").to_numpy()):
+            report.error("value-missing", f"the project's {req} is empty", **at(idx, req))
+    dup = out["code"].duplicated(keep=False) & (out["code"] != "")
+    for idx in np.flatnonzero(dup.to_numpy()):
+        report.error("project-duplicate",
+                     f"project {out['code'].iloc[idx]!r} occurs more than once in the register",
+                     value=out["code"].iloc[idx], **at(idx, "code"))
+    for fname in ("start_date", "end_date"):
+        if fname not in cells:
+            out[fname] = None
+            continue
+        iso, bad = parse_dates(cells[fname].reset_index(drop=True), slash_order="dmy")
+        for idx in np.flatnonzero(bad.to_numpy()):
+            report.error("date-invalid", "not a date (expected e.g. 16.3.2024 or 2024-03-16)",
+                         value=cells[fname].iloc[idx], **at(idx, fname))
+        out[fname] = iso.to_numpy()
+    both = out["start_date"].notna() & out["end_date"].notna()
+    late = both & (out["start_date"].astype(str) > out["end_date"].astype(str))
+    for idx in np.flatnonzero(late.to_numpy()):
+        report.error("date-invalid", "the end date is before the start date",
+                     value=cells["end_date"].iloc[idx], **at(idx, "end_date"))
+    for fname in NUMBER_FIELDS:
+        if fname not in cells:
+            out[fname] = np.nan
+            continue
+        num, bad = parse_numbers(cells[fname].reset_index(drop=True))
+        for idx in np.flatnonzero(bad.to_numpy()):
+            report.error("number-invalid", "not a number (e.g. 120 or 1 234,50)",
+                         value=cells[fname].iloc[idx], **at(idx, fname))
+        for idx in np.flatnonzero((num < 0).to_numpy()):
+            report.error("value-out-of-range", "a register figure cannot be negative",
+                         value=cells[fname].iloc[idx], **at(idx, fname))
+        out[fname] = num.to_numpy()
+    for phase in ("planned", "realised"):
+        w, p = out[f"{phase}_women"], out[f"{phase}_participants"]
+        for idx in np.flatnonzero((w > p).to_numpy()):
+            report.warning("value-out-of-range",
+                           f"{phase} women ({w.iloc[idx]:g}) exceed {phase} participants "
+                           f"({p.iloc[idx]:g})", **at(idx, f"{phase}_women"))
+    for fname in INFO_FIELDS[2:6]:
+        out[fname] = out[fname].where(out[fname] != "", None)
+    out["source_row"] = table.rows
+    return out
+
+
+# --------------------------------------------------------------------------- import
+
+
+def import_projects(ws: Workspace, path: str | Path, replace: bool = False,
+                    sheet: str | None = None) -> ProjectImportResult:
+    """Import the ESR project register from ``path`` (xlsx / xls / ods / csv / TOML).
+
+    Raises :class:`~evaltool.errors.ImportFailed` carrying the validation report when the file
+    has an error (nothing is stored). Re-importing the same file is a no-op unless
+    ``replace``; a project code already registered from another file is an error unless
+    ``replace``, which then overwrites it. Client projects missing from the register are
+    reported as ``project-unregistered`` warnings.
+    """
+    path = Path(path)
+    report = ValidationReport()
+    try:
+        sha, size = readers.file_digest(path)
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file")
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read the file ({exc})")
+    scope = "register"
+    existing = ws.find_import("projects", sha, scope)
+    if existing is not None and not replace:
+        result = ProjectImportResult(path, existing, "unchanged", report=report)
+        result.unregistered = check_registered(ws, ws.projects_seen(), report)
+        return result
+    if _is_toml(path):
+        table = _read_toml(path, report)
+    else:
+        try:
+            table = _read_tabular(path, sheet, report)
+        except readers.ReadError as exc:
+            report.error(exc.code, str(exc), file=path.name, sheet=exc.sheet)
+            table = None
+    frame = _decode(table, path.name, report) if table is not None and report.ok else None
+    if frame is not None and report.ok:
+        stored = pd.read_sql_query(
+            "SELECT p.code, p.import_id, i.source_name FROM projects p "
+            "LEFT JOIN imports i ON i.id = p.import_id", ws.conn)
+        if existing is not None:
+            stored = stored[stored["import_id"] != existing]
+        clash = frame.merge(stored, on="code", how="inner")
+        if not replace:
+            for r in clash.itertuples(index=False):
+                report.error("project-duplicate",
+                             f"project {r.code!r} is already registered from "
+                             f"{r.source_name} (import {r.import_id}); use --replace to "
+                             "overwrite it", file=path.name, sheet=table.sheet,
+                             row=int(r.source_row), column=table.columns.get("code") or None,
+                             value=r.code)
+    if not report.ok:
+        raise ImportFailed(f"import stopped: {len(report.errors)} error(s); nothing was stored",
+                           report)
+    status = "imported"
+    with ws.transaction():
+        if existing is not None:
+            ws.delete_import(existing)
+            status = "replaced"
+        overwritten = sorted(clash["code"]) if len(clash) else []
+        if overwritten:
+            ws.conn.executemany("DELETE FROM projects WHERE code = ?",
+                                [(c,) for c in overwritten])
+            ws.conn.execute("DELETE FROM imports WHERE kind = 'projects' AND id NOT IN "
+                            "(SELECT import_id FROM projects WHERE import_id IS NOT NULL)")
+        warnings = [{"code": i.code, "row": i.row, "column": i.column, "message": i.message}
+                    for i in report.warnings]
+        import_id = ws.add_import({
+            "kind": "projects", "source_name": path.name, "sha256": sha, "size": size,
+            "sheet": table.sheet, "layout": table.layout, "encoding": table.encoding,
+            "delimiter": table.delimiter, "header_rows": table.header_rows, "scope": scope,
+            "rows_read": len(frame), "rows_stored": len(frame), "rows_rejected": 0,
+            "warnings": warnings,
+            "options": {"replace": str(replace), "sheet": sheet},
+        })
+        cols = ["code", "import_id", *REGISTER_COLUMNS[1:]]
+        rec = frame.assign(import_id=import_id)[cols].astype(object)
+        rec = rec.where(rec.notna(), None)
+        ws.conn.executemany(
+            f"INSERT INTO projects ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            rec.itertuples(index=False, name=None))
+    result = ProjectImportResult(path, import_id, status, rows_read=len(frame),
+                                 rows_stored=len(frame), overwritten=overwritten, report=report)
+    result.unregistered = check_registered(ws, ws.projects_seen(), report)
+    return result
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def project_register(ws: Workspace) -> pd.DataFrame:
+    """The register, one row per project (columns :data:`REGISTER_COLUMNS`), by code."""
+    cols = ", ".join(REGISTER_COLUMNS)
+    df = pd.read_sql_query(f"SELECT {cols} FROM projects ORDER BY code", ws.conn)
+    for c in NUMBER_FIELDS:
+        df[c] = df[c].astype(float)
+    return df
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip().casefold()
+
+
+def register_lookup(register: pd.DataFrame, projects: list[str]) -> dict[str, str | None]:
+    """Client project label → register code; a label matches a code or a project name
+    (case and spacing ignored), codes first. Unmatched labels map to None."""
+    by_code = {_norm(c): c for c in register["code"]}
+    by_name: dict[str, str] = {}
+    for code, name in zip(register["code"], register["name"], strict=True):
+        by_name.setdefault(_norm(name), code)
+    return {p: by_code.get(_norm(p), by_name.get(_norm(p))) for p in projects}
+
+
+def unregistered_projects(ws: Workspace, projects: list[str] | None = None) -> list[str]:
+    """Client projects (default: all in the workspace) absent from a non-empty register."""
+    register = project_register(ws)
+    if register.empty:
+        return []
+    projects = ws.projects_seen() if projects is None else projects
+    return sorted(p for p, code in register_lookup(register, projects).items() if code is None)
+
+
+def check_registered(ws: Workspace, projects: list[str], report: ValidationReport,
+                     file: str | None = None) -> list[str]:
+    """Add a ``project-unregistered`` warning to ``report`` for each project in ``projects``
+    that the (non-empty) register lacks; returns those projects."""
+    missing = unregistered_projects(ws, sorted(set(projects)))
+    for p in missing:
+        report.warning("project-unregistered",
+                       f"project {p!r} has client data but is not in the ESR project register",
+                       file=file, value=p)
+    return missing
