@@ -309,13 +309,18 @@ def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: Client
     # --- items
     columns = placement.items
     if not columns:
+        looks = ", ".join(f"{column_letter(p)} ({tidy.headers.get(p)!r})"
+                          for p in placement.item_like[:10])
         report.error("no-items",
                      f"no column matches an item of {instrument.name} (layout {tidy.layout}; "
                      f"expected headers such as {instrument.item_codes[0]} … "
                      f"{instrument.item_codes[-1]}, '1.', 'k1', the item labels or a grid of "
-                     "statements); give a --mapping file (evaltool inspect FILE "
-                     "--write-mapping map.toml writes one to edit), or --layout if the layout "
-                     "was recognised wrongly", **where)
+                     "statements"
+                     + (f"; columns with answers that could not be placed: {looks}"
+                        if looks else "")
+                     + "); give a --mapping file (evaltool inspect FILE --write-mapping "
+                     "map.toml writes one to edit), or --layout if the layout was recognised "
+                     "wrongly", **where)
         return None
     if placement.item_like and placement.missing_items:
         for pos in placement.item_like:

@@ -85,7 +85,8 @@ METADATA_PATTERNS: dict[str, tuple[str, ...]] = {
         r"start", r"end", r"completed(?: at)?", r"vastauspäivämäärä",
     ),
     "email": (r"e-?mail(?: address)?", r"sähköposti(?:osoite)?", r"e-?post(?:adress)?",
-              r"recipient ?email", r"recipientemail", r"email-osoite"),
+              r"recipient ?email", r"recipientemail", r"email-osoite", r"contact(?: email)?",
+              r"kontakti", r"yhteystieto", r"yhteystiedot"),
     "name": (r"name", r"nimi", r"namn", r"first ?name", r"last ?name", r"etunimi", r"sukunimi",
              r"full ?name", r"koko nimi", r"recipient ?(?:first|last) ?name",
              r"recipient(?:first|last)name", r"förnamn", r"efternamn", r"vastaajan nimi",
@@ -357,7 +358,7 @@ def _meta_from_columns(columns: dict[int, ColumnInfo], data: pd.DataFrame | None
         role = None
         for name in (info.code, info.sub if info.stem else None, info.header, info.label):
             if name:
-                role = metadata_role(name)
+                role = metadata_role(name) or metadata_role(strip_number(name))
                 if role:
                     break
         if role is None and info.stem and not info.sub:
@@ -468,13 +469,16 @@ def _two_row_columns(cells: pd.DataFrame, stem_row: int, sub_row: int,
                 span[c] = r1[ca].strip()
     columns: dict[int, ColumnInfo] = {}
     current: str | None = None
+    # Merged cells say exactly where a group ends; without them a question's text is carried
+    # right while the upper row stays blank (SurveyMonkey, CSV copies of grouped sheets).
+    carry = not span
     for j in range(len(r1)):
         top, bottom = r1[j].strip(), r2[j].strip()
         if top:
             current = top
         elif j in span:
             top = span[j]
-        elif bottom and current is not None:
+        elif bottom and current is not None and carry:
             top = current
         else:
             current = None if not bottom else current
@@ -788,7 +792,7 @@ def _qualtrics_normalise(raw: RawTable) -> Tidy:
     timezone = None
     for j, code in enumerate(codes):
         code = code.strip()
-        label = _strip_html(labels[j])
+        label = re.sub(r"\s*-\s*Selected Choice$", "", _strip_html(labels[j]))
         import_id = None
         if ids[j].strip():
             try:
@@ -921,8 +925,8 @@ register("plain", _plain_detect, _plain_normalise)
 
 #: Two layouts within this confidence of each other (both above AMBIGUOUS_FLOOR) are
 #: ambiguous: the user chooses with ``--layout``.
-AMBIGUOUS_MARGIN = 0.1
-AMBIGUOUS_FLOOR = 0.5
+AMBIGUOUS_MARGIN = 0.2
+AMBIGUOUS_FLOOR = 0.7
 
 
 def detect_layouts(raw: RawTable) -> dict[str, float]:
@@ -1325,20 +1329,9 @@ def place(tidy: Tidy, instrument, mapping: dict[str, str] | None = None,
                 if put_item(pos, code_norm[text.strip().casefold()], "code"):
                     break
 
-    # 7. numbered headers (q1, k1, 1.) outside grids, when the values are answers
-    from .instruments import item_number
-
-    for pos in cand:
-        info = cols[pos]
-        if not free(pos) or info.stem:
-            continue
-        for text in (info.header, info.code):
-            n = item_number(text) if text else None
-            if n is not None and 1 <= n <= len(codes) and answer_like(pos, True):
-                if put_item(pos, codes[n - 1], "number"):
-                    break
-
-    # 8. position within a grid
+    # 7. position within a grid: a grid (columns sharing a stem, or tool codes Q2_1 …) whose
+    # stem is a block's label goes to that block; unlabelled grids go to unnamed blocks of
+    # the same size only when they pair up one to one (in order), never by guess.
     groups: dict[str, list[int]] = {}
     for pos in cand:
         info = cols[pos]
@@ -1352,23 +1345,25 @@ def place(tidy: Tidy, instrument, mapping: dict[str, str] | None = None,
         if key and answer_like(pos):
             groups.setdefault(key, []).append(pos)
     blocks = _instrument_blocks(instrument)
-    used_blocks: set[int] = set()
+    pairs_gb: list[tuple[list[int], int]] = []
+    named: set[int] = set()
+    unnamed_groups: list[list[int]] = []
     for key, members in groups.items():
-        stem = key[2:]
-        target = None
-        for bi, (bname, _) in enumerate(blocks):
-            if bi not in used_blocks and stem in _block_labels(instrument, bname):
-                target = bi
-                break
+        target = next((bi for bi, (bname, _) in enumerate(blocks) if bi not in named
+                       and key[2:] in _block_labels(instrument, bname)), None)
         if target is None:
-            for bi, (_, bcodes) in enumerate(blocks):
-                free_codes = [c for c in bcodes if c not in taken_items]
-                if bi not in used_blocks and len(free_codes) == len(members) == len(bcodes):
-                    target = bi
-                    break
-        if target is None:
-            continue
-        used_blocks.add(target)
+            unnamed_groups.append(members)
+        else:
+            named.add(target)
+            pairs_gb.append((members, target))
+    for size in sorted({len(m) for m in unnamed_groups}):
+        grps = [m for m in unnamed_groups if len(m) == size]
+        blks = [bi for bi, (_, bcodes) in enumerate(blocks)
+                if bi not in named and len(bcodes) == size]
+        if len(grps) == len(blks) and all(
+                not set(blocks[bi][1]) & taken_items for bi in blks):
+            pairs_gb += list(zip(grps, blks, strict=True))
+    for members, target in pairs_gb:
         bcodes = blocks[target][1]
         numbers = [_position_number(cols[p]) for p in members]
         if all(n is not None for n in numbers) and len(set(numbers)) == len(numbers) and \
@@ -1380,6 +1375,19 @@ def place(tidy: Tidy, instrument, mapping: dict[str, str] | None = None,
             continue
         for p, code in pairs:
             put_item(p, code, "position")
+
+    # 8. numbered headers (q1, k1, 1.) outside grids, when the values are answers
+    from .instruments import item_number
+
+    for pos in cand:
+        info = cols[pos]
+        if not free(pos) or info.stem:
+            continue
+        for text in (info.header, info.code):
+            n = item_number(text) if text else None
+            if n is not None and 1 <= n <= len(codes) and answer_like(pos, True):
+                if put_item(pos, codes[n - 1], "number"):
+                    break
 
     # leftovers
     for pos in cand:
@@ -1512,6 +1520,9 @@ def decode_fields(tidy: Tidy, placement: Placement, instrument, dont_know: Itera
             if code is None and not numeric_codes and re.fullmatch(r"\d{1,2}", t) and \
                     1 <= int(t) <= len(f.options):
                 code = f.options[int(t) - 1][0]
+            if code is None and (m := re.fullmatch(r"(?:A|AO)0*(\d{1,2})", t, re.I)) and \
+                    1 <= int(m.group(1)) <= len(f.options):
+                code = f.options[int(m.group(1)) - 1][0]  # LimeSurvey answer codes
             if code is not None:
                 out_vals.append([code])
                 continue
