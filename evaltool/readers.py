@@ -460,7 +460,7 @@ def _read_sav(path: Path, encoding: str | None = None) -> RawTable:
             out = np.full(len(vals), "", dtype=object)
             out[integral] = vals[integral].astype(np.int64).astype(str)
             frac = np.isfinite(vals) & ~integral
-            out[frac] = [repr(v) for v in vals[frac]]
+            out[frac] = [repr(float(v)) for v in vals[frac]]
             body[j] = out
         elif pd.api.types.is_datetime64_any_dtype(col):
             body[j] = col.dt.strftime("%Y-%m-%d %H:%M:%S").fillna("").str.replace(

@@ -1,0 +1,185 @@
+"""Readers: formats from bytes, text encodings, delimiters and cells kept as written."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from evaltool import readers
+from evaltool.readers import ReadError, decode_text, read_raw, sniff_delimiter, sniff_format
+
+ROWS = [["Asiakasnumero", "Sukupuoli", "Vapaa sana", "Keskiarvo"],
+        ["A1", "Nainen", "Hyvä, kiitos; \"loistava\"", "3,5"],
+        ["A2", "Mies", "Åsa sanoi: =) ok", "4,25"]]
+
+
+def _csv(rows: list[list[str]], delimiter: str) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return buf.getvalue()
+
+
+def test_format_is_sniffed_from_bytes_not_the_name(tmp_path: Path):
+    assert sniff_format(b"$FL2@(#)") == "sav"
+    assert sniff_format(b"\xd0\xcf\x11\xe0\xa1\xb1") == "xls"
+    assert sniff_format(b"Asiakas;") == "text"
+    csv_named_xlsx = tmp_path / "vastaukset.xlsx"
+    csv_named_xlsx.write_text("a;b\n1;2\n", encoding="utf-8")
+    with pytest.raises(ReadError, match="not a xlsx file"):
+        read_raw(csv_named_xlsx)
+    xlsx_named_csv = tmp_path / "vastaukset.csv"
+    pd.DataFrame({"a": ["x"], "b": ["y"]}).to_excel(xlsx_named_csv, index=False,
+                                                    engine="openpyxl")
+    raw = read_raw(xlsx_named_csv)
+    assert raw.file_format == "xlsx" and raw.cells.iloc[1].tolist() == ["x", "y"]
+
+
+@pytest.mark.parametrize(("encoding", "bom", "expected"), [
+    ("utf-8", b"", "utf-8"),
+    ("utf-8", b"\xef\xbb\xbf", "utf-8-sig"),
+    ("cp1252", b"", "cp1252"),
+    ("utf-16-le", b"\xff\xfe", "utf-16"),
+])
+def test_text_encodings(tmp_path: Path, encoding: str, bom: bytes, expected: str):
+    path = tmp_path / "data.txt"
+    path.write_bytes(bom + _csv(ROWS, ";").encode(encoding))
+    raw = read_raw(path)
+    assert raw.encoding == expected
+    assert raw.cells.iloc[2, 2] == "Åsa sanoi: =) ok"
+    assert raw.cells.iloc[0, 0] == "Asiakasnumero"  # no BOM left in the first header
+
+
+def test_cp1252_is_preferred_to_a_detector_guess():
+    text, enc = decode_text("Åsa ja Äijä; öljy".encode("cp1252"))
+    assert (text, enc) == ("Åsa ja Äijä; öljy", "cp1252")
+
+
+def test_excel_unicode_text_is_utf16_with_tabs(tmp_path: Path):
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(b"\xff\xfe" + _csv(ROWS, "\t").encode("utf-16-le"))
+    raw = read_raw(path)
+    assert raw.delimiter == "\t" and raw.cells.shape == (3, 4)
+
+
+def test_utf16_without_bom_is_not_mistaken_for_binary(tmp_path: Path):
+    path = tmp_path / "nobom.txt"
+    path.write_bytes(_csv(ROWS, "\t").encode("utf-16-le"))
+    assert read_raw(path).cells.iloc[1, 1] == "Nainen"
+
+
+@pytest.mark.parametrize("delimiter", [";", ",", "\t"])
+def test_delimiter_respects_quotes(delimiter: str):
+    text = _csv(ROWS, delimiter)
+    assert sniff_delimiter(text) == delimiter
+
+
+def test_excel_sep_line_and_decimal_comma(tmp_path: Path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(("sep=;\r\n" + _csv(ROWS, ";")).encode("cp1252"))
+    raw = read_raw(path)
+    assert raw.delimiter == ";" and raw.decimal == ","
+    assert raw.row_offset == 1  # row numbers count the sep= line
+    assert raw.cells.iloc[1].tolist() == ROWS[1]
+
+
+def test_encoding_can_be_forced(tmp_path: Path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes(_csv(ROWS, ";").encode("cp1252"))
+    raw = read_raw(path, encoding="latin-1")
+    assert raw.encoding == "latin-1" and raw.cells.iloc[2, 2].startswith("Åsa")
+
+
+def test_text_is_kept_exactly_and_whitespace_only_is_empty(tmp_path: Path):
+    path = tmp_path / "spaces.csv"
+    path.write_text('id;open;n\nA1;"  two spaces ";" 3 "\nA2;"   ";NA\nA3;"rivi 1\nrivi 2";null\n',
+                    encoding="utf-8")
+    cells = read_raw(path).cells
+    assert cells[1].tolist() == ["open", "  two spaces ", "", "rivi 1\nrivi 2"]
+    assert cells[2].tolist() == ["n", " 3 ", "NA", "null"]  # never turned into missing
+
+
+def test_title_rows_and_ragged_lines(tmp_path: Path):
+    path = tmp_path / "ragged.csv"
+    path.write_text("Asiakaskysely 2024\n\nid;q1;q2\nA1;1;2\nA2;3;4\n\n\n", encoding="utf-8")
+    cells = read_raw(path).cells
+    assert cells.shape == (5, 3)
+    assert cells.iloc[2].tolist() == ["id", "q1", "q2"]
+
+
+def test_spreadsheet_cells_as_text_and_merged_ranges(tmp_path: Path):
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Otsikko"])
+    ws.append([None, "Ryhmä", None])
+    ws.merge_cells("B2:C2")
+    ws.append(["id", "n", "when"])
+    ws.append(["A1", 3.0, datetime(2024, 3, 16, 10, 31)])
+    ws.append(["A2", 2.5, datetime(2024, 3, 17)])
+    ws.append(["A3", "  ", "=) kiitos"])
+    ws["C6"].data_type = "s"
+    path = tmp_path / "cells.xlsx"
+    wb.save(path)
+    raw = read_raw(path)
+    assert raw.cells.iloc[3:].values.tolist() == [
+        ["A1", "3", "2024-03-16 10:31:00"], ["A2", "2.5", "2024-03-17"], ["A3", "", "=) kiitos"]]
+    assert raw.merged == [((1, 1), (1, 2))]
+    assert raw.sheet == "Sheet" and raw.sheets == ["Sheet"]
+
+
+def test_first_non_empty_sheet_and_sheet_choice(tmp_path: Path):
+    path = tmp_path / "sheets.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        pd.DataFrame().to_excel(xw, sheet_name="Tyhjä")
+        pd.DataFrame({"id": ["A"]}).to_excel(xw, sheet_name="Data", index=False)
+    assert read_raw(path).sheet == "Data"
+    assert read_raw(path, sheet=1).sheet == "Data"
+    with pytest.raises(ReadError, match="no sheet 'Muu'"):
+        read_raw(path, sheet="Muu")
+
+
+def test_zip_bomb_guard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", b"0" * 2_000_000)
+    monkeypatch.setattr(readers, "MAX_UNZIPPED_BYTES", 1_000_000)
+    with pytest.raises(ReadError, match="refusing"):
+        read_raw(path)
+
+
+def test_spss_value_labels_and_declared_missing(tmp_path: Path):
+    import pyreadstat
+
+    df = pd.DataFrame({"id": ["A", "B"], "q1": [1.0, 6.0], "q2": [2.5, None]})
+    path = tmp_path / "x.sav"
+    pyreadstat.write_sav(df, str(path), column_labels={"q1": "Kysymys: yksi"},
+                         variable_value_labels={"q1": {1: "Huono", 6: "En osaa sanoa"}},
+                         missing_ranges={"q1": [6]})
+    raw = read_raw(path)
+    assert raw.file_format == "sav"
+    assert raw.cells.values.tolist() == [["id", "q1", "q2"], ["A", "1", "2.5"], ["B", "6", ""]]
+    assert raw.column_labels[1] == "Kysymys: yksi"
+    assert raw.value_labels[1] == {"1": "Huono", "6": "En osaa sanoa"}
+    assert raw.missing_codes[1] == {"6"}
+
+
+def test_empty_and_missing_files(tmp_path: Path):
+    with pytest.raises(ReadError, match="no such file"):
+        read_raw(tmp_path / "nope.csv")
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(ReadError, match="empty"):
+        read_raw(empty)
+    blank = tmp_path / "blank.csv"
+    blank.write_text("\n  \n\t\n", encoding="utf-8")
+    with pytest.raises(ReadError, match="empty|no data"):
+        read_raw(blank)
