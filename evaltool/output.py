@@ -80,9 +80,14 @@ def to_text(tables: Mapping[str, pd.DataFrame], fmt: str) -> str:
 
 
 def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path,
-               number_formats: Mapping[str, str] | None = None) -> None:
+               number_formats: Mapping[str, str] | None = None,
+               sheet_number_formats: Mapping[str, Mapping[str, str]] | None = None) -> None:
     """One sheet per table: bold header, frozen header row, column widths, number formats;
-    text starting with a formula trigger stays text."""
+    text starting with a formula trigger stays text.
+
+    ``number_formats`` maps a column name to an Excel number format for every sheet;
+    ``sheet_number_formats`` maps a table name to such a mapping for that sheet only (it
+    wins). ``path`` may also be a binary file object."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -104,7 +109,8 @@ def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path,
                     cell.data_type = "s"
         for j, col in enumerate(frame.columns, start=1):
             letter = get_column_letter(j)
-            fmt = (number_formats or {}).get(str(col))
+            fmt = ((sheet_number_formats or {}).get(name) or {}).get(str(col)) or (
+                number_formats or {}).get(str(col))
             if fmt is None and pd.api.types.is_float_dtype(frame[col]):
                 fmt = "0.000"
             if fmt:

@@ -1,0 +1,555 @@
+"""Everything a report needs, read from a workspace and computed once.
+
+:func:`collect` reads the workspace (responses, scores, background and open answers, partner
+survey rounds, the ESR register, import provenance) and computes the programme-wide
+statistics a set of reports shares: the outcome tables of every quality-of-life instrument
+(:func:`evaltool.outcomes.outcome_tables`, all projects in one call), means by wave, item
+statistics, answer distributions of the service-experience questions, and the cooperation
+tables of every partner-survey round (:mod:`evaltool.cooperation`). Project reports then only
+select their rows, so writing 500 project reports costs one pass over the data.
+
+Projects are identified by *key*: the register code when the client data's project label
+matches a register code or name (case and spacing ignored), else the label itself. Only
+aggregates leave this module's tables: no pseudonym or source id is kept in
+:class:`ReportData`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import numpy as np
+import pandas as pd
+from scipy import stats as st
+
+from .. import cooperation, outcomes, partners
+from ..instruments import Instrument, reversed_values, score
+from ..projects import project_register, register_lookup
+from ..workspace import Workspace
+
+#: Background questions shown in the Respondents chapter, in order.
+BACKGROUND_FIELDS = ("gender", "age_group", "education", "unemployment_duration",
+                     "service_type")
+#: Multi-select field with the client's goals for the support period.
+GOAL_FIELDS = ("goals",)
+#: Open-answer fields (good and bad sides) when an instrument does not declare them.
+OPEN_FIELDS = {"good_sides": "open_good", "bad_sides": "open_bad", "good": "open_good",
+               "bad": "open_bad", "open_good": "open_good", "open_bad": "open_bad"}
+#: Separators of several answers to a multi-select question stored in one value.
+_MULTI_SPLIT = r"\s*[;|\n]\s*"
+
+
+def report_date() -> date:
+    """The report's date: ``SOURCE_DATE_EPOCH`` when set (reproducible), else today (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return datetime.fromtimestamp(int(epoch), UTC).date()
+    return datetime.now(UTC).date()
+
+
+@dataclass
+class ProjectInfo:
+    """A project of the reports: its key, display name, client labels and register row."""
+
+    key: str
+    name: str
+    labels: list[str]
+    register: dict | None
+
+
+@dataclass
+class InstrumentData:
+    """One instrument's data and statistics, programme and all projects.
+
+    ``kind`` is ``qol`` (scored domains: outcome tables) or ``experience`` (Likert blocks).
+    Tables are tidy with a ``project`` column (None = whole programme):
+
+    ``flow``         project, wave, stored, incomplete, discarded, scored, first_date,
+                     last_date
+    ``missing``      project, answered, skipped, dont_know, missing_code, not_in_file (item
+                     answers by missing reason)
+    ``means``        project, domain, wave, n, mean, sd, ci_low, ci_high, suppressed
+    ``items``        project, wave, item, n, mean, sd, suppressed (as answered)
+    ``likert``       project, block, item, value, count, share, n, suppressed
+    ``files``        project, import_id, source_name, layout, imported_at, rows_read,
+                     rows_stored, rows_rejected, stored_here
+    ``outcomes``     dict of :func:`evaltool.outcomes.outcome_tables` (qol only)
+    """
+
+    name: str
+    instrument: Instrument
+    kind: str
+    rule: str
+    waves: list[int]
+    from_wave: int | None
+    to_wave: int | None
+    flow: pd.DataFrame
+    missing: pd.DataFrame
+    means: pd.DataFrame
+    items: pd.DataFrame
+    likert: pd.DataFrame
+    files: pd.DataFrame
+    outcomes: dict[str, pd.DataFrame] = field(default_factory=dict)
+    n_respondents: dict = field(default_factory=dict)
+
+    @property
+    def domains(self) -> list[str]:
+        return [d.name for d in self.instrument.domains]
+
+    def domain_label(self, domain: str, lang: str) -> str:
+        for d in self.instrument.domains:
+            if d.name == domain:
+                return d.labels.get(lang) or d.labels.get("en") or domain
+        return domain
+
+    def title(self, lang: str) -> str:
+        t = self.instrument.title
+        return t.get(lang) or t.get("en") or self.name
+
+    def short_title(self, lang: str) -> str:
+        """The title up to a colon, or its first word when long: ``WHOQOL-BREF``."""
+        head = self.title(lang).split(":")[0].strip()
+        return head.split(" ")[0] if len(head) > 20 else head
+
+
+@dataclass
+class CooperationData:
+    """Partner-survey rounds and their tables (see :mod:`evaltool.cooperation`)."""
+
+    rounds: list[str]
+    survey: cooperation.PartnerSurvey | None
+    networks: pd.DataFrame
+    organisations: pd.DataFrame
+    indices: pd.DataFrame
+    comparisons: list[dict[str, pd.DataFrame]]
+    dyads: pd.DataFrame        # round, respondent_org, partner_org (ties at min_level)
+    positions: dict[str, tuple[float, float]]
+
+    def index_label(self, code: str, lang: str) -> str:
+        if self.survey is not None:
+            for b in self.survey.blocks:
+                if b.code == code:
+                    return b.label.get(lang) or b.label.get("en") or code
+        return code
+
+    def find_org(self, candidates: list[str]) -> str | None:
+        """The organisation of the network matching one of ``candidates`` (in order)."""
+        names = {cooperation.normalise_name(o): o for o in self.organisations["org"].unique()}
+        for c in candidates:
+            if c and cooperation.normalise_name(c) in names:
+                return names[cooperation.normalise_name(c)]
+        return None
+
+
+@dataclass
+class ReportData:
+    """Everything the reports of one workspace show (aggregates only)."""
+
+    lang: str
+    min_n: int
+    created: date
+    projects: dict[str, ProjectInfo]
+    instruments: list[InstrumentData]
+    background: pd.DataFrame   # project, field, value, count, n, share, suppressed
+    respondents: pd.DataFrame  # project, n (distinct clients over all instruments)
+    open_answers: pd.DataFrame  # project, field, kind, text, count
+    field_labels: dict[str, dict[str, str]]
+    value_labels: dict[tuple[str, str], dict[str, str]]
+    cooperation: CooperationData | None
+    register: pd.DataFrame
+    fields: FieldSets | None = None
+
+    @property
+    def qol(self) -> list[InstrumentData]:
+        return [i for i in self.instruments if i.kind == "qol"]
+
+    @property
+    def experience(self) -> list[InstrumentData]:
+        return [i for i in self.instruments if i.kind == "experience"]
+
+    def resolve(self, project: str) -> ProjectInfo | None:
+        """A project by key, register code, name or client label (case ignored)."""
+        if project in self.projects:
+            return self.projects[project]
+        want = _norm(project)
+        for info in self.projects.values():
+            if want in {_norm(info.key), _norm(info.name), *map(_norm, info.labels)}:
+                return info
+        return None
+
+    def field_label(self, name: str, lang: str) -> str:
+        labels = self.field_labels.get(name)
+        if labels:
+            return labels.get(lang) or labels.get("en") or name
+        return name
+
+    def value_label(self, fname: str, value: str, lang: str) -> str:
+        labels = self.value_labels.get((fname, _norm(value)))
+        if labels:
+            return labels.get(lang) or labels.get("fi") or value
+        return value
+
+
+def _norm(text) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip().casefold()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def mean_ci_table(frame: pd.DataFrame, keys: list[str], value: str, min_n: int) -> pd.DataFrame:
+    """n, mean, sd (n − 1) and the t-based 95 % CI of ``value`` per ``keys`` group;
+    ``suppressed`` (statistics NaN) when n < ``min_n``."""
+    sub = frame[[*keys, value]].dropna(subset=[value])
+    g = sub.groupby(keys, sort=True, dropna=False)[value]
+    out = g.agg(n="count", mean="mean", sd="std").reset_index()
+    n = out["n"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tcrit = st.t.ppf(0.975, np.where(n > 1, n - 1, np.nan))
+        half = tcrit * out["sd"].to_numpy(dtype=float) / np.sqrt(n)
+    out["ci_low"] = out["mean"] - half
+    out["ci_high"] = out["mean"] + half
+    out["suppressed"] = out["n"] < min_n
+    out.loc[out["suppressed"], ["mean", "sd", "ci_low", "ci_high"]] = np.nan
+    return out
+
+
+def _with_programme(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame's rows plus a copy with ``project`` None (for programme aggregates)."""
+    return pd.concat([frame.assign(project=None), frame], ignore_index=True)
+
+
+def _project_keys(ws: Workspace, register: pd.DataFrame
+                  ) -> tuple[dict[str, ProjectInfo], dict[str, str]]:
+    labels = ws.projects_seen()
+    lookup = register_lookup(register, labels) if len(register) else dict.fromkeys(labels)
+    label_to_key = {lab: (code if code is not None else lab) for lab, code in lookup.items()}
+    rows = {r["code"]: r for r in register.to_dict("records")}
+    infos: dict[str, ProjectInfo] = {}
+    for code, r in rows.items():
+        infos[code] = ProjectInfo(code, r["name"] or code, [], r)
+    for lab, key in label_to_key.items():
+        if key not in infos:
+            infos[key] = ProjectInfo(key, key, [], None)
+        infos[key].labels.append(lab)
+    return dict(sorted(infos.items())), label_to_key
+
+
+def _file_table(ws: Workspace, instrument: str, label_to_key: dict[str, str]) -> pd.DataFrame:
+    df = pd.read_sql_query(
+        "SELECT r.project, r.import_id, COUNT(*) AS stored_here, i.source_name, i.layout, "
+        "i.imported_at, i.rows_read, i.rows_stored, i.rows_rejected FROM responses r "
+        "JOIN imports i ON i.id = r.import_id WHERE r.instrument = ? "
+        "GROUP BY r.project, r.import_id ORDER BY r.import_id", ws.conn, params=(instrument,))
+    df["project"] = df["project"].map(label_to_key)
+    df = df.groupby(["project", "import_id", "source_name", "layout", "imported_at",
+                     "rows_read", "rows_stored", "rows_rejected"], sort=True,
+                    dropna=False)["stored_here"].sum().reset_index()
+    prog = df.groupby(["import_id", "source_name", "layout", "imported_at", "rows_read",
+                       "rows_stored", "rows_rejected"], sort=True, dropna=False)[
+        "stored_here"].sum().reset_index().assign(project=None)
+    return pd.concat([prog, df], ignore_index=True)
+
+
+def _flow(meta: pd.DataFrame, scored: np.ndarray) -> pd.DataFrame:
+    m = meta.assign(scored=scored, incomplete=meta["incomplete"].astype(int),
+                    discarded=meta["discarded"].astype(int))
+    m = _with_programme(m[["project", "wave", "incomplete", "discarded", "scored", "date"]])
+    g = m.groupby(["project", "wave"], sort=True, dropna=False)
+    out = g.agg(stored=("scored", "size"), incomplete=("incomplete", "sum"),
+                discarded=("discarded", "sum"), scored=("scored", "sum"),
+                first_date=("date", "min"), last_date=("date", "max")).reset_index()
+    return out
+
+
+def _missing(meta: pd.DataFrame) -> pd.DataFrame:
+    s = meta["missing"].astype(str)
+    counts = pd.DataFrame({
+        "project": meta["project"],
+        "answered": s.str.count(r"\."), "skipped": s.str.count("s"),
+        "dont_know": s.str.count("d"), "missing_code": s.str.count("m"),
+        "not_in_file": s.str.count("x"),
+    })
+    return _with_programme(counts).groupby("project", dropna=False, sort=True).sum(
+    ).reset_index()
+
+
+def _item_stats(meta: pd.DataFrame, values: np.ndarray, codes: list[str],
+                min_n: int) -> pd.DataFrame:
+    keep = ~meta["discarded"].to_numpy()
+    base = meta.loc[keep, ["project", "wave"]].reset_index(drop=True)
+    wide = pd.concat([base, pd.DataFrame(values[keep], columns=codes)], axis=1)
+    long = wide.melt(id_vars=["project", "wave"], var_name="item", value_name="value")
+    long = _with_programme(long)
+    out = mean_ci_table(long, ["project", "wave", "item"], "value", min_n)
+    order = {c: i for i, c in enumerate(codes)}
+    out = out.assign(_o=out["item"].map(order)).sort_values(
+        ["project", "wave", "_o"], na_position="first").drop(columns="_o")
+    return out[["project", "wave", "item", "n", "mean", "sd", "suppressed"]].reset_index(
+        drop=True)
+
+
+def _likert(inst: Instrument, meta: pd.DataFrame, values: np.ndarray, min_n: int
+            ) -> pd.DataFrame:
+    """Answer distributions of the block items (first answer of each client: the latest
+    wave's answer is used, as experience questions are asked during or after the service)."""
+    items = [it for it in inst.items if it.block]
+    if not items:
+        return pd.DataFrame(columns=["project", "block", "item", "value", "count", "share", "n",
+                                     "suppressed"])
+    codes = inst.item_codes
+    idx = [codes.index(it.code) for it in items]
+    keep = ~meta["discarded"].to_numpy()
+    base = meta.loc[keep, ["project", "wave", "respondent"]].reset_index(drop=True)
+    wide = pd.concat([base, pd.DataFrame(values[keep][:, idx],
+                                         columns=[it.code for it in items])], axis=1)
+    wide = wide.sort_values("wave").drop_duplicates(["project", "respondent"], keep="last")
+    long = wide.drop(columns=["wave", "respondent"]).melt(id_vars="project", var_name="item",
+                                                          value_name="value").dropna()
+    long = _with_programme(long)
+    counts = long.groupby(["project", "item", "value"], dropna=False, sort=True).size(
+    ).rename("count").reset_index()
+    n = long.groupby(["project", "item"], dropna=False).size().rename("n").reset_index()
+    # full grid of scale values so every bar has all categories
+    scale = np.arange(inst.scale_min, inst.scale_max + 1, dtype=float)
+    grid = n.merge(pd.DataFrame({"value": scale}), how="cross")
+    out = grid.merge(counts, on=["project", "item", "value"], how="left")
+    out["count"] = out["count"].fillna(0).astype(int)
+    out["share"] = out["count"] / out["n"]
+    out["suppressed"] = out["n"] < min_n
+    out.loc[out["suppressed"], ["count", "share"]] = np.nan
+    block = {it.code: it.block for it in items}
+    order = {c: i for i, c in enumerate(block)}
+    out["block"] = out["item"].map(block)
+    out = out.assign(_o=out["item"].map(order)).sort_values(
+        ["project", "_o", "value"], na_position="first").drop(columns="_o")
+    return out[["project", "block", "item", "value", "count", "share", "n", "suppressed"]
+               ].reset_index(drop=True)
+
+
+def _scores(inst: Instrument, meta: pd.DataFrame, values: np.ndarray) -> pd.DataFrame:
+    """Domain scores of the stored responses, each scored with its import's rule."""
+    parts = []
+    for rule, idx in meta.groupby("rule", sort=True, dropna=False).indices.items():
+        sc = score(values[idx], inst, None if pd.isna(rule) else rule)
+        sc.index = idx
+        parts.append(sc)
+    return pd.concat(parts).sort_index()
+
+
+def _instrument_data(ws: Workspace, name: str, label_to_key: dict[str, str],
+                     background: pd.DataFrame, min_n: int,
+                     projects: list[str] | None) -> InstrumentData | None:
+    inst = ws.load_instrument(name)
+    meta, values = ws.responses(name)
+    if meta.empty:
+        return None
+    meta["project"] = meta["project"].map(label_to_key)
+    rule = str(meta["rule"].mode().iloc[0]) if meta["rule"].notna().any() else inst.default_rule
+    kind = "experience" if any(it.block for it in inst.items) else "qol"
+    if kind == "qol" and not inst.domains:
+        return None
+    sc = _scores(inst, meta, values)
+    domains = [d.name for d in inst.domains]
+    scored = ~meta["discarded"].to_numpy()
+    waves = sorted(int(w) for w in meta.loc[scored, "wave"].unique())
+    flow = _flow(meta, scored)
+    missing = _missing(meta)
+    files = _file_table(ws, name, label_to_key)
+    rev = reversed_values(values, inst)
+    items = _item_stats(meta, values, inst.item_codes, min_n)
+    likert = _likert(inst, meta, values, min_n)
+    data = InstrumentData(name, inst, kind, rule, waves, None, None, flow, missing,
+                          pd.DataFrame(), items, likert, files)
+    counts = meta.loc[scored].groupby("project")["respondent"].nunique()
+    data.n_respondents = {None: int(meta.loc[scored, ["project", "respondent"]]
+                                    .drop_duplicates().shape[0]), **counts.to_dict()}
+    keys = meta[["project", "wave", "respondent", "discarded"]]
+    scores = pd.concat([keys, sc[domains + [f"{d}_raw" for d in domains]]], axis=1)
+    order = {dn: k for k, dn in enumerate(domains)}
+    if kind != "qol":
+        # block scores (0-100) of each client's latest response
+        last = scores[~scores["discarded"].astype(bool)].sort_values("wave").drop_duplicates(
+            ["project", "respondent"], keep="last")
+        long = last.melt(id_vars=["project"], value_vars=domains, var_name="domain",
+                         value_name="score")
+        means = mean_ci_table(_with_programme(long), ["project", "domain"], "score", min_n)
+        data.means = means.assign(_o=means["domain"].map(order)).sort_values(
+            ["project", "_o"], na_position="first").drop(columns="_o").reset_index(drop=True)
+        return data
+    bg_cols = [c for c in BACKGROUND_FIELDS if c in background.columns]
+    if bg_cols:
+        scores = scores.merge(background[["project", "respondent", *bg_cols]],
+                              on=["project", "respondent"], how="left")
+    item_frame = pd.concat([meta[["project", "wave", "respondent"]],
+                            pd.DataFrame(rev, columns=inst.item_codes)], axis=1)
+    long = scores[~scores["discarded"].astype(bool)].melt(
+        id_vars=["project", "wave"], value_vars=domains, var_name="domain", value_name="score")
+    means = mean_ci_table(_with_programme(long), ["project", "domain", "wave"], "score", min_n)
+    data.means = means.assign(_o=means["domain"].map(order)).sort_values(
+        ["project", "_o", "wave"], na_position="first").drop(columns="_o").reset_index(drop=True)
+    if len(waves) >= 2:
+        data.from_wave, data.to_wave = waves[0], waves[-1]
+        present = set(scores.loc[scored, "project"])
+        sel = None if projects is None else [p for p in projects if p in present]
+        good = None
+        if inst.good_threshold is not None and len(domains) == 1:
+            good = (f"{domains[0]}_raw", float(inst.good_threshold))
+        data.outcomes = outcomes.outcome_tables(
+            scores, item_frame, {d.name: list(d.items) for d in inst.domains}, min_n=min_n,
+            projects=sel, good_threshold=good, background=tuple(bg_cols))
+    return data
+
+
+def _background(ws: Workspace, label_to_key: dict[str, str], min_n: int, sets: FieldSets
+                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(wide background per client, distributions, open answers, respondents per project)."""
+    df = pd.read_sql_query(
+        "SELECT r.project, r.respondent, r.wave, r.id, f.field, f.value FROM response_fields f"
+        " JOIN responses r ON r.id = f.response_id", ws.conn)
+    clients = pd.read_sql_query("SELECT DISTINCT project, respondent FROM responses", ws.conn)
+    clients["project"] = clients["project"].map(label_to_key)
+    clients = clients.drop_duplicates()
+    resp = _with_programme(clients).groupby("project", dropna=False).size().rename(
+        "n").reset_index()
+    df["project"] = df["project"].map(label_to_key)
+    df["value"] = df["value"].astype(str).str.strip()
+    df = df[df["value"] != ""]
+    # background: the first wave's answer of each client (fall back to later waves)
+    bg = df[df["field"].isin(sets.background)].sort_values(["wave", "id"])
+    bg = bg.drop_duplicates(["project", "respondent", "field"], keep="first")
+    wide = (bg.pivot(index=["project", "respondent"], columns="field", values="value")
+            .reset_index() if len(bg) else pd.DataFrame(columns=["project", "respondent"]))
+    wide.columns.name = None
+    # goals: every goal named by the client at any wave (multi-select, maybe joined text)
+    goals = df[df["field"].isin(sets.goals)]
+    goals = goals.assign(value=goals["value"].str.split(_MULTI_SPLIT)).explode("value")
+    goals = goals[goals["value"].astype(str).str.strip() != ""]
+    goals = goals.drop_duplicates(["project", "respondent", "field", "value"])
+    dist = pd.concat([bg[["project", "respondent", "field", "value"]],
+                      goals[["project", "respondent", "field", "value"]]], ignore_index=True)
+    dist = _with_programme(dist)
+    counts = dist.groupby(["project", "field", "value"], dropna=False, sort=True)[
+        "respondent"].nunique().rename("count").reset_index()
+    n = dist.groupby(["project", "field"], dropna=False)["respondent"].nunique().rename(
+        "n").reset_index()
+    out = counts.merge(n, on=["project", "field"])
+    out["share"] = out["count"] / out["n"]
+    out["suppressed"] = out["n"] < min_n
+    out.loc[out["suppressed"], ["count", "share"]] = np.nan
+    # open answers: verbatim, grouped by identical text, only aggregate counts
+    openf = df[df["field"].isin(sets.open)]
+    opens = openf.groupby(["project", "field", "value"], sort=True).size().rename(
+        "count").reset_index().rename(columns={"value": "text"})
+    return wide, out, opens, resp
+
+
+@dataclass
+class FieldSets:
+    """Which stored fields are background questions, goals (multi-select) and open answers:
+    the standard names plus what the stored instruments declare (role / kind)."""
+
+    background: list[str]
+    goals: list[str]
+    open: list[str]
+
+
+def field_sets(ws: Workspace) -> FieldSets:
+    background, goals, opens = list(BACKGROUND_FIELDS), list(GOAL_FIELDS), list(OPEN_FIELDS)
+    for name in ws.instrument_names():
+        for f in ws.load_instrument(name).fields:
+            if f.role == "background" and f.name not in background:
+                background.append(f.name)
+            elif (f.role == "goals" or f.kind == "multi") and f.name not in goals:
+                goals.append(f.name)
+            elif (f.role == "open" or f.kind == "text") and f.name not in opens:
+                opens.append(f.name)
+    return FieldSets(background, goals, opens)
+
+
+def _labels(ws: Workspace) -> tuple[dict, dict]:
+    """Field labels and value labels (per language) declared by the stored instruments."""
+    field_labels: dict[str, dict[str, str]] = {}
+    value_labels: dict[tuple[str, str], dict[str, str]] = {}
+    for name in ws.instrument_names():
+        for f in ws.load_instrument(name).fields:
+            field_labels.setdefault(f.name, f.labels)
+            for code, labels in f.options:
+                for text in [code, *labels.values()]:
+                    value_labels.setdefault((f.name, _norm(text)), labels)
+    return field_labels, value_labels
+
+
+def _cooperation(ws: Workspace, min_n: int) -> CooperationData | None:
+    rounds = partners.rounds(ws)
+    if not rounds:
+        return None
+    data = partners.partner_data(ws)
+    networks = cooperation.network_table(data.ties, data.orgs)
+    orgs = cooperation.organisation_table(data.ties, data.orgs)
+    if data.survey is not None and len(data.statements):
+        indices = cooperation.index_table(data.statements, data.survey, min_n=min_n)
+    else:
+        indices = pd.DataFrame(columns=["round", "index", "n", "mean", "sd", "ci_low",
+                                        "ci_high", "suppressed"])
+    comparisons = []
+    for r1, r2 in zip(data.rounds, data.rounds[1:], strict=False):
+        comparisons.append(cooperation.compare_rounds(
+            data.ties, data.orgs, data.statements, data.survey, r1, r2, min_n=min_n))
+    dy = data.ties.dropna(subset=["collaboration_level"])
+    dy = dy[(dy["collaboration_level"] >= 1) & (dy["respondent_org"] != dy["partner_org"])]
+    dyads = dy[["round", "respondent_org", "partner_org"]].drop_duplicates().reset_index(
+        drop=True)
+    return CooperationData(data.rounds, data.survey, networks, orgs, indices, comparisons,
+                           dyads, _layout(orgs, dyads))
+
+
+def _layout(orgs: pd.DataFrame, dyads: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Node positions shared by all rounds (a spring layout of the union network, fixed
+    seed), so an organisation keeps its place from round to round."""
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(sorted(orgs["org"].astype(str).unique()))
+    pairs = dyads[["respondent_org", "partner_org"]].astype(str).to_numpy().tolist()
+    g.add_edges_from(sorted(tuple(sorted(p)) for p in pairs))
+    if g.number_of_nodes() == 0:
+        return {}
+    k = 1.6 / math.sqrt(g.number_of_nodes())
+    pos = nx.spring_layout(g, seed=20240316, k=k, iterations=100)
+    return {str(n): (round(float(x), 4), round(float(y), 4)) for n, (x, y) in pos.items()}
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def collect(ws: Workspace, lang: str | None = None, projects: list[str] | None = None
+            ) -> ReportData:
+    """Read and compute everything the reports of ``ws`` show.
+
+    ``projects`` limits the per-project rows of the outcome tables to those projects (keys);
+    programme rows are always computed on all projects.
+    """
+    from .i18n import check_lang
+
+    lang = check_lang(lang or ws.get_setting("lang") or "fi")
+    min_n = ws.min_n
+    register = project_register(ws)
+    infos, label_to_key = _project_keys(ws, register)
+    sets = field_sets(ws)
+    wide, bg_dist, opens, resp = _background(ws, label_to_key, min_n, sets)
+    instruments = []
+    for name in ws.instrument_names():
+        d = _instrument_data(ws, name, label_to_key, wide, min_n, projects)
+        if d is not None:
+            instruments.append(d)
+    field_labels, value_labels = _labels(ws)
+    return ReportData(lang=lang, min_n=min_n, created=report_date(), projects=infos,
+                      instruments=instruments, background=bg_dist, respondents=resp,
+                      open_answers=opens, field_labels=field_labels,
+                      value_labels=value_labels, cooperation=_cooperation(ws, min_n),
+                      register=register, fields=sets)

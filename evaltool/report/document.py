@@ -1,0 +1,199 @@
+"""The report as data: chapters of sections of blocks (paragraphs, tables, figures, lists).
+
+Builders (:mod:`evaltool.report.build`) make a :class:`Document`; the HTML renderer and the
+Excel workbook both read it, so every table shown is also written to the workbook. A
+:class:`Table` keeps raw values (numbers stay numbers in Excel) and a column spec saying how
+each column is formatted; rows marked ``suppressed`` show ``–`` in every statistic column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .i18n import DASH, fmt_date, fmt_num, fmt_p, fmt_pct
+
+#: Column kinds → (HTML formatter, Excel number format).
+KINDS = {
+    "text": None, "int": "0", "num1": "0.0", "num2": "0.00", "num3": "0.000",
+    "signed1": "+0.0;-0.0;0.0", "p": "0.000", "pct": "0%", "pct1": "0.0%", "date": None,
+    "eur": "#,##0",
+}
+
+
+@dataclass
+class Column:
+    """One column of a :class:`Table`: source column, header, kind, and whether it is a
+    statistic (shown as ``–`` in suppressed rows)."""
+
+    key: str
+    header: str
+    kind: str = "text"
+    stat: bool = True
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    frame: pd.DataFrame
+    columns: list[Column]
+    suppressed: np.ndarray | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.frame = self.frame.reset_index(drop=True)
+        if self.suppressed is None:
+            if "suppressed" in self.frame.columns:
+                self.suppressed = self.frame["suppressed"].fillna(False).astype(bool).to_numpy()
+            else:
+                self.suppressed = np.zeros(len(self.frame), dtype=bool)
+        self.suppressed = np.asarray(self.suppressed, dtype=bool)
+
+    @property
+    def has_suppressed(self) -> bool:
+        return bool(self.suppressed.any())
+
+    def _cell(self, value, kind: str, lang: str) -> str:
+        if value is None or value is pd.NA:
+            return ""
+        if kind == "text":
+            if isinstance(value, float) and np.isnan(value):
+                return ""
+            return str(value)
+        if kind == "date":
+            return fmt_date(value, lang)
+        if kind == "int":
+            return fmt_num(value, lang, 0)
+        if kind in ("num1", "num2", "num3"):
+            return fmt_num(value, lang, int(kind[-1]))
+        if kind == "signed1":
+            return fmt_num(value, lang, 1, sign=True)
+        if kind == "p":
+            return fmt_p(value, lang)
+        if kind in ("pct", "pct1"):
+            return fmt_pct(value, lang, 1 if kind == "pct1" else 0)
+        if kind == "eur":
+            return fmt_num(value, lang, 0)
+        return str(value)
+
+    def html_rows(self, lang: str) -> list[list[tuple[str, str]]]:
+        """Rows of (text, css class) cells: ``num`` for numbers, ``dash`` for withheld."""
+        out = []
+        cols = [(c, self.frame[c.key].tolist()) for c in self.columns]
+        for i in range(len(self.frame)):
+            row = []
+            dashed = self.suppressed[i]
+            for c, values in cols:
+                css = "" if c.kind == "text" else "num"
+                if dashed and c.stat:
+                    row.append((DASH, "num dash"))
+                else:
+                    row.append((self._cell(values[i], c.kind, lang), css))
+            out.append(row)
+        return out
+
+    def excel_frame(self) -> pd.DataFrame:
+        """Headers as shown, raw numbers, ``–`` in withheld statistic cells."""
+        data = {}
+        for c in self.columns:
+            s = self.frame[c.key]
+            if c.kind == "text":
+                s = s.astype(object).where(s.notna(), None)
+            elif c.kind == "date":
+                s = s.astype(object).where(s.notna(), None)
+            else:
+                s = pd.to_numeric(s, errors="coerce").astype(float)
+            if c.stat and self.suppressed.any():
+                s = s.astype(object)
+                s[self.suppressed] = DASH
+            data[c.header] = s.to_numpy()
+        return pd.DataFrame(data, columns=[c.header for c in self.columns])
+
+    def number_formats(self) -> dict[str, str]:
+        return {c.header: KINDS[c.kind] for c in self.columns if KINDS.get(c.kind)}
+
+
+@dataclass
+class Figure:
+    """A plotly figure (as a dict), rendered with a fixed div id."""
+
+    key: str
+    title: str
+    figure: dict
+    note: str = ""
+
+
+@dataclass
+class Paragraph:
+    text: str
+    css: str = ""
+
+
+@dataclass
+class AnswerList:
+    """Open answers: verbatim texts with counts (rendered escaped)."""
+
+    title: str
+    answers: list[tuple[str, int]]
+    note: str = ""
+
+
+@dataclass
+class Facts:
+    """A short definition list (label → value)."""
+
+    items: list[tuple[str, str]]
+
+
+Block = Table | Figure | Paragraph | AnswerList | Facts
+
+
+@dataclass
+class Section:
+    title: str
+    blocks: list = field(default_factory=list)
+    anchor: str = ""
+
+
+@dataclass
+class Chapter:
+    anchor: str
+    title: str
+    sections: list[Section] = field(default_factory=list)
+    intro: list = field(default_factory=list)
+
+    def empty(self) -> bool:
+        return not self.intro and not any(s.blocks for s in self.sections)
+
+
+@dataclass
+class Document:
+    """One report: title lines, chapters, language, threshold and output names."""
+
+    kind: str                     # "project" | "programme"
+    title: str
+    subtitle: str
+    lang: str
+    created: str
+    min_n: int
+    chapters: list[Chapter]
+    facts: list[tuple[str, str]] = field(default_factory=list)
+
+    def tables(self) -> list[Table]:
+        out = []
+        for ch in self.chapters:
+            for block in ch.intro + [b for s in ch.sections for b in s.blocks]:
+                if isinstance(block, Table):
+                    out.append(block)
+        return out
+
+    def figures(self) -> list[Figure]:
+        return [b for ch in self.chapters for s in ch.sections for b in s.blocks
+                if isinstance(b, Figure)]
+
+    @property
+    def has_suppressed(self) -> bool:
+        return any(t.has_suppressed for t in self.tables())

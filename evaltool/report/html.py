@@ -1,0 +1,255 @@
+"""HTML reports: render documents with jinja2 and write them with their Excel workbooks.
+
+A single report is one self-contained file: the stylesheet and plotly.js are embedded, so it
+opens offline and makes no request. :func:`write_all_reports` writes the programme report,
+every project report and ``index.html`` into one folder with one shared ``plotly.min.js``
+beside them. Templates and the stylesheet live in ``reports/`` (shipped in the wheel as
+``evaltool/_data/reports``). Text from data is escaped by jinja2's autoescape; only the chart
+fragments (whose data are JSON with ``<``, ``>`` and ``/`` escaped by plotly) and plotly.js
+itself are inserted as markup. The output is deterministic: fixed chart div ids, fixed report
+date (``SOURCE_DATE_EPOCH``), no random or clock-dependent content.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from functools import lru_cache
+from pathlib import Path
+
+from markupsafe import Markup
+
+from .. import __version__
+from ..errors import UserError
+from ..workspace import Workspace
+from . import charts
+from .build import programme_document, project_document
+from .collect import ProjectInfo, ReportData, collect
+from .document import Document, Figure, Table
+from .i18n import check_lang, fmt_date, fmt_int, t
+from .workbook import write_workbook
+
+PLOTLY_FILE = "plotly.min.js"
+PROGRAMME_NAME = "programme"
+INDEX_NAME = "index"
+_RESERVED = {PROGRAMME_NAME, INDEX_NAME, "plotly.min"}
+
+
+def template_dirs() -> list[Path]:
+    """Installed ``evaltool/_data/reports``, else the repository's ``reports/``."""
+    here = Path(__file__).resolve().parent.parent
+    return [d for d in (here / "_data" / "reports", here.parent / "reports") if d.is_dir()]
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    dirs = template_dirs()
+    if not dirs:
+        raise UserError("report templates not found (evaltool/_data/reports or reports/); "
+                        "reinstall evaltool")
+    env = Environment(loader=FileSystemLoader([str(d) for d in dirs]),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=False,
+                      keep_trailing_newline=True)
+    return env
+
+
+@lru_cache(maxsize=1)
+def _stylesheet() -> str:
+    return (template_dirs()[0] / "report.css").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def plotly_js() -> str:
+    """The plotly.js bundle shipped with the plotly package (no CDN)."""
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def _words(doc: Document, excel_name: str | None) -> dict[str, str]:
+    lang = doc.lang
+    return {
+        "table": t("word_table", lang), "figure": t("word_figure", lang),
+        "min_n_note": t("min_n_note", lang, min_n=doc.min_n),
+        "created": t("created", lang), "made_with": t("made_with", lang),
+        "excel": t("excel_note", lang, file=excel_name or ""), "contents": t("contents", lang),
+        "index": t("back_to_index", lang),
+    }
+
+
+def render_document(doc: Document, *, plotly: str = "inline", excel_name: str | None = None,
+                    index_href: str | None = None) -> str:
+    """The document as HTML. ``plotly``: ``inline`` embeds plotly.js, ``file`` refers to
+    ``plotly.min.js`` beside the report, ``none`` leaves it out."""
+    numbers: dict[str, int] = {}
+    rendered: dict[str, Markup] = {}
+    n_tab = n_fig = 0
+    for ch in doc.chapters:
+        for block in ch.intro + [b for s in ch.sections for b in s.blocks]:
+            if isinstance(block, Table):
+                n_tab += 1
+                numbers[block.key] = n_tab
+            elif isinstance(block, Figure):
+                n_fig += 1
+                numbers[block.key] = n_fig
+                rendered[block.key] = Markup(charts.render(block.figure, block.key))
+    js = Markup(plotly_js()) if plotly == "inline" and rendered else None
+    src = PLOTLY_FILE if plotly == "file" and rendered else None
+    return _environment().get_template("report.html.j2").render(
+        doc=doc, words=_words(doc, excel_name), numbers=numbers, charts=rendered,
+        css=Markup(_stylesheet()), plotly_js=js, plotly_src=src, excel_name=excel_name,
+        index_href=index_href, version=__version__)
+
+
+def safe_name(key: str) -> str:
+    """A file name (without suffix) for a project key."""
+    name = re.sub(r"[^\w.-]+", "_", key, flags=re.UNICODE).strip("._") or "project"
+    if name.casefold() in _RESERVED:
+        name += "_project"
+    return name
+
+
+def _out_dir(ws: Workspace, out_dir: str | Path | None) -> Path:
+    path = Path(out_dir) if out_dir is not None else ws.root / "reports"
+    if path.exists() and not path.is_dir():
+        raise UserError(f"{path} exists and is not a folder")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _write(doc: Document, html_path: Path, data: ReportData, plotly: str,
+           index_href: str | None = None) -> Path:
+    xlsx = html_path.with_suffix(".xlsx")
+    text = render_document(doc, plotly=plotly, excel_name=xlsx.name, index_href=index_href)
+    html_path.write_text(text, encoding="utf-8", newline="\n")
+    write_workbook(doc, xlsx, data.created)
+    return html_path
+
+
+def _project(data: ReportData, project: str) -> ProjectInfo:
+    info = data.resolve(project)
+    if info is None:
+        known = ", ".join(list(data.projects)[:20]) or "none"
+        raise UserError(f"no project {project!r} in the workspace (neither client data nor "
+                        f"register); projects: {known}")
+    return info
+
+
+def _resolve_key(ws: Workspace, project: str) -> str | None:
+    from ..projects import project_register, register_lookup
+
+    register = project_register(ws)
+    labels = ws.projects_seen()
+    lookup = register_lookup(register, labels) if len(register) else dict.fromkeys(labels)
+    keys = {lab: (code or lab) for lab, code in lookup.items()}
+    want = project.strip().casefold()
+    for lab, key in keys.items():
+        if want in (lab.casefold(), key.casefold()):
+            return key
+    for code, name in zip(register["code"], register["name"], strict=True):
+        if want in (code.casefold(), str(name).casefold()):
+            return code
+    return None
+
+
+def write_project_report(ws: Workspace, project: str, out_dir: str | Path | None = None,
+                         lang: str | None = None) -> Path:
+    """Write ``<project>.html`` (self-contained) and ``<project>.xlsx`` into ``out_dir``
+    (default: the workspace's ``reports/``); returns the HTML path. ``project`` is a
+    register code or name or a client-data project label."""
+    lang = check_lang(lang or ws.get_setting("lang"))
+    key = _resolve_key(ws, project)
+    data = collect(ws, lang, projects=[key] if key is not None else [])
+    info = _project(data, key or project)
+    out = _out_dir(ws, out_dir)
+    return _write(project_document(data, info), out / f"{safe_name(info.key)}.html", data,
+                  "inline")
+
+
+def write_programme_report(ws: Workspace, out_dir: str | Path | None = None,
+                           lang: str | None = None) -> Path:
+    """Write ``programme.html`` (self-contained) and ``programme.xlsx``; returns the path."""
+    lang = check_lang(lang or ws.get_setting("lang"))
+    data = collect(ws, lang)
+    out = _out_dir(ws, out_dir)
+    return _write(programme_document(data), out / f"{PROGRAMME_NAME}.html", data, "inline")
+
+
+class _Progress:
+    """A one-line progress bar on stderr (only when stderr is a terminal)."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total = max(total, 1)
+        self.enabled = enabled and sys.stderr.isatty()
+        self.start = time.perf_counter()
+
+    def update(self, done: int, label: str = "") -> None:
+        if not self.enabled:
+            return
+        width = 30
+        filled = int(width * done / self.total)
+        elapsed = time.perf_counter() - self.start
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total} "
+                         f"{elapsed:5.1f} s {label[:30]:<30}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def write_all_reports(ws: Workspace, out_dir: str | Path | None = None,
+                      lang: str | None = None, progress: bool = True) -> Path:
+    """Write the programme report, every project report (each with its workbook), one shared
+    ``plotly.min.js`` and ``index.html`` linking them; returns the index path. Statistics
+    are computed once for all reports. A progress bar goes to stderr when it is a terminal."""
+    lang = check_lang(lang or ws.get_setting("lang"))
+    data = collect(ws, lang)
+    out = _out_dir(ws, out_dir)
+    (out / PLOTLY_FILE).write_text(plotly_js(), encoding="utf-8", newline="\n")
+    projects = list(data.projects.values())
+    bar = _Progress(len(projects) + 1, progress)
+    index_href = f"{INDEX_NAME}.html"
+    _write(programme_document(data), out / f"{PROGRAMME_NAME}.html", data, "file", index_href)
+    bar.update(1, t("report_programme", lang))
+    names: dict[str, str] = {}
+    used: set[str] = {PROGRAMME_NAME, INDEX_NAME}
+    for k, info in enumerate(projects, start=2):
+        name = safe_name(info.key)
+        while name.casefold() in used:
+            name += "_"
+        used.add(name.casefold())
+        names[info.key] = name
+        _write(project_document(data, info), out / f"{name}.html", data, "file", index_href)
+        bar.update(k, info.key)
+    bar.close()
+    return write_index(data, out, names)
+
+
+def write_index(data: ReportData, out: Path, names: dict[str, str]) -> Path:
+    """``index.html`` linking the programme report and the project reports."""
+    lang = data.lang
+    resp = data.respondents.set_index("project")["n"] if len(data.respondents) else {}
+    rows = []
+    for key, info in data.projects.items():
+        reg = info.register or {}
+        n = resp.get(key) if hasattr(resp, "get") else None
+        rows.append({"key": key, "name": info.name, "href": f"{names[key]}.html",
+                     "organisation": reg.get("organisation") or "",
+                     "clients": fmt_int(n, lang) if n is not None else ""})
+    words = {"title": t("report_index", lang),
+             "intro": t("s_index_intro", lang, date=fmt_date(data.created, lang)),
+             "programme": t("programme_link", lang), "projects": t("project_reports", lang),
+             "code": t("col_code", lang), "name": t("col_name", lang),
+             "organisation": t("col_organisation", lang), "clients": t("col_clients", lang)}
+    text = _environment().get_template("index.html.j2").render(
+        lang=lang, words=words, projects=rows, programme_href=f"{PROGRAMME_NAME}.html",
+        css=Markup(_stylesheet()), version=__version__)
+    path = out / f"{INDEX_NAME}.html"
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return path

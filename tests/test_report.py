@@ -1,0 +1,367 @@
+"""Reports: content per chapter, Finnish formatting, languages, suppression, escaping, no
+identifiers, Excel beside every report, determinism and the ``--all`` layout.
+
+The workspace is built through the normal import functions (client questionnaires as CSV,
+the ESR register) plus two partner-survey rounds stored directly in the partner tables.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from evaltool.cooperation import load_partner_survey
+from evaltool.errors import UserError
+from evaltool.importing import ClientImportOptions, import_clients
+from evaltool.projects import import_projects
+from evaltool.report import write_all_reports, write_programme_report, write_project_report
+from evaltool.report.i18n import fmt_date, fmt_num, fmt_p, fmt_pct
+from evaltool.workspace import Workspace
+
+EPOCH = "1710590400"  # 16.3.2024 12:00 UTC
+SCRIPT_ANSWER = "<script>window.__pwned = 1</script>"
+FORMULA_ANSWER = "=) Parasta oli porukka"
+PROJECTS = {"S10246": 32, "S20002": 26, "S30003": 4}  # S30003 is below min_n
+FI_HEADINGS = ["Yhteenveto", "Aineisto ja menetelmät", "Vastaajat", "Elämänlaatu",
+               "Kokemukset palvelusta", "Yhteistyö", "ESR-indikaattorit", "Liitteet"]
+BACKGROUND = {
+    "Sukupuoli": ["Nainen", "Mies"],
+    "Ikäryhmä": ["Alle 25 vuotta", "25–34 vuotta", "35–44 vuotta"],
+    "Koulutus": ["Ammatillinen tutkinto", "Lukio tai ylioppilastutkinto"],
+    "Työttömyyden kesto": ["Alle vuosi", "1–2 vuotta", "Yli 5 vuotta"],
+    "Palvelumuoto": ["Työkokeilu", "Työpaja"],
+}
+GOODS = ["Hyvä ohjaus", "Ryhmässä on hyvä henki", "Sain rytmiä arkeen"]
+BADS = ["Matkat ovat pitkiä", "Ei mitään huonoa"]
+
+
+def source_id(project: str, i: int) -> str:
+    return f"ID-{project}-{i:03d}-QX"
+
+
+def build_workspace(root: Path, seed: int = 7, partners: bool = True,
+                    register: bool = True) -> Path:
+    """A workspace with three projects (one too small to report), three WHOQOL-BREF waves,
+    the KEVÄT client survey at the last wave, the ESR register and two partner rounds."""
+    rng = np.random.default_rng(seed)
+    ws_dir = root / "ws"
+    ws = Workspace.init(ws_dir)
+    data = root / "data"
+    data.mkdir()
+    for p, (code, n) in enumerate(PROJECTS.items()):
+        level = rng.normal(0, 1, n)
+        label = code if p != 1 else "Työpaja Ahjo"  # matched to the register by name
+        for wave in (1, 2, 3):
+            ids = np.arange(n) if wave == 1 or n < 5 else np.flatnonzero(rng.random(n) < 0.8)
+            lat = level[ids] + 0.35 * (wave - 1) * (1 + p)
+            vals = np.clip(np.rint(3 + 0.8 * lat[:, None]
+                                   + rng.normal(0, 0.8, (len(ids), 26))), 1, 5).astype(int)
+            df = pd.DataFrame(vals, columns=[f"q{i}" for i in range(1, 27)])
+            df.insert(0, "id", [source_id(code, i) for i in ids])
+            for col, options in BACKGROUND.items():
+                df[col] = np.array(options, dtype=object)[ids % len(options)]
+            df["pvm"] = f"{2 + wave}.{p + 2}.2024"
+            f = data / f"{code}-whoqol-{wave}.csv"
+            df.to_csv(f, index=False, sep=";")
+            import_clients(ws, [f], ClientImportOptions(project=label, wave=wave))
+        ids = np.arange(n)
+        likert = np.clip(np.rint(3.5 + 0.6 * level[:, None] + rng.normal(0, 0.9, (n, 16))),
+                         1, 5).astype(int)
+        kc = pd.DataFrame(likert, columns=[f"p{i}" for i in range(1, 9)]
+                          + [f"e{i}" for i in range(1, 9)])
+        kc.insert(0, "id", [source_id(code, i) for i in ids])
+        kc["Tavoitteet tukijaksolle"] = np.where(ids % 2, "Työllistyminen; Päivärytmi",
+                                                 "Päivärytmi")
+        good = np.array(GOODS, dtype=object)[ids % len(GOODS)]
+        good[0] = SCRIPT_ANSWER
+        good[1] = FORMULA_ANSWER
+        kc["Hyvää palvelussa"] = good
+        kc["Kehitettävää palvelussa"] = np.array(BADS, dtype=object)[ids % len(BADS)]
+        f = data / f"{code}-kevat.csv"
+        kc.to_csv(f, index=False, sep=";")
+        import_clients(ws, [f], ClientImportOptions(instrument="kevat-client", project=label,
+                                                    wave=3))
+    if register:
+        reg = pd.DataFrame({
+            "Hankekoodi": ["S10246", "S20002", "S30003", "S40004"],
+            "Nimi": ["Polku <b>töihin</b>", "Työpaja Ahjo", "Pieni hanke", "Ei asiakkaita"],
+            "Toteuttaja": ["Jyväskylän kaupunki", "Ahjo ry", "Pieni ry", "Muu ry"],
+            "Maakunta": "Keski-Suomi", "Rahoittaja": "Keski-Suomen ELY-keskus",
+            "Toimintalinja": "5", "Alkupvm": "1.3.2024", "Loppupvm": "28.2.2026",
+            "Suunnitellut osallistujat": [40, 30, 10, 20],
+            "Toteutuneet osallistujat": [33, 31, 4, 0],
+            "Suunnitellut naiset": [20, 15, 5, 10], "Toteutuneet naiset": [17, 12, 2, 0],
+            "Suunnitellut työpaikat": [5, 2, 1, 1], "Toteutuneet työpaikat": [3, 2, 0, 0],
+            "Suunniteltu julkinen rahoitus": ["450 000", "300 000", "90 000", "100 000"],
+            "Toteutunut julkinen rahoitus": ["401 234,50", "", "", ""]})
+        f = data / "rekisteri.csv"
+        reg.to_csv(f, index=False, sep=";")
+        import_projects(ws, f)
+    if partners:
+        _partner_rounds(ws, rng)
+    ws.close()
+    return ws_dir
+
+
+def _partner_rounds(ws: Workspace, rng: np.random.Generator) -> None:
+    survey = load_partner_survey()
+    text = (Path(__file__).resolve().parents[1] / "surveys" / "partner-survey.toml").read_text(
+        encoding="utf-8")
+    orgs = ["Jyväskylän kaupunki", "Ahjo ry", "TE-toimisto", "Kela", "Seurakunta",
+            "Yritys Oy", "Koulu", "<img src=x onerror=alert(1)> ry"]
+    items = [i.code for b in survey.blocks for i in b.items]
+    with ws.transaction():
+        for r, rnd in enumerate(["syksy 2012", "syksy 2013"]):
+            iid = ws.add_import({"kind": "partners", "source_name": f"kumppanit-{r}.csv",
+                                 "sha256": f"{r:064d}", "size": 1, "round": rnd,
+                                 "scope": f"partners;round={rnd}", "rows_read": len(orgs),
+                                 "rows_stored": len(orgs), "rows_rejected": 0})
+            ws.conn.execute("INSERT INTO partner_surveys VALUES (?, ?)", (rnd, text))
+            for o in orgs:
+                ws.conn.execute("INSERT INTO partner_respondents VALUES (?, ?, ?, ?, ?)",
+                                (iid, rnd, o, "other", 1))
+                ws.conn.executemany(
+                    "INSERT INTO partner_statements VALUES (?, ?, ?, ?, ?, ?)",
+                    [(iid, rnd, o, "other", it, float(rng.integers(2 + r, 6))) for it in items])
+                ws.conn.executemany(
+                    "INSERT INTO partner_ties VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(iid, rnd, o, o2, float(rng.integers(0, 5)), float(rng.integers(1, 6)),
+                      float(rng.integers(1, 5)), float(rng.integers(1, 5)))
+                     for o2 in orgs if o2 != o and rng.random() < 0.45 + 0.1 * r])
+
+
+@pytest.fixture(scope="module")
+def ws_path(tmp_path_factory) -> Path:
+    return build_workspace(tmp_path_factory.mktemp("report"))
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+@pytest.fixture(scope="module")
+def reports(ws_path, tmp_path_factory) -> dict[str, Path]:
+    """Reports written once for the module (fixed clock)."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    out = tmp_path_factory.mktemp("out")
+    try:
+        with Workspace.open(ws_path) as ws:
+            paths = {
+                "fi": write_project_report(ws, "S10246", out / "fi"),
+                "sv": write_project_report(ws, "S10246", out / "sv", "sv"),
+                "en": write_project_report(ws, "S10246", out / "en", "en"),
+                "small": write_project_report(ws, "S30003", out / "fi"),
+                "ahjo": write_project_report(ws, "Työpaja Ahjo", out / "fi"),
+                "programme": write_programme_report(ws, out / "fi"),
+                "index": write_all_reports(ws, out / "all", progress=False),
+            }
+    finally:
+        mp.undo()
+    return paths
+
+
+def html(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def headings(text: str) -> list[str]:
+    return [re.sub(r"^\s*\d+\s*", "", re.sub(r"<[^>]+>", "", h)).strip()
+            for h in re.findall(r"<h2>(.*?)</h2>", text, re.S)]
+
+
+def visible(text: str) -> str:
+    """The report without the plotly bundle and chart scripts."""
+    return re.sub(r"<script\b.*?</script>", "", text, flags=re.S)
+
+
+# ------------------------------------------------------------------ formatting
+
+
+def test_finnish_number_and_date_formats():
+    assert fmt_num(1234.56, "fi") == "1\u202f234,6"
+    assert fmt_num(-0.04, "fi", 2) == "\u22120,04"
+    assert fmt_num(3.2, "fi", 1, sign=True) == "+3,2"
+    assert fmt_num(1234.56, "en") == "1,234.6"
+    assert fmt_pct(0.456, "fi") == "46\u00a0%" and fmt_pct(0.456, "en") == "46%"
+    assert fmt_p(0.0004, "fi") == "<\u00a00,001" and fmt_p(0.0312, "sv") == "0,031"
+    assert fmt_date("2024-03-16", "fi") == "16.3.2024"
+    assert fmt_date("2024-03-16", "en") == "16 March 2024"
+    assert fmt_num(float("nan"), "fi") == "" and fmt_num(None, "fi") == ""
+
+
+# ------------------------------------------------------------------ project report
+
+
+def test_project_report_has_every_chapter_in_finnish(reports):
+    text = html(reports["fi"])
+    assert headings(text)[1:] == FI_HEADINGS  # first h2 is the table of contents
+    assert '<html lang="fi">' in text
+    assert "Laadittu 16.3.2024" in text
+    for section in ("Taustatiedot", "Tavoitteet tukijaksolle", "Keskiarvot mittauskerroittain",
+                    "Luotettava muutos", "Muutos lähtötason ja taustan mukaan",
+                    "Hanke suhteessa ohjelmaan", "Kehityskulut kolmen mittauksen aikana",
+                    "Avoimet vastaukset", "Yhteistyöindeksit", "Muutokset kierrosten välillä",
+                    "Suunniteltu ja toteutunut", "Reliabiliteetti", "Kato",
+                    "Kysymyskohtaiset tulokset"):
+        assert section in text, section
+    # register facts, Finnish numbers and dates
+    assert "Jyväskylän kaupunki" in text and "1.3.2024–28.2.2026" in text
+    assert "450\u202f000" in text and "401\u202f234" in text
+    assert re.search(r"\d,\d", visible(text))
+    assert not re.search(r">\s*-?\d+\.\d+\s*<", visible(text))  # no decimal points in cells
+
+
+def test_project_report_numbers_match_the_statistics(ws_path, reports):
+    from evaltool.report.collect import collect
+
+    with Workspace.open(ws_path) as ws:
+        data = collect(ws, "fi", projects=["S10246"])
+    whoqol = next(i for i in data.qol if i.name == "whoqol-bref")
+    paired = whoqol.outcomes["paired"]
+    row = paired[(paired["project"] == "S10246") & (paired["domain"] == "social")].iloc[0]
+    text = visible(html(reports["fi"]))
+    assert fmt_num(row["mean_diff"], "fi", 1, sign=True) in text
+    assert fmt_num(row["dz"], "fi", 2) in text
+    assert f"{fmt_num(row['ci_low'], 'fi')}…{fmt_num(row['ci_high'], 'fi')}" in text
+
+
+def test_swedish_and_english_reports(reports):
+    sv, en = html(reports["sv"]), html(reports["en"])
+    assert headings(sv)[1] == "Sammanfattning" and "Bilagor" in headings(sv)
+    assert headings(en)[1:3] == ["Summary", "Data and methods"]
+    assert "Created 16 March 2024" in en
+    assert re.search(r">\+?\d+\.\d<", visible(en))
+
+
+def test_small_project_is_suppressed_with_footnote(reports):
+    text = html(reports["small"])
+    assert "–<sup" in text
+    assert "alle 5 vastaajaan" in text
+    assert "Avoimia vastauksia ei näytetä" in text
+    assert "Hyvä ohjaus" not in text and "window.__pwned" not in text
+
+
+def test_open_answers_are_escaped_and_counted(reports):
+    text = html(reports["fi"])
+    assert SCRIPT_ANSWER not in text
+    assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in text
+    assert re.search(r"Sain rytmiä arkeen</span> <span class=\"count\">\(\d+\)</span>", text)
+    assert "Polku &lt;b&gt;töihin&lt;/b&gt;" in text and "<b>töihin" not in text
+    assert "<img src=x" not in text  # organisation name inside chart data is escaped too
+
+
+def test_no_identifier_appears(ws_path, reports):
+    with Workspace.open(ws_path) as ws:
+        ids = ws.source_ids()
+    secrets = set(ids["respondent"]) | set(ids["source_id"])
+    for path in reports.values():
+        folder = path.parent
+        for f in list(folder.glob("*.html")) + list(folder.glob("*.xlsx")):
+            blob = f.read_bytes()
+            if f.suffix == ".xlsx":
+                with zipfile.ZipFile(f) as z:
+                    blob = b"".join(z.read(n) for n in z.namelist())
+            text = blob.decode("utf-8", "replace")
+            found = [s for s in secrets if s in text]
+            assert not found, (f, found[:3])
+
+
+def test_chapters_only_where_data_exist(tmp_path, fixed_clock):
+    ws_dir = build_workspace(tmp_path, partners=False, register=False)
+    with Workspace.open(ws_dir) as ws:
+        text = html(write_project_report(ws, "S10246", tmp_path / "out"))
+    heads = headings(text)
+    assert "Yhteistyö" not in heads and "ESR-indikaattorit" not in heads
+    assert "Elämänlaatu" in heads
+
+
+def test_unknown_project_is_a_user_error(ws_path, tmp_path):
+    with Workspace.open(ws_path) as ws, pytest.raises(UserError, match="no project"):
+        write_project_report(ws, "S99999", tmp_path)
+
+
+# ------------------------------------------------------------------ programme and --all
+
+
+def test_programme_report(reports):
+    text = html(reports["programme"])
+    heads = headings(text)
+    assert "Hankkeet rinnakkain" in heads and "ESR-indikaattorit" in heads
+    assert "Hankkeiden vakioitu muutos" in text and "ESR-indikaattorit yhteensä" in text
+    assert "Hankkeita rekisterissä: 4" in text
+    assert text.count('class="plotly-graph-div"') >= 10
+
+
+def test_all_reports_share_plotly_and_link_everything(reports):
+    index = reports["index"]
+    folder = index.parent
+    text = html(index)
+    links = re.findall(r'href="([^"]+)"', text)
+    assert "programme.html" in links
+    for code in ("S10246", "S20002", "S30003", "S40004"):
+        assert f"{code}.html" in links and (folder / f"{code}.html").is_file()
+        assert (folder / f"{code}.xlsx").is_file()
+    assert (folder / "plotly.min.js").stat().st_size > 1_000_000
+    page = html(folder / "S10246.html")
+    assert '<script charset="utf-8" src="plotly.min.js"></script>' in page
+    assert len(page) < 1_000_000 < reports["fi"].stat().st_size
+    assert 'src="plotly.min.js"' not in html(reports["fi"])
+    assert "https://" not in visible(page)
+
+
+def test_chart_div_ids_are_fixed(reports):
+    text = html(reports["fi"])
+    ids = re.findall(r'<div id="([^"]+)" class="plotly-graph-div"', text)
+    assert ids and ids == [f"fig-{k}" for k in range(1, len(ids) + 1)]
+
+
+def test_same_workspace_gives_identical_bytes(ws_path, reports, tmp_path, fixed_clock):
+    with Workspace.open(ws_path) as ws:
+        again = write_project_report(ws, "S10246", tmp_path)
+    assert again.read_bytes() == reports["fi"].read_bytes()
+    assert again.with_suffix(".xlsx").read_bytes() == reports["fi"].with_suffix(
+        ".xlsx").read_bytes()
+
+
+# ------------------------------------------------------------------ Excel
+
+
+def test_workbook_beside_report_holds_every_table(reports):
+    from openpyxl import load_workbook
+
+    path = reports["fi"]
+    wb = load_workbook(path.with_suffix(".xlsx"))
+    n_tables = html(path).count('<figure class="table"')
+    assert len(wb.sheetnames) == n_tables + 1 and wb.sheetnames[0] == "Sisältö"
+    for name in wb.sheetnames[1:]:
+        sheet = wb[name]
+        assert sheet.freeze_panes == "A2" and sheet["A1"].font.b
+    means = next(wb[n] for n in wb.sheetnames if "Keskiarvot mittauskerroi" in n)
+    headers = [c.value for c in means[1]]
+    col = headers.index("Keskiarvo") + 1
+    cell = means.cell(row=2, column=col)
+    assert isinstance(cell.value, float) and cell.number_format == "0.0"
+    small = load_workbook(reports["small"].with_suffix(".xlsx"))
+    values = [c.value for s in small.worksheets for row in s.iter_rows() for c in row]
+    assert "–" in values
+
+
+def test_progress_bar_only_on_a_terminal(ws_path, tmp_path, capsys, monkeypatch):
+    from evaltool.report.html import _Progress
+
+    bar = _Progress(3, True)
+    bar.update(1, "x")
+    assert capsys.readouterr().err == ""  # captured stderr is not a terminal
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    bar = _Progress(2, True)
+    bar.update(2, "S10246")
+    bar.close()
+    err = capsys.readouterr().err
+    assert "2/2" in err and "#" in err
