@@ -186,6 +186,51 @@ def import_partners_cmd(file, workspace, round_label, roster, survey, layout, ma
                    "statement answers")
 
 
+@import_.command("projects")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@WORKSPACE_OPTION
+@click.option("--sheet", default=None, help="Sheet name or number.")
+@click.option("--replace", is_flag=True,
+              help="Replace an earlier import of the same file and overwrite projects "
+                   "registered from another file.")
+def import_projects_cmd(file, workspace, sheet, replace) -> None:
+    """Import the ESR project register (xlsx, csv or TOML): code, name, organisation, region,
+    funder, priority axis, dates, planned and realised indicators."""
+    from .projects import import_projects
+
+    with Workspace.open(workspace) as ws:
+        result = import_projects(ws, file, replace=replace, sheet=sheet)
+    if result.report.warnings:
+        click.echo(result.report.format(limit=20), err=True)
+    click.echo(result.message)
+
+
+@main.command()
+@WORKSPACE_OPTION
+@click.option("--project", "project", default=None, help="Write this project's report.")
+@click.option("--programme", is_flag=True, help="Write the programme report.")
+@click.option("--all", "all_reports", is_flag=True,
+              help="Write the programme report, every project report and index.html.")
+@click.option("--lang", type=click.Choice(["fi", "sv", "en"]), default=None,
+              help="Report language (default: the workspace's lang setting, fi).")
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Folder for the reports (default: WORKSPACE/reports).")
+def report(workspace, project, programme, all_reports, lang, output_dir) -> None:
+    """Write evaluation reports (HTML, with an Excel workbook of every table)."""
+    from .report import write_all_reports, write_programme_report, write_project_report
+
+    if sum(bool(x) for x in (project, programme, all_reports)) != 1:
+        raise UserError("give one of --project P, --programme or --all")
+    with Workspace.open(workspace) as ws:
+        if project:
+            path = write_project_report(ws, project, output_dir, lang)
+        elif programme:
+            path = write_programme_report(ws, output_dir, lang)
+        else:
+            path = write_all_reports(ws, output_dir, lang, progress=sys.stderr.isatty())
+    click.echo(f"Wrote {path}")
+
+
 @main.command()
 @WORKSPACE_OPTION
 @click.option("--round", "rounds", multiple=True, help="Only these rounds (repeatable).")
