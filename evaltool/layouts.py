@@ -363,6 +363,8 @@ def _meta_from_columns(columns: dict[int, ColumnInfo], data: pd.DataFrame | None
                     break
         if role is None and info.stem and not info.sub:
             role = metadata_role(info.stem)
+        if role is None:
+            role = _TEMPLATE_ROLES.get((template_code(info.header) or "").casefold())
         if role:
             every[pos] = role
     first: dict[str, int] = {}
@@ -377,6 +379,9 @@ def _meta_from_columns(columns: dict[int, ColumnInfo], data: pd.DataFrame | None
                 first["respondent_id"] = first["response_id"]
     return first, every
 
+
+#: Template headers (``Asiakastunnus (id)``) whose code names a metadata role.
+_TEMPLATE_ROLES = {"id": "respondent_id", "project": "project", "wave": "wave", "date": "date"}
 
 _NUMBER_PREFIX = re.compile(
     r"^\s*(?:(?:[A-Za-zÅÄÖåäö]{1,3}\s?)?\d{1,3}[a-z]?\s*[.):]\s*|\d{1,3}\s+(?=\D))")
