@@ -38,12 +38,14 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .errors import UserError
+from .instruments import Field, Instrument, load_instrument
 
 #: The label every file, title and register row carries.
 DEMO_LABEL = "Synteettinen esimerkkialue — keksittyä aineistoa"
@@ -89,41 +91,41 @@ class DemoProject:
 
 PROJECTS: tuple[DemoProject, ...] = (
     DemoProject("S20101", "Polku työelämään", "POL", "Esimerkkilän kaupunki", "Esimerkkilä",
-                "valmennus", "eurohis-qol-8", "webropol", 48, -0.25, 0.22, 0.76,
+                "training", "eurohis-qol-8", "webropol", 48, -0.25, 0.22, 0.76,
                 date(2011, 9, 1), date(2014, 6, 30), 812_000),
     DemoProject("S20114", "Nuorten työpaja Verstas", "VER", "Työpajayhdistys Verstas ry",
-                "Esimerkkilä", "tyopaja", "eurohis-qol-8", "google", 40, -0.10, 0.30, 0.70,
+                "Esimerkkilä", "workshop", "eurohis-qol-8", "google", 40, -0.10, 0.30, 0.70,
                 date(2011, 8, 1), date(2014, 7, 31), 655_000),
     DemoProject("S20127", "Kuntouttavan työtoiminnan kehittämishanke KUTO", "KUTO",
-                "Kuvitelan kunta", "Kuvitela", "kuntouttava", "whoqol-bref", "handtyped", 36,
+                "Kuvitelan kunta", "Kuvitela", "rehabilitative", "whoqol-bref", "handtyped", 36,
                 -0.55, 0.14, 0.72, date(2011, 10, 1), date(2014, 9, 30), 540_000),
     DemoProject("S20133", "Palkkatuella töihin", "PAL", "Keksilän kaupunki", "Keksilä",
-                "palkkatuki", "eurohis-qol-8", "msforms", 44, 0.05, 0.18, 0.78,
+                "wage_subsidy", "eurohis-qol-8", "msforms", 44, 0.05, 0.18, 0.78,
                 date(2012, 1, 1), date(2014, 12, 31), 930_000),
     DemoProject("S20148", "Työkokeilusta urapolulle", "URA", "Työllisyyssäätiö Ponnahdus",
-                "Esimerkkilä", "tyokokeilu", "whoqol-bref", "surveymonkey", 38, -0.20, 0.26,
+                "Esimerkkilä", "work_trial", "whoqol-bref", "surveymonkey", 38, -0.20, 0.26,
                 0.68, date(2011, 9, 1), date(2014, 8, 31), 610_000),
     DemoProject("S20152", "Askel eteenpäin", "ASK", "Mielenterveysyhdistys Majakka ry",
-                "Satula", "kuntouttava", "eurohis-qol-8", "qualtrics", 34, -0.60, 0.20, 0.66,
+                "Satula", "rehabilitative", "eurohis-qol-8", "qualtrics", 34, -0.60, 0.20, 0.66,
                 date(2011, 11, 1), date(2014, 10, 31), 470_000),
     DemoProject("S20169", "Osallisuutta arkeen – OSA", "OSA", "Satulan kunta", "Satula",
-                "kuntouttava", "whoqol-bref", "limesurvey", 42, -0.45, 0.05, 0.74,
+                "rehabilitative", "whoqol-bref", "limesurvey", 42, -0.45, 0.05, 0.74,
                 date(2011, 9, 1), date(2014, 8, 31), 560_000),
     DemoProject("S20171", "Nuorten työpaja Pajulinna", "PAJ", "Nuorisosäätiö Kipinä",
-                "Kuvitela", "tyopaja", "eurohis-qol-8", "spss", 40, -0.15, 0.28, 0.67,
+                "Kuvitela", "workshop", "eurohis-qol-8", "spss", 40, -0.15, 0.28, 0.67,
                 date(2011, 8, 15), date(2014, 7, 31), 600_000),
     DemoProject("S20186", "Sosiaalinen yritys Kehrä", "KEH", "Osuuskunta Kehrä", "Keksilä",
-                "palkkatuki", "whoqol-bref", "webropol", 30, 0.10, 0.12, 0.80,
+                "wage_subsidy", "whoqol-bref", "webropol", 30, 0.10, 0.12, 0.80,
                 date(2012, 1, 1), date(2014, 12, 31), 720_000),
     DemoProject("S20190", "Maahanmuuttajien työpolku MATKA", "MAT",
-                "Monikulttuurinen yhdistys Kohtaamo ry", "Esimerkkilä", "tyokokeilu",
+                "Monikulttuurinen yhdistys Kohtaamo ry", "Esimerkkilä", "work_trial",
                 "eurohis-qol-8", "spss", 36, -0.30, 0.24, 0.72, date(2011, 10, 1),
                 date(2014, 9, 30), 580_000),
     DemoProject("S20203", "Tukea työllistymiseen – TUTKA", "TUT", "Esimerkkilän kaupunki",
-                "Esimerkkilä", "valmennus", "eurohis-qol-8", "handtyped", 32, -0.05, 0.16,
+                "Esimerkkilä", "training", "eurohis-qol-8", "handtyped", 32, -0.05, 0.16,
                 0.75, date(2012, 1, 1), date(2014, 12, 31), 490_000),
     DemoProject("S20215", "Välityömarkkinoiden yhteistyöverkosto VÄYLÄ", "VAY",
-                "Esimerkkilän seudun kehittämisyhtiö Oy", "Esimerkkilä", "valmennus",
+                "Esimerkkilän seudun kehittämisyhtiö Oy", "Esimerkkilä", "training",
                 "whoqol-bref", "google", 34, -0.20, 0.18, 0.71, date(2011, 9, 1),
                 date(2014, 8, 31), 1_050_000, "3"),
 )
@@ -160,6 +162,12 @@ SECTOR_LABELS = {
 }
 
 
+@lru_cache(maxsize=8)
+def _instrument(name: str) -> Instrument:
+    """A built-in instrument definition (parsed once; read only)."""
+    return load_instrument(name)
+
+
 def _rng(*keys: int | str) -> np.random.Generator:
     """An independent random stream per purpose: changing one part of the demo does not
     change the numbers of the others."""
@@ -171,52 +179,33 @@ def _rng(*keys: int | str) -> np.random.Generator:
 # --------------------------------------------------------------------------- questionnaire
 
 
-@dataclass(frozen=True)
-class Choice:
-    """A single-choice background question: header, option labels and their weights."""
+#: The client-experience survey whose fields and statements every questionnaire carries.
+CLIENT_SURVEY = "kevat-client"
 
-    key: str
-    text: str
-    options: tuple[str, ...]
-    weights: tuple[float, ...]
-
-
-BACKGROUND: tuple[Choice, ...] = (
-    Choice("gender", "Sukupuoli", ("Nainen", "Mies", "Muu", "En halua sanoa"),
-           (0.42, 0.54, 0.02, 0.02)),
-    Choice("age_group", "Ikäryhmä", ("alle 25", "25–34", "35–44", "45–54", "55 tai yli"),
-           (0.2, 0.25, 0.22, 0.2, 0.13)),
-    Choice("education", "Koulutus", ("Perusaste tai vähemmän", "Toinen aste", "Korkea-aste"),
-           (0.42, 0.48, 0.10)),
-    Choice("unemployment_duration", "Työttömyyden kesto",
-           ("Alle 1 vuosi", "1–2 vuotta", "Yli 2 vuotta", "En ole ollut työtön"),
-           (0.25, 0.3, 0.4, 0.05)),
-)
-SERVICE_LABELS = {
-    "kuntouttava": "Kuntouttava työtoiminta", "palkkatuki": "Palkkatuettu työ",
-    "tyokokeilu": "Työkokeilu", "tyopaja": "Työpajatoiminta",
-    "valmennus": "Työhönvalmennus",
+#: Weights of the options of the background questions (by option code of
+#: ``surveys/kevat-client.toml``); age weights vary with the project's service.
+BACKGROUND_WEIGHTS: dict[str, dict[str, float]] = {
+    "gender": {"female": 0.42, "male": 0.54, "other": 0.02, "undisclosed": 0.02},
+    "age_group": {"under_25": 0.2, "25_34": 0.25, "35_44": 0.22, "45_54": 0.2, "55_plus": 0.13},
+    "education": {"none": 0.35, "upper_secondary": 0.1, "vocational": 0.45, "higher": 0.1},
+    "unemployment_duration": {"under_1y": 0.22, "1_2y": 0.25, "2_5y": 0.3, "over_5y": 0.18,
+                              "not_unemployed": 0.05},
 }
-SERVICE_QUESTION = "Palvelumuoto"
-
-GOALS = (
-    "Arjen rytmi", "Työkyvyn selvittäminen", "Työpaikka avoimilta työmarkkinoilta",
-    "Koulutukseen pääsy", "Ammatillinen osaaminen", "Sosiaaliset suhteet",
-    "Terveyden edistäminen", "Talousasioiden hoito",
-)
-GOALS_QUESTION = "Tavoitteeni jaksolle"
-
-EXPERIENCE_STEM = "Kokemukset palvelusta"
-EXPERIENCE = (
-    "Sain riittävästi ohjausta", "Minua kuunneltiin", "Pystyin vaikuttamaan tavoitteisiini",
-    "Työtehtävät olivat mielekkäitä", "Sain tietoa jatkopoluista",
-)
-AGREE = ("Täysin eri mieltä", "Jokseenkin eri mieltä", "Ei samaa eikä eri mieltä",
-         "Jokseenkin samaa mieltä", "Täysin samaa mieltä")
+AGE_BY_SERVICE = {
+    "workshop": {"under_25": 0.86, "25_34": 0.12, "35_44": 0.02},
+    "rehabilitative": {"under_25": 0.08, "25_34": 0.2, "35_44": 0.26, "45_54": 0.28,
+                       "55_plus": 0.18},
+}
+#: Share of clients choosing each goal, and extra shares by service.
+GOAL_SHARES = {"work": 0.35, "studies": 0.15, "routine": 0.3, "peer_support": 0.25,
+               "health": 0.25, "skills": 0.35, "plans": 0.3}
+GOAL_BY_SERVICE = {
+    "rehabilitative": {"routine": 0.3, "peer_support": 0.2, "health": 0.15},
+    "wage_subsidy": {"work": 0.35}, "training": {"work": 0.3, "plans": 0.15},
+    "workshop": {"studies": 0.4, "skills": 0.15}, "work_trial": {"work": 0.2, "plans": 0.2},
+}
 DONT_KNOW = "En osaa sanoa"
 
-OPEN_GOOD = "Mikä palvelussa on ollut hyvää?"
-OPEN_BAD = "Mikä palvelussa on ollut huonoa tai mitä pitäisi parantaa?"
 GOOD_ANSWERS = (
     "Sain rytmiä arkeen.", "Ohjaajat ovat kannustavia ja asiallisia.", "Ryhmässä on hyvä henki.",
     "Pääsin kokeilemaan uutta alaa.", "Sain apua talousasioihin.",
@@ -258,9 +247,7 @@ def qol_blocks(instrument: str) -> tuple[QolBlock, ...]:
         "capacity": "Kuinka riittävästi",
         "frequency": "Kuinka usein",
     }
-    from .instruments import load_instrument
-
-    inst = load_instrument(instrument)
+    inst = _instrument(instrument)
     blocks: list[QolBlock] = []
     for it in inst.items:
         rs = it.response_set or ""
@@ -292,24 +279,30 @@ def _choose(rng: np.random.Generator, n: int, weights: Sequence[float]) -> np.nd
     return rng.choice(len(w), size=n, p=w / w.sum())
 
 
+def _client_survey() -> Instrument:
+    return _instrument(CLIENT_SURVEY)
+
+
+def _field(name: str) -> Field:
+    """A field (background question, goals, open answer) of the client survey."""
+    return next(f for f in _client_survey().fields if f.name == name)
+
+
 def simulate_panel(index: int, project: DemoProject) -> Panel:
-    """Clients, background and wave participation of one project (vectorised)."""
+    """Clients, background and wave participation of one project (vectorised). Background
+    answers are option codes of the client survey's fields."""
     rng = _rng("panel", index)
     n = project.n_entry
     clients = pd.DataFrame({"client_id": [f"{project.prefix}-{i + 1:03d}" for i in range(n)]})
-    for q in BACKGROUND:
-        weights = list(q.weights)
-        if q.key == "age_group" and project.service == "tyopaja":
-            weights = [0.86, 0.12, 0.02, 0.0, 0.0]
-        elif q.key == "age_group" and project.service == "kuntouttava":
-            weights = [0.08, 0.2, 0.26, 0.28, 0.18]
-        clients[q.key] = np.asarray(q.options, dtype=object)[_choose(rng, n, weights)]
-    services = list(SERVICE_LABELS)
-    own = services.index(project.service)
-    weights = np.full(len(services), 0.1 / (len(services) - 1))
-    weights[own] = 0.9
-    clients["service_type"] = np.asarray(
-        [SERVICE_LABELS[s] for s in services], dtype=object)[_choose(rng, n, weights)]
+    for name, weights in BACKGROUND_WEIGHTS.items():
+        if name == "age_group" and project.service in AGE_BY_SERVICE:
+            weights = AGE_BY_SERVICE[project.service]
+        codes = [c for c, _ in _field(name).options]
+        w = [weights.get(c, 0.0) for c in codes]
+        clients[name] = np.asarray(codes, dtype=object)[_choose(rng, n, w)]
+    services = [c for c, _ in _field("service_type").options]
+    w = [0.9 if c == project.service else 0.1 / (len(services) - 1) for c in services]
+    clients["service_type"] = np.asarray(services, dtype=object)[_choose(rng, n, w)]
     theta0 = project.baseline + rng.normal(0, 0.75, n)
     slope = project.gain + rng.normal(0, 0.18, n)
     clients["theta0"] = theta0
@@ -335,9 +328,7 @@ def qol_codes(instrument: str, theta: np.ndarray, rng: np.random.Generator,
               burst_share: float = 0.025) -> np.ndarray:
     """Item answers (n × items) for latent quality of life ``theta``: codes 1–5, 0 = "En osaa
     sanoa", -1 = skipped. Reversed items are answered in their own direction."""
-    from .instruments import load_instrument
-
-    inst = load_instrument(instrument)
+    inst = _instrument(instrument)
     k = len(inst.items)
     item_rng = _rng("items", instrument)
     loading = item_rng.uniform(0.75, 1.15, k)
@@ -456,46 +447,47 @@ def _open_answers(rng: np.random.Generator, n: int, pool: Sequence[str], share: 
     return out
 
 
-def build_form(index: int, panel: Panel, wave: int) -> Form:
-    """The questionnaire of ``panel``'s project at ``wave`` with simulated answers."""
-    from .instruments import load_instrument
+def _choice_question(name: str, number: int, values: np.ndarray, rng: np.random.Generator,
+                     skip: float = 0.015) -> Question:
+    fld = _field(name)
+    codes = [c for c, _ in fld.options]
+    idx = pd.Series(values).map({c: i for i, c in enumerate(codes)}).to_numpy(dtype=np.int16)
+    idx[rng.random(len(idx)) < skip] = -1
+    return Question(name, "choice", fld.labels["fi"], number,
+                    options=tuple(lbl["fi"] for _, lbl in fld.options), codes=idx)
 
+
+def build_form(index: int, panel: Panel, wave: int) -> Form:
+    """The questionnaire of ``panel``'s project at ``wave`` with simulated answers: client
+    code, background, goals (waves 1–3), the quality-of-life instrument and, from wave 2 on,
+    the client-experience statements and open answers."""
     project = panel.project
     rng = _rng("form", index, wave)
     vis = panel.visits[panel.visits["wave"] == wave].sort_values("when", kind="stable")
     cl = vis["client"].to_numpy()
     n = len(cl)
     clients = panel.clients.iloc[cl]
+    theta = vis["theta"].to_numpy()
     questions: list[Question] = []
     number = 1
     questions.append(Question("id", "id", "Asiakastunnus", number,
                               texts=clients["client_id"].to_numpy(dtype=object)))
-    for q in BACKGROUND:
+    for name in (*BACKGROUND_WEIGHTS, "service_type"):
         number += 1
-        codes = pd.Series(clients[q.key].to_numpy()).map(
-            {o: i for i, o in enumerate(q.options)}).to_numpy(dtype=np.int16)
-        codes[rng.random(n) < 0.015] = -1
-        questions.append(Question(q.key, "choice", q.text, number, options=q.options,
-                                  codes=codes))
+        questions.append(_choice_question(name, number, clients[name].to_numpy(), rng,
+                                          skip=0.0 if name == "service_type" else 0.015))
+    goals = _field("goals")
     number += 1
-    service_opts = tuple(SERVICE_LABELS.values())
-    questions.append(Question(
-        "service_type", "choice", SERVICE_QUESTION, number, options=service_opts,
-        codes=pd.Series(clients["service_type"].to_numpy()).map(
-            {o: i for i, o in enumerate(service_opts)}).to_numpy(dtype=np.int16)))
-    if wave == 1:
-        number += 1
-        base = np.full(len(GOALS), 0.25)
-        base[0] += 0.25 if project.service == "kuntouttava" else 0.0
-        base[2] += 0.3 if project.service in ("palkkatuki", "valmennus") else 0.0
-        base[3] += 0.35 if project.service == "tyopaja" else 0.0
-        chosen = rng.random((n, len(GOALS))) < base
-        none = ~chosen.any(axis=1)
-        chosen[none, rng.integers(0, len(GOALS), int(none.sum()))] = True
-        questions.append(Question("goals", "multi", GOALS_QUESTION, number, options=GOALS,
-                                  chosen=chosen))
-    inst = load_instrument(project.instrument)
-    qol = qol_codes(project.instrument, vis["theta"].to_numpy(), rng)
+    share = np.array([GOAL_SHARES[c] + GOAL_BY_SERVICE.get(project.service, {}).get(c, 0.0)
+                      for c, _ in goals.options])
+    chosen = rng.random((n, len(share))) < share
+    none = ~chosen.any(axis=1)
+    chosen[none, rng.integers(0, len(share), int(none.sum()))] = True
+    questions.append(Question("goals", "multi", goals.labels["fi"], number,
+                              options=tuple(lbl["fi"] for _, lbl in goals.options),
+                              chosen=chosen))
+    inst = _instrument(project.instrument)
+    qol = qol_codes(project.instrument, theta, rng)
     for block in qol_blocks(project.instrument):
         number += 1
         labels = tuple(inst.response_sets[block.response_set]["fi"])
@@ -504,22 +496,30 @@ def build_form(index: int, panel: Panel, wave: int) -> Form:
             questions.append(Question(code, "scale", inst.item(code).labels["fi"], number,
                                       stem=block.stem, options=labels, codes=qol[:, j]))
     if wave > 1:
-        number += 1
-        level = 0.35 * vis["theta"].to_numpy() + 0.3 * project.gain / 0.2
-        exp = likert_codes(level, len(EXPERIENCE), rng)
-        for k, statement in enumerate(EXPERIENCE):
-            questions.append(Question(f"exp_{k + 1}", "scale", statement, number,
-                                      stem=EXPERIENCE_STEM, options=AGREE, codes=exp[:, k]))
+        survey = _client_survey()
+        agree = tuple(survey.response_sets["agreement"]["fi"])
+        change = theta - clients["theta0"].to_numpy()
+        level = {"participation": 0.3 * theta + 0.25 + 1.5 * (project.gain - 0.18),
+                 "effects": 0.25 * theta + 0.6 * change - 0.1}
+        for domain in survey.domains:
+            number += 1
+            codes = likert_codes(level[domain.name], len(domain.items), rng)
+            for k, code in enumerate(domain.items):
+                questions.append(Question(code, "scale", survey.item(code).labels["fi"],
+                                          number, stem=domain.labels["fi"], options=agree,
+                                          codes=codes[:, k]))
         number += 1
         good = _open_answers(rng, n, GOOD_ANSWERS, 0.5)
         if project.tool == "google" and index == 1 and wave == 3 and n:
             good[0] = FORMULA_ANSWER
-        questions.append(Question("good", "text", OPEN_GOOD, number, texts=good))
+        questions.append(Question("good", "text", _field("good").labels["fi"], number,
+                                  texts=good))
         number += 1
         bad = _open_answers(rng, n, BAD_ANSWERS, 0.35)
         if project.tool == "webropol" and index == 0 and wave == 2 and n:
             bad[0] = SCRIPT_ANSWER
-        questions.append(Question("bad", "text", OPEN_BAD, number, texts=bad))
+        questions.append(Question("bad", "text", _field("bad").labels["fi"], number,
+                                  texts=bad))
     return Form(project, wave, project.instrument, vis["when"].to_numpy(), questions)
 
 
@@ -611,7 +611,7 @@ def _helsinki_offset(when: np.ndarray) -> np.ndarray:
 
     def last_sunday(month: int) -> np.ndarray:
         end = pd.DatetimeIndex(pd.to_datetime({"year": year, "month": month, "day": 31}))
-        return (end - pd.to_timedelta((end.dayofweek.to_numpy() + 1) % 7, unit="D")).to_numpy()
+        return (end - pd.to_timedelta((end.day_of_week.to_numpy() + 1) % 7, unit="D")).to_numpy()
 
     summer = (ts.to_numpy() >= last_sunday(3)) & (ts.to_numpy() < last_sunday(10))
     return np.where(summer, 3, 2)
@@ -638,7 +638,7 @@ def _fmt_times(when: np.ndarray, style: str) -> np.ndarray:
 
 #: Layout name under which :func:`evaltool.layouts.recognise` should recognise each tool.
 TOOL_LAYOUT = {
-    "webropol": "webropol", "google": "google-forms", "msforms": "ms-forms",
+    "webropol": "webropol", "google": "google_forms", "msforms": "ms_forms",
     "surveymonkey": "surveymonkey", "qualtrics": "qualtrics", "limesurvey": "limesurvey",
     "spss": "spss", "handtyped": "plain",
 }
@@ -889,11 +889,10 @@ def write_spss(form: Form, path: Path) -> None:
     """SPSS ``.sav`` as a web-survey tool exports it: numeric answers with value labels,
     "En osaa sanoa" = 6 declared as a user-missing value, question texts as variable labels,
     checkbox options as 0/1 variables, ``vastausaika`` as a date-time."""
-    data: dict[str, object] = {"vastausaika": pd.DatetimeIndex(form.when)}
+    data: dict[str, object] = {"vastausaika": pd.DatetimeIndex(form.when).as_unit("ns")}
     labels: dict[str, str] = {"vastausaika": "Vastausaika"}
     value_labels: dict[str, dict[int, str]] = {}
     missing: dict[str, list[int]] = {}
-    exp = 0
     for q in form.questions:
         if q.kind == "multi":
             for k, opt in enumerate(q.options):
@@ -911,9 +910,8 @@ def write_spss(form: Form, path: Path) -> None:
             name = _SAV_NAMES[q.code]
             labels[name] = q.text
             value_labels[name] = {i + 1: o for i, o in enumerate(q.options)}
-        elif q.code.startswith("exp_"):
-            exp += 1
-            name = f"kokemus_{exp}"
+        elif q.code[0] in "pe":
+            name = q.code
             labels[name] = f"{q.stem}: {q.text}"
             value_labels[name] = {i + 1: o for i, o in enumerate(q.options)} | {6: DONT_KNOW}
             missing[name] = [6]
@@ -940,7 +938,7 @@ def write_handtyped(form: Form, path: Path) -> None:
         if q.kind == "id":
             continue
         if q.kind == "multi":
-            headers.append("Tavoitteet")
+            headers.append(q.text)
             cols.append(np.array([", ".join(o.lower() for o, c in
                                             zip(q.options, row, strict=True) if c)
                                   for row in q.chosen], dtype=object))
@@ -1205,7 +1203,7 @@ def register_table() -> pd.DataFrame:
     entry = np.array([p.n_entry for p in PROJECTS])
     realised = np.round(entry / rng.uniform(0.6, 0.8, n)).astype(int)
     planned = np.round(realised * rng.uniform(0.85, 1.35, n) / 5).astype(int) * 5
-    youth = np.array([p.service == "tyopaja" for p in PROJECTS])
+    youth = np.array([p.service == "workshop" for p in PROJECTS])
     women_share = rng.uniform(0.35, 0.5, n)
     jobs_share = np.where(youth, 0.12, 0.18) + rng.uniform(-0.05, 0.08, n)
     degrees_share = np.where(youth, 0.2, 0.04) + rng.uniform(0, 0.05, n)
@@ -1348,18 +1346,21 @@ def _prepare(root: Path) -> None:
 
 
 def build_demo(directory: str | Path = Path("evaltool-demo"), progress: bool = True,
-               lang: str = "fi") -> Path:
+               lang: str | None = None) -> Path:
     """Build the synthetic example region in ``directory``: data files, a workspace holding
     their imports and the reports. Returns the path of the reports' ``index.html``.
 
     Every import goes through the library's normal import functions (client questionnaires
     with :func:`evaltool.importing.import_clients`, partner rounds with
     :func:`evaltool.partners.import_partners`, the register with
-    :func:`evaltool.projects.import_projects`). ``progress`` prints a line per step.
+    :func:`evaltool.projects.import_projects`) and the reports are written by
+    :func:`evaltool.report.write_all_reports` (``lang``: fi, sv or en; default the workspace's
+    language, Finnish). ``progress`` prints a line per step.
     """
     from .importing import ClientImportOptions, import_clients
     from .partners import import_partners
     from .projects import import_projects
+    from .report import write_all_reports
     from .workspace import Workspace
 
     root = Path(directory)
@@ -1383,16 +1384,20 @@ def build_demo(directory: str | Path = Path("evaltool-demo"), progress: bool = T
         for f in data.clients:
             opts = ClientImportOptions(instrument=f.instrument, project=f.project, wave=f.wave,
                                        id_column=f.id_column)
-            res = import_clients(ws, [f.path], opts)
-            fr = res.files[0]
-            say(f"{f.path.name}: {fr.rows_stored} vastausta ({f.instrument}, "
-                f"tunnistettu muoto {fr.layout})")
+            stored = [import_clients(ws, [f.path], opts).files[0]]
+            if f.experience:
+                opts.instrument = CLIENT_SURVEY
+                stored.append(import_clients(ws, [f.path], opts).files[0])
+            say(f"{f.path.name}: tunnistettu muoto {stored[0].layout}; "
+                + ", ".join(f"{r.rows_stored} vastausta ({name})" for r, name in
+                            zip(stored, (f.instrument, CLIENT_SURVEY), strict=False)))
         for pf in data.partners:
             res = import_partners(ws, pf.path, pf.round, roster=data.roster)
             say(f"{pf.path.name}: kierros {pf.round}, {res.n_respondents} vastaajaa, "
                 f"{res.n_ties} yhteistyösuhdetta, {res.n_statements} väittämävastausta")
+        say("kirjoitetaan raportit")
+        index = write_all_reports(ws, root / "reports", lang, progress=False)
     finally:
         ws.close()
-    index = root / "reports" / "index.html"
     say(f"valmis: {index}")
     return index
