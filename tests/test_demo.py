@@ -77,15 +77,37 @@ def test_region_shape(manifest: demo.DemoData):
     assert {f.shape for f in manifest.partners} == {"roster_matrix", "tie_list"}
 
 
+#: Responses per layout over the three waves (the fixed seed makes them exact).
+EXPECTED_PER_LAYOUT = {"google_forms": 166, "limesurvey": 93, "ms_forms": 106, "plain": 165,
+                       "qualtrics": 68, "spss": 168, "surveymonkey": 80, "webropol": 183}
+
+
 def test_client_files_are_recognised_as_their_layout(manifest: demo.DemoData):
     seen: Counter[str] = Counter()
+    files: Counter[str] = Counter()
     for f in manifest.clients:
         tidy = layouts.recognise(readers.read_raw(f.path))
         assert tidy.layout == f.layout, f.path.name
         assert tidy.n_respondents == f.respondents, f.path.name
         seen[tidy.layout] += tidy.n_respondents
-    assert set(seen) == set(demo.TOOL_LAYOUT.values())
-    assert all(v > 0 for v in seen.values())
+        files[tidy.layout] += 1
+    assert dict(seen) == EXPECTED_PER_LAYOUT
+    assert files == {"webropol": 6, "google_forms": 6, "plain": 6, "spss": 6, "ms_forms": 3,
+                     "surveymonkey": 3, "qualtrics": 3, "limesurvey": 3}
+
+
+def test_hand_typed_footer_and_qualtrics_preview_are_not_respondents(manifest: demo.DemoData):
+    hand = next(f for f in manifest.clients if f.tool == "handtyped")
+    tidy = layouts.recognise(readers.read_raw(hand.path))
+    assert any("Keskiarvo" in reason for _, reason in tidy.dropped)
+    assert tidy.header_row == 4
+    qualtrics = next(f for f in manifest.clients if f.tool == "qualtrics")
+    tidy = layouts.recognise(readers.read_raw(qualtrics.path))
+    assert tidy.header_rows == 3
+    assert any("Preview" in reason for _, reason in tidy.dropped)
+    sav = next(f for f in manifest.clients if f.tool == "spss")
+    tidy = layouts.recognise(readers.read_raw(sav.path))
+    assert any("6" in codes for codes in tidy.missing_codes.values())
 
 
 def test_open_answers_include_the_hostile_ones(manifest: demo.DemoData):
@@ -134,6 +156,17 @@ def test_quality_of_life_improves_on_average(built: tuple[Path, Path]):
         scores = score_table(ws, "eurohis-qol-8")
     means = scores.groupby("wave")["index"].mean()
     assert means[1] < means[2] < means[3]
+
+
+def test_prepare_clears_only_what_a_demo_made(tmp_path: Path):
+    root = tmp_path / "old-demo"
+    (root / "data" / "asiakkaat").mkdir(parents=True)
+    (root / "reports").mkdir()
+    (root / demo.MARKER).write_text("x", encoding="utf-8")
+    (root / "evaltool.sqlite").write_bytes(b"")
+    (root / "omat muistiinpanot.txt").write_text("mine", encoding="utf-8")
+    demo._prepare(root)
+    assert sorted(p.name for p in root.iterdir()) == ["omat muistiinpanot.txt"]
 
 
 def test_rebuild_replaces_an_earlier_demo_but_refuses_other_folders(tmp_path: Path):
