@@ -1371,33 +1371,36 @@ def build_demo(directory: str | Path = Path("evaltool-demo"), progress: bool = T
             print(f"[{time.perf_counter() - t0:5.1f} s] {message}", flush=True)
 
     _prepare(root)
-    say(f"{DEMO_LABEL}: kirjoitetaan aineistot kansioon {root / 'data'}")
+    say(f"{DEMO_LABEL}: writing the data files to {root / 'data'}")
     data = generate_data(root)
     n_resp = sum(c.respondents for c in data.clients)
-    say(f"{len(data.clients)} asiakaskyselyn vientitiedostoa ({len(PROJECTS)} hanketta, "
-        f"3 mittausta, {n_resp} vastausta), {len(data.partners)} kumppanikyselytiedostoa, "
-        "kumppanirekisteri ja ESR-hankerekisteri")
+    say(f"{len(data.clients)} client survey exports ({len(PROJECTS)} projects, 3 waves, "
+        f"{n_resp} responses), {len(data.partners)} partner survey files, the partner roster "
+        "and the ESR project register")
     ws = Workspace.init(root)
     try:
         result = import_projects(ws, data.register)
-        say(f"ESR-hankerekisteri tuotu: {result.rows_stored} hanketta")
-        for f in data.clients:
-            opts = ClientImportOptions(instrument=f.instrument, project=f.project, wave=f.wave,
-                                       id_column=f.id_column)
-            stored = [import_clients(ws, [f.path], opts).files[0]]
-            if f.experience:
-                opts.instrument = CLIENT_SURVEY
-                stored.append(import_clients(ws, [f.path], opts).files[0])
-            say(f"{f.path.name}: tunnistettu muoto {stored[0].layout}; "
-                + ", ".join(f"{r.rows_stored} vastausta ({name})" for r, name in
-                            zip(stored, (f.instrument, CLIENT_SURVEY), strict=False)))
+        say(f"ESR project register imported: {result.rows_stored} projects")
+        for project in PROJECTS:
+            counts: dict[str, list[str]] = {}
+            layout = ""
+            for f in (c for c in data.clients if c.project_code == project.code):
+                instruments = [f.instrument] + ([CLIENT_SURVEY] if f.experience else [])
+                for name in instruments:
+                    opts = ClientImportOptions(instrument=name, project=f.project, wave=f.wave,
+                                               id_column=f.id_column)
+                    result = import_clients(ws, [f.path], opts).files[0]
+                    layout = result.layout
+                    counts.setdefault(name, []).append(str(result.rows_stored))
+            say(f"{project.code} {project.name}: layout {layout}; responses per wave "
+                + "; ".join(f"{name} {'/'.join(n)}" for name, n in counts.items()))
         for pf in data.partners:
             res = import_partners(ws, pf.path, pf.round, roster=data.roster)
-            say(f"{pf.path.name}: kierros {pf.round}, {res.n_respondents} vastaajaa, "
-                f"{res.n_ties} yhteistyösuhdetta, {res.n_statements} väittämävastausta")
-        say("kirjoitetaan raportit")
+            say(f"partner round {pf.round} ({res.shape}): {res.n_respondents} responding "
+                f"organisations, {res.n_ties} ties, {res.n_statements} statement answers")
+        say("writing the reports")
         index = write_all_reports(ws, root / "reports", lang, progress=False)
     finally:
         ws.close()
-    say(f"valmis: {index}")
+    say(f"done: {index}")
     return index
