@@ -6,10 +6,15 @@
   market projects, three waves each (entry, mid-point, end), as real export files of several
   survey tools (Webropol-like xlsx, Google Forms CSV, Microsoft Forms xlsx, SurveyMonkey CSV,
   Qualtrics CSV, LimeSurvey CSV, SPSS ``.sav`` and a hand-typed Excel sheet). Some projects
-  use WHOQOL-BREF, others EUROHIS-QOL 8; every questionnaire also carries the KEVÄT-style
-  client-experience questions (background, goals, Likert blocks, open answers).
-* ``data/kumppanit/`` — two partner survey rounds (autumn 2012: a web-survey export with a
-  roster matrix; autumn 2013: a tie list) and a roster of organisations with sectors.
+  use WHOQOL-BREF, others EUROHIS-QOL 8; every questionnaire also carries the background
+  questions and goals of ``surveys/kevat-client.toml``, and from wave 2 on its Likert blocks
+  (participation and guidance, perceived effects) and open answers (good sides, things to
+  improve). Waves 2 and 3 are therefore imported twice: as the quality-of-life instrument
+  and as ``kevat-client``.
+* ``data/kumppanit/`` — two partner survey rounds of about twenty organisations (autumn 2012:
+  a web-survey export with the statements and a roster matrix; autumn 2013: the statements
+  as a web-survey export and the roster answers as a tie list) and a roster file with
+  sectors.
 * ``data/rekisteri/`` — an ESR project register with planned and realised indicators.
 
 The files are then imported through the normal library functions into a workspace in the same
