@@ -402,16 +402,17 @@ def decode_items(data: pd.DataFrame, columns: dict[int, str], instrument: Instru
         labels = instrument.label_map(item)
         spss_labels = {k: norm_text(v) for k, v in (value_labels or {}).get(pos, {}).items()}
         spss_missing = (missing_codes or {}).get(pos, set())
-        col = data[pos].astype(str)
-        uniq_codes, uniques = pd.factorize(col, sort=False)
-        uniques = pd.Series(uniques, dtype=object).astype(str)
+        # Factorising the object array directly is faster than through pandas' str dtype;
+        # a missing cell (None / NaN, code -1) is an empty answer.
+        uniq_codes, uniques = pd.factorize(data[pos].to_numpy(dtype=object), sort=False)
+        uniques = pd.Series([str(v) for v in uniques] + [""], dtype=object)
         nums = parse_number(uniques).to_numpy()
         u_val = np.full(len(uniques), np.nan)
         u_reason = np.full(len(uniques), ANSWERED, dtype=np.int8)
         bad: dict[int, tuple[str, str]] = {}
         for k, raw in enumerate(uniques):
             text = raw.strip()
-            if text == "":
+            if text in ("", "-", "–", "—"):  # a lone dash marks an unanswered question
                 u_reason[k] = SKIPPED
                 continue
             t = norm_text(text)

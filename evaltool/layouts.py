@@ -126,6 +126,9 @@ FOOTER_WORDS = {
     "std", "std.", "hajonta", "min", "max", "count",
 }
 
+#: Footer rows are looked for among the last this many non-empty rows of a table.
+FOOTER_SCAN = 20
+
 _COMPILED = {
     role: re.compile(r"^(?:" + "|".join(pats) + r")$") for role, pats in METADATA_PATTERNS.items()
 }
@@ -301,23 +304,34 @@ def find_header_row(cells: pd.DataFrame, max_scan: int = 30) -> int:
     return int(np.argmax(filled >= 0.6 * width))
 
 
-def split_body(cells: pd.DataFrame, first_data: int, row_offset: int
+def split_body(cells: pd.DataFrame, first_data: int, row_offset: int,
+               row_filled: np.ndarray | None = None
                ) -> tuple[pd.DataFrame, np.ndarray, list[tuple[int, str]]]:
-    """Rows below the header: drop empty rows and footers; return data, row numbers, dropped."""
+    """Rows below the header: drop empty rows and footers; return data, row numbers, dropped.
+
+    ``row_filled`` (optional, one flag per row of ``cells``) says which rows hold any
+    non-empty cell, when the reader already knows.
+    """
     body = cells.iloc[first_data:]
     rows = np.arange(first_data, len(cells)) + 1 + row_offset
     dropped: list[tuple[int, str]] = []
     if not len(body):
         return body.reset_index(drop=True), rows, dropped
-    nonempty = _filled(body)
-    keep = nonempty.any(axis=1)
-    first_val = body.to_numpy(dtype=object)[np.arange(len(body)), np.argmax(nonempty, axis=1)]
-    uniq, inv = np.unique(first_val.astype(str), return_inverse=True)
-    is_footer = np.array([normalise_header(u) in FOOTER_WORDS
-                          or bool(re.fullmatch(r"(?:n|lkm|yht\.?|yhteensä)\s*[=:]?\s*\d+",
-                                               normalise_header(u)))
-                          for u in uniq], dtype=bool)
-    footer = is_footer[inv] & keep
+    if row_filled is not None and len(row_filled) == len(cells):
+        keep = np.asarray(row_filled[first_data:], dtype=bool).copy()
+    else:
+        keep = _filled(body).any(axis=1)
+    # Footers (Keskiarvo, Yhteensä, N = 25) close a table: look at its last rows only.
+    tail = np.flatnonzero(keep)[-FOOTER_SCAN:]
+    footer = np.zeros(len(body), dtype=bool)
+    first_val = np.full(len(body), "", dtype=object)
+    if len(tail):
+        block = body.iloc[tail].to_numpy(dtype=object)
+        first_val[tail] = block[np.arange(len(tail)), np.argmax(block != "", axis=1)]
+        for i in tail:
+            h = normalise_header(first_val[i])
+            footer[i] = h in FOOTER_WORDS or bool(
+                re.fullmatch(r"(?:n|lkm|yht\.?|yhteensä)\s*[=:]?\s*\d+", h))
     for r, v in zip(rows[footer], first_val[footer], strict=True):
         dropped.append((int(r), f"footer row ({v})"))
     keep &= ~footer
@@ -551,7 +565,7 @@ def _strip_html(text: str) -> str:
 def _finish(raw: RawTable, layout: str, header_rows: int, first_data: int,
             columns: dict[int, ColumnInfo], notes: list[str] | None = None,
             header_row: int = 1) -> Tidy:
-    data, rows, dropped = split_body(raw.cells, first_data, raw.row_offset)
+    data, rows, dropped = split_body(raw.cells, first_data, raw.row_offset, raw.row_filled)
     for pos in range(raw.cells.shape[1]):
         columns.setdefault(pos, ColumnInfo(pos, f"Unnamed: {column_letter(pos)}"))
     columns = dict(sorted(columns.items()))
@@ -615,12 +629,7 @@ def _plain_detect(raw: RawTable) -> float:
 def _plain_normalise(raw: RawTable) -> Tidy:
     if raw.file_format == "sav":
         return _spss_normalise(raw)
-    tidy = _generic_normalise(raw, "plain")
-    # Hand-typed sheets mark an unanswered cell with a lone dash.
-    dash = tidy.data.isin(["-", "–", "—"])
-    if dash.to_numpy().any():
-        tidy.data = tidy.data.mask(dash, "")
-    return tidy
+    return _generic_normalise(raw, "plain")
 
 
 # ---- Google Forms
@@ -1066,7 +1075,7 @@ def _answer_like(values: Iterable[str], labels: set[str], nums: set[float],
     n_seen = n_ok = 0
     for v in values:
         t = str(v).strip()
-        if not t:
+        if t in ("", "-", "–", "—"):
             continue
         n_seen += 1
         try:
@@ -1513,7 +1522,7 @@ def decode_fields(tidy: Tidy, placement: Placement, instrument, dont_know: Itera
         out_vals: list[list[str]] = []
         for u in uniques:
             t = u.strip()
-            if not t or _norm(t) in dk:
+            if t in ("", "-", "–", "—") or _norm(t) in dk:
                 out_vals.append([])
                 continue
             if t in vlabels and _norm(vlabels[t]) in dk:

@@ -83,6 +83,9 @@ class RawTable:
     #: Merged cell ranges of a spreadsheet as ``((row0, col0), (row1, col1))``, 0-based and
     #: inclusive, in the coordinates of ``cells``.
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    #: Rows of ``cells`` with at least one non-empty cell (computed while reading; None when
+    #: not known).
+    row_filled: np.ndarray | None = None
 
     @property
     def name(self) -> str:
@@ -244,18 +247,19 @@ def _read_spreadsheet(path: Path, fmt: str, sheet: str | int | None) -> RawTable
         except Exception as exc:
             raise ReadError(f"{path.name}: sheet {name!r} cannot be read ({exc})",
                             "file-corrupt", sheet=name)
-        cells = _rows_to_frame(rows)
+        cells, row_filled = _rows_to_frame(rows)
         if cells.size:
             return RawTable(path=path, file_format=fmt, cells=cells, sheet=name, sheets=names,
                             merged=[((int(a[0]), int(a[1])), (int(b[0]), int(b[1])))
-                                    for a, b in merged])
+                                    for a, b in merged], row_filled=row_filled)
     raise ReadError(f"{path.name}: all sheets are empty", "file-empty", sheet=chosen[0])
 
 
-def _rows_to_frame(rows: list[list]) -> pd.DataFrame:
-    """Calamine rows → text cells (object columns), trimmed of empty margins."""
+def _rows_to_frame(rows: list[list]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Calamine rows → text cells (object columns) trimmed of empty margins, and the mask of
+    non-empty rows."""
     if not rows:
-        return pd.DataFrame(dtype=object)
+        return pd.DataFrame(dtype=object), np.zeros(0, dtype=bool)
     width = max(len(r) for r in rows)
     if any(len(r) != width for r in rows):
         rows = [r if len(r) == width else list(r) + [""] * (width - len(r)) for r in rows]
@@ -264,8 +268,9 @@ def _rows_to_frame(rows: list[list]) -> pd.DataFrame:
     return _text_frame([arr[:, j] for j in range(width)], _cell_text)
 
 
-def _text_frame(columns: list[np.ndarray], to_text) -> pd.DataFrame:
-    """Columns of cell values → a trimmed DataFrame of text (object dtype).
+def _text_frame(columns: list[np.ndarray], to_text) -> tuple[pd.DataFrame, np.ndarray]:
+    """Columns of cell values → a trimmed DataFrame of text (object dtype) and the mask of
+    its rows that hold at least one non-empty cell.
 
     Each column is factorised once (``pd.factorize`` hashes in C) and only its distinct
     values are turned into text by ``to_text``, so the cost grows with the number of distinct
@@ -273,33 +278,31 @@ def _text_frame(columns: list[np.ndarray], to_text) -> pd.DataFrame:
     whitespace-only cells become ``""``. Trailing empty rows and columns are dropped.
     """
     out: dict[int, np.ndarray] = {}
-    last_row, last_col = -1, -1
+    last_col = -1
+    any_row = np.zeros(len(columns[0]) if columns else 0, dtype=bool)
     for j, col in enumerate(columns):
-        codes, uniques = pd.factorize(col, use_na_sentinel=False)
-        texts = np.array([to_text(v) for v in uniques], dtype=object)
+        codes, uniques = pd.factorize(col)  # missing cells (None, NaN) get code -1
+        texts = np.array([to_text(v) for v in uniques] + [""], dtype=object)
         filled = np.array([bool(t) and not t.isspace() for t in texts], dtype=bool)
         texts[~filled] = ""
         out[j] = texts[codes]
         if filled.any():
             last_col = j
-            if filled.all():
-                last_row = max(last_row, len(codes) - 1)
-            else:
-                nz = np.flatnonzero(filled[codes])
-                last_row = max(last_row, int(nz[-1]))
+            any_row |= filled[codes] if not filled.all() else True
     if last_col < 0:
-        return pd.DataFrame(dtype=object)
-    n = last_row + 1
+        return pd.DataFrame(dtype=object), np.zeros(0, dtype=bool)
+    n = int(np.flatnonzero(any_row)[-1]) + 1
     frame = pd.DataFrame({j: (out[j] if len(out[j]) == n else out[j][:n])
-                          for j in range(last_col + 1)}, dtype=object)
-    return frame
+                          for j in range(last_col + 1)}, dtype=object, copy=False)
+    return frame, any_row[:n]
 
 
 def _trim(cells: pd.DataFrame) -> pd.DataFrame:
     """Text cells with whitespace-only cells emptied and empty margins dropped."""
     if cells.empty:
         return cells
-    return _text_frame([cells[c].to_numpy(dtype=object) for c in cells.columns], _plain_text)
+    return _text_frame([cells[c].to_numpy(dtype=object) for c in cells.columns],
+                       _plain_text)[0]
 
 
 def _plain_text(value) -> str:

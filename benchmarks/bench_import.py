@@ -1,0 +1,151 @@
+"""Import and scoring speed (issue 2's bar; run by hand, not in CI).
+
+1. End-to-end import of a 100 000-row × 28-column xlsx (respondent id, date, WHOQOL-BREF
+   q1–q26): ``importing.import_clients`` into a fresh workspace — read, recognise the layout,
+   place and decode the items, validate, score, store — timed next to the raw python-calamine
+   parse of the same file (``CalamineWorkbook.from_path(p).get_sheet_by_index(0).to_python()``)
+   in the same run. Goal: import ≤ 1.3 × raw parse.
+2. ``instruments.score`` on 1 000 000 WHOQOL-BREF responses. Goal: ≤ 1 s.
+
+Usage::
+
+    python benchmarks/bench_import.py [--rows 100000] [--file big.xlsx] [--repeat 3] [--profile]
+
+The generated workbook is cached (``--file``, default in the temp folder) because writing it
+with openpyxl takes longer than everything measured. ``--profile`` prints where the import's
+time goes, by pipeline stage and by function.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import shutil
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from evaltool.importing import ClientImportOptions, import_clients  # noqa: E402
+from evaltool.instruments import load_instrument, score  # noqa: E402
+from evaltool.workspace import Workspace  # noqa: E402
+
+
+def make_workbook(path: Path, rows: int, seed: int = 1) -> Path:
+    """A WHOQOL-BREF sheet: ``Asiakasnumero``, ``Päivämäärä`` (date cells), q1–q26 (1–5)."""
+    from openpyxl import Workbook
+
+    rng = np.random.default_rng(seed)
+    values = rng.integers(1, 6, size=(rows, 26))
+    skipped = rng.random((rows, 26)) < 0.01
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Vastaukset")
+    ws.append(["Asiakasnumero", "Päivämäärä"] + [f"q{i}" for i in range(1, 27)])
+    start = date(2024, 1, 1)
+    for i in range(rows):
+        row = values[i].tolist()
+        for j in np.flatnonzero(skipped[i]):
+            row[j] = None
+        ws.append([f"K{i:06d}", start + timedelta(days=i % 300)] + row)
+    wb.save(path)
+    return path
+
+
+def raw_parse(path: Path) -> float:
+    from python_calamine import CalamineWorkbook
+
+    t = time.perf_counter()
+    CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    return time.perf_counter() - t
+
+
+def full_import(path: Path, profile: bool = False) -> tuple[float, int]:
+    folder = Path(tempfile.mkdtemp(prefix="evaltool-bench-"))
+    try:
+        ws = Workspace.init(folder / "ws")
+        try:
+            prof = cProfile.Profile() if profile else None
+            t = time.perf_counter()
+            if prof:
+                prof.enable()
+            result = import_clients(ws, [path], ClientImportOptions(
+                instrument="whoqol-bref", project="Bench", wave=1))
+            if prof:
+                prof.disable()
+            elapsed = time.perf_counter() - t
+        finally:
+            ws.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    if prof:
+        stats = pstats.Stats(prof)
+        stages = {
+            "readers (read_raw)": "readers.py", "layouts (recognise, place)": "layouts.py",
+            "decode (decode_items)": "instruments.py:", "store (workspace)": "workspace.py",
+        }
+        print("\nwhere the import's time goes (cumulative, profiled):")
+        for (file, _, func), row in sorted(stats.stats.items(), key=lambda kv: -kv[1][3]):
+            name = f"{Path(file).name}:{func}"
+            if any(k in name for k in ("read_raw", "recognise", "place", "decode_items",
+                                        "decode_fields", "store_responses", "pseudonyms",
+                                        "score", "existing_respondents", "parse_dates")):
+                print(f"  {row[3]:6.3f} s  {name}")
+        del stages
+        print()
+        stats.sort_stats("cumulative").print_stats(25)
+    return elapsed, result.files[0].rows_stored
+
+
+def bench_score(n: int = 1_000_000, seed: int = 2) -> float:
+    inst = load_instrument("whoqol-bref")
+    rng = np.random.default_rng(seed)
+    values = rng.integers(1, 6, size=(n, len(inst.items))).astype(float)
+    values[rng.random(values.shape) < 0.02] = np.nan
+    t = time.perf_counter()
+    out = score(values, inst)
+    elapsed = time.perf_counter() - t
+    assert len(out) == n
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--file", type=Path, default=None, help="workbook to use / create")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each timing (best kept)")
+    ap.add_argument("--profile", action="store_true")
+    args = ap.parse_args(argv)
+    path = args.file or Path(tempfile.gettempdir()) / f"evaltool-bench-{args.rows}.xlsx"
+    if not path.exists():
+        t = time.perf_counter()
+        make_workbook(path, args.rows)
+        print(f"wrote {path} ({args.rows} rows × 28 columns) in "
+              f"{time.perf_counter() - t:.1f} s")
+    raws, imports = [], []
+    stored = 0
+    for _ in range(args.repeat):
+        raws.append(raw_parse(path))
+        elapsed, stored = full_import(path)
+        imports.append(elapsed)
+    raw, imp = min(raws), min(imports)
+    print(f"raw calamine parse       {raw:7.3f} s  (runs: "
+          + ", ".join(f"{x:.3f}" for x in raws) + ")")
+    print(f"import_clients           {imp:7.3f} s  (runs: "
+          + ", ".join(f"{x:.3f}" for x in imports) + f"; {stored} responses stored)")
+    print(f"import / raw parse       {imp / raw:7.2f} ×  (goal ≤ 1.30)")
+    sc = min(bench_score() for _ in range(args.repeat))
+    print(f"score 1 000 000 responses {sc:6.3f} s  (goal ≤ 1.00)")
+    if args.profile:
+        full_import(path, profile=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
