@@ -61,7 +61,7 @@ METADATA_PATTERNS: dict[str, tuple[str, ...]] = {
     "respondent_id": (
         r"asiakas(?:numero|tunnus|koodi)?", r"asiakkaan (?:tunnus|numero|koodi)",
         r"client(?: id| code| number)?", r"klient(?:nummer|kod|id)?",
-        r"klientens (?:nummer|kod)", r"tunnus", r"koodi", r"henkilötunnus",
+        r"klientens (?:nummer|kod)", r"koodi", r"henkilötunnus",
         r"vastaaja(?:tunnus|koodi)", r"vastaajan (?:tunnus|koodi)", r"external ?reference",
         r"externalreference", r"externaldatareference", r"token", r"participant(?: id| code)?",
         r"osallistuja(?:tunnus|koodi)", r"deltagar(?:nummer|kod)", r"respondent code",
@@ -70,7 +70,7 @@ METADATA_PATTERNS: dict[str, tuple[str, ...]] = {
         r"id", r"respondent ?id", r"response ?id", r"responseid", r"_?recordid", r"record id",
         r"vastaaja(?:numero)?", r"vastaajan numero", r"respondent", r"answer ?id",
         r"vastauksen (?:tunnus|numero|id)", r"vastaus ?id", r"svars?-? ?id", r"nro", r"n:o",
-        r"_id", r"_uuid", r"_index", r"svarande",
+        r"_id", r"_uuid", r"_index", r"svarande", r"tunnus",
     ),
     "submitted": (r"submitdate", r"date submitted", r"lähetyspäivä", r"lähetetty",
                   r"inskickat", r"datum inskickat"),
@@ -552,7 +552,10 @@ def _is_group_row(cells: pd.DataFrame, g: int, h: int,
         return True
     if rg.sum() < 2 or rg.sum() >= rh.sum():
         return False
-    return bool((rh[rg]).all())
+    # Group texts stand above column headers, or are the only header of their column (a
+    # question row over sub-labels, with single-row columns such as the response time).
+    lone = rg & ~rh
+    return bool((rh[rg]).any() and (rg | rh).sum() >= 0.8 * len(rg) and lone.sum() < rg.sum())
 
 
 def _strip_html(text: str) -> str:

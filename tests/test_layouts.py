@@ -318,3 +318,29 @@ def test_tool_codes_and_labels_decode(files: dict[str, Path]):
     cells = tidy.data.to_numpy().ravel().tolist()
     assert "A5" in cells and "EOS" in cells and "Y" in cells
     assert DK == "dk"
+
+
+def test_webropol_with_two_header_rows(tmp_path: Path):
+    """A question row above statements (the question only over the first column of its
+    block) and single-row columns such as ``Vastausaika``."""
+    from layout_fixtures import _write_xlsx, block_label, item_label
+
+    row1 = ["Vastausaika", "Asiakastunnus", "Sukupuoli", block_label("participation")]
+    row1 += [""] * 7
+    row2 = ["", "", ""] + [item_label(c) for c in ITEMS[:8]]
+    rows = [row1, row2]
+    for r in TRUTH:
+        rows.append([f"{r.when.day}.{r.when.month}.{r.when.year} {r.when.hour}:"
+                     f"{r.when.minute:02d}", r.id,
+                     {"female": "Nainen", "male": "Mies", "other": "Muu",
+                      "undisclosed": "En halua sanoa"}[r.background["gender"]]]
+                    + [("" if r.items[c] is None else 6 if r.items[c] == DK else r.items[c])
+                       for c in ITEMS[:8]])
+    path = tmp_path / "webropol2.xlsx"
+    _write_xlsx(path, rows, "Vastaukset")
+    tidy = layouts.recognise(readers.read_raw(path))
+    assert tidy.layout == "webropol" and tidy.header_rows == 2
+    assert tidy.metadata["respondent_id"] == 1 and tidy.metadata["timestamp"] == 0
+    placement = layouts.place(tidy, KEVAT)
+    assert [placement.items[p] for p in sorted(placement.items)] == ITEMS[:8]
+    assert placement.fields == {2: "gender"}
