@@ -44,14 +44,20 @@ BACKGROUND_FIELDS: dict[str, str] = {
 
 @dataclass
 class Mapping:
-    """A mapping file: column header → item code, and organisation aliases.
+    """A mapping file: column header → item, field or option, and organisation aliases.
 
-    TOML::
+    TOML (``evaltool inspect FILE --write-mapping map.toml`` writes one to start from)::
 
-        [columns]
-        "Millaiseksi arvioitte elämänlaatunne?" = "q1"
+        dont_know = ["Ei kantaa"]   # extra answers that mean "don't know"
         [options]          # optional defaults for import options
+        layout = "webropol"
         id_column = "Asiakasnumero"
+        date_column = "Vastausaika"
+        [columns]          # header text, tool code or column letter → target
+        "Millaiseksi arvioitte elämänlaatunne?" = "q1"
+        "Sukupuolesi" = "gender"            # a field of the instrument
+        "Tavoitteet [Päivärytmi]" = "goals:routine"   # one option of a multi-select
+        "Muuta palautetta" = "skip"
         [aliases]          # partner surveys: name variants merged to one organisation
         "TE toimisto" = "TE-toimisto"
     """
