@@ -365,3 +365,36 @@ def test_progress_bar_only_on_a_terminal(ws_path, tmp_path, capsys, monkeypatch)
     bar.close()
     err = capsys.readouterr().err
     assert "2/2" in err and "#" in err
+
+
+def test_item_statistics_match_a_plain_groupby(ws_path):
+    from evaltool.report.collect import collect
+    from evaltool.scores import item_table
+
+    with Workspace.open(ws_path) as ws:
+        data = collect(ws, "fi")
+        items = item_table(ws, "whoqol-bref", reverse=False)
+    got = next(i for i in data.instruments if i.name == "whoqol-bref").items
+    items = items[~items["discarded"]]
+    want = items.melt(id_vars=["project", "wave"], value_vars=["q3", "q26"],
+                      var_name="item").groupby(["project", "wave", "item"])["value"].agg(
+        ["count", "mean", "std"])
+    row = got[(got["project"] == "S10246") & (got["wave"] == 2) & (got["item"] == "q26")]
+    exp = want.loc[("S10246", 2, "q26")]
+    assert row["n"].iloc[0] == exp["count"]
+    assert row["mean"].iloc[0] == pytest.approx(exp["mean"])
+    assert row["sd"].iloc[0] == pytest.approx(exp["std"])
+    prog = got[got["project"].isna() & (got["wave"] == 1) & (got["item"] == "q3")]
+    assert prog["n"].iloc[0] == want.xs((1, "q3"), level=("wave", "item"))["count"].sum()
+    small = got[(got["project"] == "S30003")]
+    assert small["suppressed"].all() and small["mean"].isna().all()
+
+
+def test_parallel_batch_equals_serial(ws_path, tmp_path, fixed_clock):
+    with Workspace.open(ws_path) as ws:
+        serial = write_all_reports(ws, tmp_path / "serial", progress=False, workers=1)
+        forked = write_all_reports(ws, tmp_path / "forked", progress=False, workers=2)
+    names = sorted(p.name for p in serial.parent.iterdir())
+    assert names == sorted(p.name for p in forked.parent.iterdir())
+    for name in names:
+        assert (serial.parent / name).read_bytes() == (forked.parent / name).read_bytes(), name

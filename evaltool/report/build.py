@@ -8,6 +8,7 @@ the ``min_n`` suppression rule.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 import numpy as np
@@ -80,12 +81,32 @@ class _Builder:
         return self.t("yes") if bool(v) else self.t("no")
 
 
+_PROGRAMME = "\x00programme"
+_SPLITS: dict[int, tuple[weakref.ref, dict]] = {}
+
+
+def _split(frame: pd.DataFrame) -> dict:
+    """Row positions of each project (programme rows under a sentinel), computed once per
+    table: 500 project reports then select their rows without rescanning the tables."""
+    key = id(frame)
+    hit = _SPLITS.get(key)
+    if hit is not None and hit[0]() is frame:
+        return hit[1]
+    proj = frame["project"].astype(object)
+    labels = proj.where(proj.notna(), _PROGRAMME)
+    groups = labels.groupby(labels, sort=False).indices
+    _SPLITS[key] = (weakref.ref(frame, lambda _r, k=key: _SPLITS.pop(k, None)), groups)
+    return groups
+
+
 def _rows(frame: pd.DataFrame, project: str | None) -> pd.DataFrame:
     """Rows of one project, or the programme rows (project None) when ``project`` is None."""
     if frame is None or frame.empty or "project" not in frame.columns:
         return pd.DataFrame(columns=[] if frame is None else frame.columns)
-    mask = frame["project"].isna() if project is None else (frame["project"] == project)
-    return frame[mask.to_numpy()].reset_index(drop=True)
+    idx = _split(frame).get(_PROGRAMME if project is None else project)
+    if idx is None:
+        return frame.iloc[0:0]
+    return frame.iloc[idx].reset_index(drop=True)
 
 
 # =========================================================================== chapters
@@ -587,11 +608,12 @@ def _experience(b: _Builder, project: ProjectInfo | None) -> Chapter:
             item_labels = [label(it.labels, b.lang, it.code) for it in items]
             sec = Section(_block_title(ins, block, b.lang) or b.t("sec_likert"))
             shown = part[~part["suppressed"].astype(bool)]
+            wide = part.pivot(index="item", columns="value", values="share").reindex(
+                index=codes, columns=values)
             if len(shown):
-                shares = [[_share(part, c, v) for c in codes] for v in values]
+                shares = wide.to_numpy(dtype=float).T.tolist()
                 sec.blocks.append(b.figure(sec.title, charts.diverging(
                     item_labels, list(cats)[: len(values)], shares, b.t("axis_share"), b.lang)))
-            wide = part.pivot(index="item", columns="value", values="share").reindex(codes)
             ns = part.groupby("item")["n"].first().reindex(codes)
             sup = part.groupby("item")["suppressed"].first().reindex(codes).to_numpy()
             frame = pd.DataFrame({"item_label": item_labels, "n": ns.to_numpy()})
@@ -626,11 +648,6 @@ def _block_title(inst, block: str, lang: str) -> str:
         if dom.name == block and dom.labels:
             return label(dom.labels, lang, block)
     return str(block).replace("_", " ").capitalize()
-
-
-def _share(part: pd.DataFrame, item: str, value: float) -> float | None:
-    s = part.loc[(part["item"] == item) & (part["value"] == value), "share"]
-    return None if s.empty or pd.isna(s.iloc[0]) else float(s.iloc[0])
 
 
 def _open_answers(b: _Builder, project: ProjectInfo) -> Section | None:

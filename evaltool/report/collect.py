@@ -218,8 +218,12 @@ def mean_ci_table(frame: pd.DataFrame, keys: list[str], value: str, min_n: int) 
     return out
 
 
-def _with_programme(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame's rows plus a copy with ``project`` None (for programme aggregates)."""
+def _with_programme(frame: pd.DataFrame, only: set[str] | None = None) -> pd.DataFrame:
+    """The frame's rows plus a copy with ``project`` None (for programme aggregates); with
+    ``only``, just the rows of those projects (reports of single projects need no
+    programme-wide descriptive tables)."""
+    if only is not None:
+        return frame[frame["project"].isin(only)].reset_index(drop=True)
     return pd.concat([frame.assign(project=None), frame], ignore_index=True)
 
 
@@ -255,10 +259,11 @@ def _file_table(ws: Workspace, instrument: str, label_to_key: dict[str, str]) ->
     return pd.concat([prog, df], ignore_index=True)
 
 
-def _flow(meta: pd.DataFrame, scored: np.ndarray) -> pd.DataFrame:
+def _flow(meta: pd.DataFrame, scored: np.ndarray, only: set[str] | None) -> pd.DataFrame:
     m = meta.assign(scored=scored, incomplete=meta["incomplete"].astype(int),
                     discarded=meta["discarded"].astype(int))
-    m = _with_programme(m[["project", "wave", "incomplete", "discarded", "scored", "date"]])
+    m = _with_programme(m[["project", "wave", "incomplete", "discarded", "scored", "date"]],
+                        only)
     g = m.groupby(["project", "wave"], sort=True, dropna=False)
     out = g.agg(stored=("scored", "size"), incomplete=("incomplete", "sum"),
                 discarded=("discarded", "sum"), scored=("scored", "sum"),
@@ -266,7 +271,9 @@ def _flow(meta: pd.DataFrame, scored: np.ndarray) -> pd.DataFrame:
     return out
 
 
-def _missing(meta: pd.DataFrame) -> pd.DataFrame:
+def _missing(meta: pd.DataFrame, only: set[str] | None) -> pd.DataFrame:
+    if only is not None:
+        meta = meta[meta["project"].isin(only)]
     s = meta["missing"].astype(str)
     counts = pd.DataFrame({
         "project": meta["project"],
@@ -274,27 +281,61 @@ def _missing(meta: pd.DataFrame) -> pd.DataFrame:
         "dont_know": s.str.count("d"), "missing_code": s.str.count("m"),
         "not_in_file": s.str.count("x"),
     })
-    return _with_programme(counts).groupby("project", dropna=False, sort=True).sum(
+    return _with_programme(counts, only).groupby("project", dropna=False, sort=True).sum(
     ).reset_index()
 
 
 def _item_stats(meta: pd.DataFrame, values: np.ndarray, codes: list[str],
-                min_n: int) -> pd.DataFrame:
+                min_n: int, only: set[str] | None) -> pd.DataFrame:
+    """n, mean and SD of every item per project (and programme) and wave, as answered.
+
+    Computed with per-group sums over the (responses × items) matrix, never melting it to
+    one row per answer (a 500-project programme has millions of answers)."""
     keep = ~meta["discarded"].to_numpy()
-    base = meta.loc[keep, ["project", "wave"]].reset_index(drop=True)
-    wide = pd.concat([base, pd.DataFrame(values[keep], columns=codes)], axis=1)
-    long = wide.melt(id_vars=["project", "wave"], var_name="item", value_name="value")
-    long = _with_programme(long)
-    out = mean_ci_table(long, ["project", "wave", "item"], "value", min_n)
-    order = {c: i for i, c in enumerate(codes)}
-    out = out.assign(_o=out["item"].map(order)).sort_values(
-        ["project", "wave", "_o"], na_position="first").drop(columns="_o")
-    return out[["project", "wave", "item", "n", "mean", "sd", "suppressed"]].reset_index(
-        drop=True)
+    if only is not None:
+        keep &= meta["project"].isin(only).to_numpy()
+    x = values[keep]
+    proj = meta["project"].to_numpy(dtype=object)[keep]
+    wave = meta["wave"].to_numpy()[keep].astype(np.int64)
+    parts = []
+    groupings = [(proj, False)] + ([(np.full(len(proj), None, dtype=object), True)]
+                                   if only is None else [])
+    for labels, programme in groupings:
+        key = pd.MultiIndex.from_arrays([labels if not programme else np.zeros(len(labels)),
+                                         wave])
+        g, uniq = pd.factorize(key, sort=True)
+        ng = len(uniq)
+        ok = np.isfinite(x)
+        xv = np.where(ok, x, 0.0)
+        n = np.stack([np.bincount(g, ok[:, j], minlength=ng) for j in range(x.shape[1])], 1)
+        s1 = np.stack([np.bincount(g, xv[:, j], minlength=ng) for j in range(x.shape[1])], 1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = s1 / n
+            dev = np.where(ok, x - mean[g], 0.0)
+            ss = np.stack([np.bincount(g, dev[:, j] ** 2, minlength=ng)
+                           for j in range(x.shape[1])], 1)
+            sd = np.sqrt(ss / (n - 1))
+        sd[n < 2] = np.nan
+        mean[n < 1] = np.nan
+        k = len(codes)
+        gp = np.array([u[0] for u in uniq], dtype=object)
+        parts.append(pd.DataFrame({
+            "project": np.repeat(np.full(ng, None, dtype=object) if programme else gp, k),
+            "wave": np.repeat(np.array([u[1] for u in uniq], dtype=np.int64), k),
+            "item": np.tile(np.array(codes, dtype=object), ng),
+            "n": n.ravel().astype(np.int64), "mean": mean.ravel(), "sd": sd.ravel()}))
+    cols = ["project", "wave", "item", "n", "mean", "sd", "suppressed"]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(parts[::-1], ignore_index=True)
+    out = out[out["n"] > 0].reset_index(drop=True)
+    out["suppressed"] = out["n"] < min_n
+    out.loc[out["suppressed"], ["mean", "sd"]] = np.nan
+    return out[cols]
 
 
-def _likert(inst: Instrument, meta: pd.DataFrame, values: np.ndarray, min_n: int
-            ) -> pd.DataFrame:
+def _likert(inst: Instrument, meta: pd.DataFrame, values: np.ndarray, min_n: int,
+            only: set[str] | None) -> pd.DataFrame:
     """Answer distributions of the block items (first answer of each client: the latest
     wave's answer is used, as experience questions are asked during or after the service)."""
     items = [it for it in inst.items if it.block]
@@ -304,13 +345,16 @@ def _likert(inst: Instrument, meta: pd.DataFrame, values: np.ndarray, min_n: int
     codes = inst.item_codes
     idx = [codes.index(it.code) for it in items]
     keep = ~meta["discarded"].to_numpy()
+    if only is not None:
+        keep &= meta["project"].isin(only).to_numpy()
     base = meta.loc[keep, ["project", "wave", "respondent"]].reset_index(drop=True)
     wide = pd.concat([base, pd.DataFrame(values[keep][:, idx],
                                          columns=[it.code for it in items])], axis=1)
     wide = wide.sort_values("wave").drop_duplicates(["project", "respondent"], keep="last")
     long = wide.drop(columns=["wave", "respondent"]).melt(id_vars="project", var_name="item",
                                                           value_name="value").dropna()
-    long = _with_programme(long)
+    if only is None:
+        long = _with_programme(long)
     counts = long.groupby(["project", "item", "value"], dropna=False, sort=True).size(
     ).rename("count").reset_index()
     n = long.groupby(["project", "item"], dropna=False).size().rename("n").reset_index()
@@ -344,25 +388,31 @@ def _scores(inst: Instrument, meta: pd.DataFrame, values: np.ndarray) -> pd.Data
 def _instrument_data(ws: Workspace, name: str, label_to_key: dict[str, str],
                      background: pd.DataFrame, min_n: int,
                      projects: list[str] | None) -> InstrumentData | None:
+    only = None if projects is None else set(projects)
     inst = ws.load_instrument(name)
-    meta, values = ws.responses(name)
+    kind = "experience" if any(it.block for it in inst.items) else "qol"
+    if kind == "qol" and not inst.domains:
+        return None
+    # experience questions have no programme-wide statistics in a project report: read only
+    # the selected projects' responses; outcome statistics need every project's responses
+    labels = None
+    if only is not None and kind == "experience":
+        labels = [lab for lab, key in label_to_key.items() if key in only] or ["\x00"]
+    meta, values = ws.responses(name, labels)
     if meta.empty:
         return None
     meta["project"] = meta["project"].map(label_to_key)
     rule = str(meta["rule"].mode().iloc[0]) if meta["rule"].notna().any() else inst.default_rule
-    kind = "experience" if any(it.block for it in inst.items) else "qol"
-    if kind == "qol" and not inst.domains:
-        return None
     sc = _scores(inst, meta, values)
     domains = [d.name for d in inst.domains]
     scored = ~meta["discarded"].to_numpy()
     waves = sorted(int(w) for w in meta.loc[scored, "wave"].unique())
-    flow = _flow(meta, scored)
-    missing = _missing(meta)
+    flow = _flow(meta, scored, only)
+    missing = _missing(meta, only)
     files = _file_table(ws, name, label_to_key)
     rev = reversed_values(values, inst)
-    items = _item_stats(meta, values, inst.item_codes, min_n)
-    likert = _likert(inst, meta, values, min_n)
+    items = _item_stats(meta, values, inst.item_codes, min_n, only)
+    likert = _likert(inst, meta, values, min_n, only)
     data = InstrumentData(name, inst, kind, rule, waves, None, None, flow, missing,
                           pd.DataFrame(), items, likert, files)
     counts = meta.loc[scored].groupby("project")["respondent"].nunique()
@@ -377,7 +427,8 @@ def _instrument_data(ws: Workspace, name: str, label_to_key: dict[str, str],
             ["project", "respondent"], keep="last")
         long = last.melt(id_vars=["project"], value_vars=domains, var_name="domain",
                          value_name="score")
-        means = mean_ci_table(_with_programme(long), ["project", "domain"], "score", min_n)
+        means = mean_ci_table(_with_programme(long, only), ["project", "domain"], "score",
+                              min_n)
         data.means = means.assign(_o=means["domain"].map(order)).sort_values(
             ["project", "_o"], na_position="first").drop(columns="_o").reset_index(drop=True)
         return data
@@ -389,7 +440,8 @@ def _instrument_data(ws: Workspace, name: str, label_to_key: dict[str, str],
                             pd.DataFrame(rev, columns=inst.item_codes)], axis=1)
     long = scores[~scores["discarded"].astype(bool)].melt(
         id_vars=["project", "wave"], value_vars=domains, var_name="domain", value_name="score")
-    means = mean_ci_table(_with_programme(long), ["project", "domain", "wave"], "score", min_n)
+    means = mean_ci_table(_with_programme(long, only), ["project", "domain", "wave"], "score",
+                          min_n)
     data.means = means.assign(_o=means["domain"].map(order)).sort_values(
         ["project", "_o", "wave"], na_position="first").drop(columns="_o").reset_index(drop=True)
     if len(waves) >= 2:
@@ -405,16 +457,24 @@ def _instrument_data(ws: Workspace, name: str, label_to_key: dict[str, str],
     return data
 
 
-def _background(ws: Workspace, label_to_key: dict[str, str], min_n: int, sets: FieldSets
+def _background(ws: Workspace, label_to_key: dict[str, str], min_n: int, sets: FieldSets,
+                only: set[str] | None = None
                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(wide background per client, distributions, open answers, respondents per project)."""
+    where, params = "", []
+    if only is not None:
+        labels = [lab for lab, key in label_to_key.items() if key in only]
+        where = f" WHERE r.project IN ({', '.join('?' * len(labels))})" if labels else \
+            " WHERE 0"
+        params = labels
     df = pd.read_sql_query(
         "SELECT r.project, r.respondent, r.wave, r.id, f.field, f.value FROM response_fields f"
-        " JOIN responses r ON r.id = f.response_id", ws.conn)
-    clients = pd.read_sql_query("SELECT DISTINCT project, respondent FROM responses", ws.conn)
+        " JOIN responses r ON r.id = f.response_id" + where, ws.conn, params=params)
+    clients = pd.read_sql_query("SELECT DISTINCT r.project, r.respondent FROM responses r"
+                                + where, ws.conn, params=params)
     clients["project"] = clients["project"].map(label_to_key)
     clients = clients.drop_duplicates()
-    resp = _with_programme(clients).groupby("project", dropna=False).size().rename(
+    resp = _with_programme(clients, only).groupby("project", dropna=False).size().rename(
         "n").reset_index()
     df["project"] = df["project"].map(label_to_key)
     df["value"] = df["value"].astype(str).str.strip()
@@ -432,7 +492,7 @@ def _background(ws: Workspace, label_to_key: dict[str, str], min_n: int, sets: F
     goals = goals.drop_duplicates(["project", "respondent", "field", "value"])
     dist = pd.concat([bg[["project", "respondent", "field", "value"]],
                       goals[["project", "respondent", "field", "value"]]], ignore_index=True)
-    dist = _with_programme(dist)
+    dist = _with_programme(dist, only)
     counts = dist.groupby(["project", "field", "value"], dropna=False, sort=True)[
         "respondent"].nunique().rename("count").reset_index()
     n = dist.groupby(["project", "field"], dropna=False)["respondent"].nunique().rename(
@@ -541,7 +601,8 @@ def collect(ws: Workspace, lang: str | None = None, projects: list[str] | None =
     register = project_register(ws)
     infos, label_to_key = _project_keys(ws, register)
     sets = field_sets(ws)
-    wide, bg_dist, opens, resp = _background(ws, label_to_key, min_n, sets)
+    only = None if projects is None else set(projects)
+    wide, bg_dist, opens, resp = _background(ws, label_to_key, min_n, sets, only)
     instruments = []
     for name in ws.instrument_names():
         d = _instrument_data(ws, name, label_to_key, wide, min_n, projects)

@@ -96,21 +96,17 @@ class Table:
         return out
 
     def excel_frame(self) -> pd.DataFrame:
-        """Headers as shown, raw numbers, ``–`` in withheld statistic cells."""
+        """Headers as shown, raw values (numbers stay numbers), ``–`` in withheld statistic
+        cells, empty cells for missing values."""
         data = {}
+        sup = self.suppressed
         for c in self.columns:
-            s = self.frame[c.key]
-            if c.kind == "text":
-                s = s.astype(object).where(s.notna(), None)
-            elif c.kind == "date":
-                s = s.astype(object).where(s.notna(), None)
-            else:
-                s = pd.to_numeric(s, errors="coerce").astype(float)
-            if c.stat and self.suppressed.any():
-                s = s.astype(object)
-                s[self.suppressed] = DASH
-            data[c.header] = s.to_numpy()
-        return pd.DataFrame(data, columns=[c.header for c in self.columns])
+            arr = self.frame[c.key].to_numpy(dtype=object, na_value=None)
+            if c.stat and sup.any():
+                arr = arr.copy()
+                arr[sup] = DASH
+            data[c.header] = arr
+        return pd.DataFrame(data, columns=[c.header for c in self.columns], dtype=object)
 
     def number_formats(self) -> dict[str, str]:
         return {c.header: KINDS[c.kind] for c in self.columns if KINDS.get(c.kind)}
