@@ -734,10 +734,13 @@ def _cooperation(b: _Builder, project: ProjectInfo | None) -> Chapter:
             + [b.col(str(r), header=str(r), kind="num2", stat=False) for r in coop.rounds]))
         if project is None:
             table = orgs.sort_values(["round", "degree", "org"], ascending=[True, False, True])
+            table = table.assign(sector_label=[coop.sector_label(x, b.lang)
+                                               for x in table["sector"]])
             sec.blocks.append(b.table(
                 b.t("col_org"), table,
                 [b.col("round", stat=False), b.col("org", stat=False),
-                 b.col("sector", stat=False), b.col("in_degree", kind="int", stat=False),
+                 b.col("sector_label", "col_sector", stat=False),
+                 b.col("in_degree", kind="int", stat=False),
                  b.col("out_degree", kind="int", stat=False),
                  b.col("degree", kind="int", stat=False),
                  b.col("betweenness", kind="num1", stat=False),
@@ -923,8 +926,11 @@ def _appendix(b: _Builder, project: ProjectInfo | None) -> Chapter:
             continue
         o = inst.outcomes
         rel = o["reliability"]
-        rel = pd.concat([_rows(rel, None), _rows(rel, key)]) if key is not None else _rows(rel,
-                                                                                           None)
+        if key is None:
+            rel = _rows(rel, None)
+        else:
+            mine = _rows(rel, key)
+            rel = pd.concat([_rows(rel, None), mine]) if len(mine) else mine
         if len(rel):
             rel = b.domain_col(rel, inst).assign(
                 wave_label=lambda f: f["wave"].map(b.wave),

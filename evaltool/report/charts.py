@@ -153,9 +153,9 @@ def forest(labels: list[str], groups: list[dict], x_title: str, lang: str,
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": _num(reference),
                        "x1": _num(reference), "y0": 0, "y1": 1,
                        "line": {"color": "#666", "dash": "dot", "width": 1}})
-    height = 120 + 26 * max(2, n)
+    height = 120 + (26 if n <= 40 else 15) * max(2, n)
     return {"data": data, "layout": layout(
-        lang, min(height, 14000), shapes=shapes, showlegend=len(groups) > 1,
+        lang, height, shapes=shapes, showlegend=len(groups) > 1,
         xaxis={"title": {"text": x_title}},
         yaxis={"tickvals": list(range(n)), "ticktext": [esc(v) for v in labels],
                "range": [n - 0.5, -0.5], "zeroline": False, "showgrid": False})}

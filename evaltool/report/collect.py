@@ -136,6 +136,15 @@ class CooperationData:
                     return b.label.get(lang) or b.label.get("en") or code
         return code
 
+    def sector_label(self, code, lang: str) -> str:
+        if code is None or (isinstance(code, float) and math.isnan(code)):
+            return ""
+        if self.survey is not None:
+            for sector in self.survey.sectors:
+                if sector.code == code:
+                    return sector.label.get(lang) or sector.label.get("en") or str(code)
+        return str(code)
+
     def find_org(self, candidates: list[str]) -> str | None:
         """The organisation of the network matching one of ``candidates`` (in order)."""
         names = {cooperation.normalise_name(o): o for o in self.organisations["org"].unique()}
