@@ -264,16 +264,15 @@ class Workspace:
     # ---------------------------------------------------------------- pseudonyms
 
     def pseudonyms(self, projects: Sequence[str], ids: Sequence[str]) -> list[str]:
-        """Keyed pseudonyms for (project, source id) pairs (distinct pairs hashed once)."""
-        cache: dict[tuple[str, str], str] = {}
-        out = []
-        for p, i in zip(projects, ids, strict=True):
-            key = (p, i)
-            if key not in cache:
-                msg = f"{p}\x1f{i}".encode()
-                cache[key] = hmac.new(self._secret, msg, hashlib.sha256).hexdigest()[:20]
-            out.append(cache[key])
-        return out
+        """Keyed pseudonyms for (project, source id) pairs (distinct pairs hashed once):
+        the first 20 hex digits of HMAC-SHA256(secret, project ␟ id)."""
+        keys = pd.Series([f"{p}\x1f{i}" for p, i in zip(projects, ids, strict=True)],
+                         dtype=object)
+        codes, uniques = pd.factorize(keys)
+        secret = self._secret
+        hashed = np.array([hmac.digest(secret, u.encode(), "sha256").hex()[:20]
+                           for u in uniques], dtype=object)
+        return hashed[codes].tolist() if len(codes) else []
 
     # ---------------------------------------------------------------- instruments
 
@@ -393,12 +392,12 @@ class Workspace:
             "INSERT INTO responses (id, import_id, instrument, project, wave, respondent, date,"
             " source_row, n_missing, discarded, incomplete, missing)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        obj = values.astype(object)
-        obj[np.isnan(values)] = None
+        # SQLite stores a bound NaN as NULL, so the float matrix binds as it is; the float
+        # ids become integers through the INTEGER PRIMARY KEY column.
         k = values.shape[1]
         self.conn.executemany(
             f"INSERT INTO {quote_ident(table)} VALUES ({', '.join('?' * (k + 1))})",
-            (tuple(r) for r in np.column_stack([ids.astype(object), obj]).tolist()))
+            np.column_stack([ids.astype(float), np.asarray(values, dtype=float)]).tolist())
         if fields is not None and len(fields):
             self.conn.executemany(
                 "INSERT INTO response_fields VALUES (?, ?, ?)",

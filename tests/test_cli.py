@@ -119,7 +119,9 @@ def _import(runner, ws_dir, path, *extra):
 def test_import_messages_reimport_and_replace(runner, ws_dir, files, db_digest):
     res = _import(runner, ws_dir, files["wave1"], "--wave", "1")
     assert ok(res) == ("alku.xlsx: imported as import 1 (layout plain): 6 rows read, 6 stored, "
-                       "0 rejected, 1 discarded by the missing-data rule\n")
+                       "0 rejected, 1 discarded by the missing-data rule\n"
+                       "  layout plain; sheet 'Vastaukset'; 1 header row; "
+                       "26 item columns (B–AA)\n")
     assert "WARNING [response-discarded] alku.xlsx, sheet 'Vastaukset', row 6" in res.stderr
     before = db_digest(ws_dir)
     res = _import(runner, ws_dir, files["wave1"], "--wave", "1")
