@@ -266,9 +266,12 @@ class Workspace:
     def pseudonyms(self, projects: Sequence[str], ids: Sequence[str]) -> list[str]:
         """Keyed pseudonyms for (project, source id) pairs (distinct pairs hashed once):
         the first 20 hex digits of HMAC-SHA256(secret, project ␟ id)."""
-        keys = pd.Series([f"{p}\x1f{i}" for p, i in zip(projects, ids, strict=True)],
-                         dtype=object)
-        codes, uniques = pd.factorize(keys)
+        projects, ids = list(projects), list(ids)
+        if len(projects) != len(ids):
+            raise ValueError("projects and ids differ in length")
+        keys = (pd.Series(projects, dtype=object).astype(str) + "\x1f"
+                + pd.Series(ids, dtype=object).astype(str))
+        codes, uniques = pd.factorize(keys.to_numpy(dtype=object))
         secret = self._secret
         hashed = np.array([hmac.digest(secret, u.encode(), "sha256").hex()[:20]
                            for u in uniques], dtype=object)
