@@ -316,10 +316,20 @@ def _plain_text(value) -> str:
 
 def decode_text(data: bytes) -> tuple[str, str]:
     """Decode bytes by BOM → strict UTF-8 → cp1252 → detector; returns (text, encoding)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+    for bom, codec, name in ((b"\xef\xbb\xbf", "utf-8", "utf-8-sig"),
+                             (b"\xff\xfe", "utf-16", "utf-16"),
+                             (b"\xfe\xff", "utf-16", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec if codec == "utf-8" else (
+                    "utf-16-le" if bom == b"\xff\xfe" else "utf-16-be")), name
+            except UnicodeDecodeError as exc:
+                line = data[: len(bom) + exc.start].count(b"\n" if codec == "utf-8"
+                                                          else "\n".encode("utf-16-le")) + 1
+                raise ReadError(
+                    f"the file starts with a {codec.upper()} byte-order mark but line {line} "
+                    f"is not valid {codec.upper()} (byte {exc.start + len(bom)}); save it "
+                    "again as UTF-8", "file-corrupt") from exc
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

@@ -183,3 +183,12 @@ def test_empty_and_missing_files(tmp_path: Path):
     blank.write_text("\n  \n\t\n", encoding="utf-8")
     with pytest.raises(ReadError, match="empty|no data"):
         read_raw(blank)
+
+
+def test_bom_with_invalid_bytes_is_a_clear_error(tmp_path):
+    path = tmp_path / "rikki.csv"
+    path.write_bytes(b"\xef\xbb\xbfid;q1\n1;3\n2;\xff\xfe3\n")
+    with pytest.raises(readers.ReadError) as err:
+        readers.read_raw(path)
+    assert err.value.code == "file-corrupt"
+    assert "UTF-8 byte-order mark but line 3" in str(err.value)
