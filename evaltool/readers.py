@@ -505,7 +505,8 @@ def _read_sav(path: Path, encoding: str | None = None) -> RawTable:
     for j, n in enumerate(names):
         if (meta.missing_user_values or {}).get(n):
             missing.setdefault(j, set()).update(_code_text(v) for v in meta.missing_user_values[n])
-    return RawTable(path=path, file_format="sav", cells=_trim(cells.fillna("")),
+    # Row numbers of an SPSS file are case numbers (the variable-name row is not a case).
+    return RawTable(path=path, file_format="sav", row_offset=-1, cells=_trim(cells.fillna("")),
                     encoding=getattr(meta, "file_encoding", None), column_labels=labels,
                     value_labels=value_labels, missing_codes=missing)
 

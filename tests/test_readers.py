@@ -192,3 +192,14 @@ def test_bom_with_invalid_bytes_is_a_clear_error(tmp_path):
         readers.read_raw(path)
     assert err.value.code == "file-corrupt"
     assert "UTF-8 byte-order mark but line 3" in str(err.value)
+
+
+def test_spss_rows_are_case_numbers(tmp_path):
+    import pyreadstat
+
+    from evaltool.layouts import recognise
+
+    path = tmp_path / "kysely.sav"
+    pyreadstat.write_sav(pd.DataFrame({"id": ["a", "b", "c"], "q1": [1.0, 2.0, 3.0]}), path)
+    tidy = recognise(read_raw(path))
+    assert tidy.rows.tolist() == [1, 2, 3]
