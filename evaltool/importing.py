@@ -10,6 +10,7 @@ validation report lists every problem with file, sheet, row and column.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -338,6 +339,17 @@ def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: Client
                          "edit)", **{**where, "column": column_letter(pos),
                                       "header": tidy.headers.get(pos)})
     used.update(columns)
+    beyond = [pos for pos, header in tidy.headers.items()
+              if pos not in used and (m := _BARE_CODE.fullmatch(str(header).strip()))
+              and int(m.group(1)) > len(instrument.items) and (data[pos] != "").any()]
+    if len(beyond) >= 3 and not mapping.columns:
+        report.error("items-unplaced",
+                     f"the file has {len(beyond)} more numbered question columns "
+                     f"({', '.join(tidy.headers[p] for p in beyond[:6])}"
+                     f"{' …' if len(beyond) > 6 else ''}) than {instrument.name} has items "
+                     f"({len(instrument.items)}): it looks like another instrument; check "
+                     "--instrument, or give a --mapping file naming the columns to use",
+                     **where)
     decoded = decode_items(data, columns, instrument, tidy.value_labels, tidy.missing_codes,
                            dont_know=mapping.dont_know)
     for prob in decoded.problems[:1000]:
@@ -417,6 +429,9 @@ def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: Client
     return _Prepared(path, sha, size, tidy, scope, frame, values, fields, warnings, existing,
                      int((~keep).sum()), column_letter(id_pos), tidy.headers.get(id_pos),
                      placement)
+
+
+_BARE_CODE = re.compile(r"(?i)(?:q|k)?0*(\d{1,3})")
 
 
 def reason_strings(reasons: np.ndarray) -> np.ndarray:

@@ -640,3 +640,19 @@ def test_mapping_file(ws, tmp_path, whoqol_answers):
     bad.write_text("[columns\n", encoding="utf-8")
     with pytest.raises(UserError, match="not valid TOML"):
         run(ws, [path], mapping=bad, wave=2)
+
+
+def test_wrong_instrument_with_numbered_columns_is_an_error(tmp_path):
+    """A WHOQOL-BREF file imported as EUROHIS-QOL 8 would silently score q1-q8 otherwise."""
+    from evaltool.errors import ImportFailed
+    from evaltool.importing import ClientImportOptions, import_clients
+    from evaltool.workspace import Workspace
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    ws = Workspace.init(tmp_path / "ws")
+    with pytest.raises(ImportFailed) as err:
+        import_clients(ws, [examples / "clients-wave1.csv"], ClientImportOptions(
+            instrument="eurohis-qol-8", project="P", wave=1))
+    issue = err.value.report.errors[0]
+    assert issue.code == "items-unplaced" and "18 more numbered question columns" in issue.message
+    assert ws.conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0] == 0
