@@ -375,6 +375,21 @@ def template_cmd(instrument, output, lang) -> None:
 
 
 @main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path),
+                default=Path("evaltool-demo"))
+@click.option("--lang", type=click.Choice(["fi", "sv", "en"]), default=None,
+              help="Report language (default fi).")
+def demo(directory: Path, lang: str | None) -> None:
+    """Build a synthetic example region in DIRECTORY (default ./evaltool-demo): invented
+    projects, clients and partner organisations written as real survey-tool exports, imported
+    through the normal commands, and all reports."""
+    from .demo import build_demo
+
+    index = build_demo(directory, progress=True, lang=lang)
+    click.echo(f"Reports: {index}")
+
+
+@main.command()
 def instruments() -> None:
     """List the built-in instruments and surveys."""
     from .instruments import builtin_names, load_instrument
