@@ -82,31 +82,31 @@ class _Builder:
 
 
 _PROGRAMME = "\x00programme"
-_SPLITS: dict[int, tuple[weakref.ref, dict]] = {}
-
-
-def _split(frame: pd.DataFrame) -> dict:
-    """Row positions of each project (programme rows under a sentinel), computed once per
-    table: 500 project reports then select their rows without rescanning the tables."""
-    key = id(frame)
-    hit = _SPLITS.get(key)
-    if hit is not None and hit[0]() is frame:
-        return hit[1]
-    proj = frame["project"].astype(object)
-    labels = proj.where(proj.notna(), _PROGRAMME)
-    groups = labels.groupby(labels, sort=False).indices
-    _SPLITS[key] = (weakref.ref(frame, lambda _r, k=key: _SPLITS.pop(k, None)), groups)
-    return groups
+_SPLITS: dict[int, tuple[weakref.ref, dict, dict]] = {}
 
 
 def _rows(frame: pd.DataFrame, project: str | None) -> pd.DataFrame:
-    """Rows of one project, or the programme rows (project None) when ``project`` is None."""
+    """Rows of one project, or the programme rows (project None) when ``project`` is None.
+
+    The row positions of every project are found once per table and each project's rows are
+    kept once taken, so 500 project reports never rescan the programme-wide tables."""
     if frame is None or frame.empty or "project" not in frame.columns:
         return pd.DataFrame(columns=[] if frame is None else frame.columns)
-    idx = _split(frame).get(_PROGRAMME if project is None else project)
-    if idx is None:
-        return frame.iloc[0:0]
-    return frame.iloc[idx].reset_index(drop=True)
+    key = id(frame)
+    hit = _SPLITS.get(key)
+    if hit is None or hit[0]() is not frame:
+        proj = frame["project"].astype(object)
+        labels = proj.where(proj.notna(), _PROGRAMME)
+        hit = (weakref.ref(frame, lambda _r, k=key: _SPLITS.pop(k, None)),
+               labels.groupby(labels, sort=False).indices, {})
+        _SPLITS[key] = hit
+    label_ = _PROGRAMME if project is None else project
+    taken = hit[2].get(label_)
+    if taken is None:
+        idx = hit[1].get(label_)
+        taken = frame.iloc[0:0] if idx is None else frame.iloc[idx].reset_index(drop=True)
+        hit[2][label_] = taken
+    return taken
 
 
 # =========================================================================== chapters
