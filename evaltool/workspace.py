@@ -431,7 +431,7 @@ class Workspace:
                f"r.source_row, r.n_missing, r.discarded, r.incomplete, r.missing, i.rule, "
                f"{item_cols} FROM responses r JOIN {quote_ident(table)} a ON a.response_id = r.id"
                f" JOIN imports i ON i.id = r.import_id WHERE {' AND '.join(where)}"
-               f" ORDER BY r.project, r.wave, r.respondent")
+               f" ORDER BY r.project, r.wave, r.id")
         cur = self.conn.execute(sql, params)
         rows = cur.fetchall()
         names = [d[0] for d in cur.description]
