@@ -176,3 +176,16 @@ def test_rebuild_replaces_an_earlier_demo_but_refuses_other_folders(tmp_path: Pa
     with pytest.raises(UserError, match="not made by 'evaltool demo'"):
         demo.build_demo(other, progress=False)
     assert (other / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_reports_do_not_depend_on_the_pseudonym_key(tmp_path: Path, monkeypatch):
+    """Two demo workspaces differ only in their random secrets: the reports are the same
+    bytes (with SOURCE_DATE_EPOCH fixing the date)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = demo.build_demo(tmp_path / "a", progress=False).parent
+    second = demo.build_demo(tmp_path / "b", progress=False).parent
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir())
+    assert any(n.endswith(".xlsx") for n in names) and "index.html" in names
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
