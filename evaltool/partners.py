@@ -5,7 +5,8 @@ An import reads one file of one round (``--round LABEL``) in either shape real d
 - a **web-survey export**: one row per responding organisation, roster questions as one
   column per listed organisation (a matrix), in any layout the client importer recognises;
 - a **tie list**: one row per respondent–partner pair with columns ``respondent_org``,
-  ``partner_org`` and any of ``contact_frequency``, ``collaboration_level``, ``trust``,
+  ``partner_org`` (or ``Vastaajaorganisaatio``, ``Kumppani`` …: :data:`TIE_RESPONDENT`,
+  :data:`TIE_PARTNER`) and any of ``contact_frequency``, ``collaboration_level``, ``trust``,
   ``value``.
 
 An optional roster file (columns ``org`` and ``sector``; Finnish ``organisaatio``, ``sektori``)
@@ -29,7 +30,13 @@ from .instruments import builtin_path, norm_text
 from .validation import ValidationReport
 from .workspace import Workspace
 
-TIE_LIST_COLUMNS = {"respondent_org", "partner_org"}
+#: Header texts (normalised) of a tie list's two organisation columns.
+TIE_RESPONDENT = ("respondent_org", "respondent organisation", "respondent organization",
+                  "vastaaja", "vastaajaorganisaatio", "vastaajan organisaatio",
+                  "svarande organisation", "respondentorganisation")
+TIE_PARTNER = ("partner_org", "partner organisation", "partner organization", "partner",
+               "kumppani", "kumppaniorganisaatio", "yhteistyökumppani", "yhteistyötaho",
+               "partnerorganisation", "samarbetspartner")
 ROSTER_ORG = ("org", "organisaatio", "organisation", "organization", "organisaation nimi",
               "nimi", "name", "namn")
 ROSTER_SECTOR = ("sector", "sektori", "sektor", "tyyppi", "organisaation tyyppi", "type")
@@ -134,11 +141,12 @@ def import_partners(ws: Workspace, path: str | Path, round_label: str,
                            report)
     df = _tidy_frame(tidy)
     roster_orgs, sectors = read_roster(roster) if roster else (None, None)
-    columns = {norm_text(c) for c in df.columns}
-    if TIE_LIST_COLUMNS <= columns:
+    by_norm = {norm_text(c): c for c in df.columns}
+    resp_col = next((by_norm[h] for h in TIE_RESPONDENT if h in by_norm), None)
+    partner_col = next((by_norm[h] for h in TIE_PARTNER if h in by_norm), None)
+    if resp_col is not None and partner_col is not None:
         shape = "tie_list"
-        df = df.rename(columns={c: norm_text(c) for c in df.columns
-                                if norm_text(c) in TIE_LIST_COLUMNS})
+        df = df.rename(columns={resp_col: "respondent_org", partner_col: "partner_org"})
         data = cooperation.ties_from_list(df, definition, round=round_label,
                                           roster_orgs=roster_orgs, sectors=sectors,
                                           aliases=maps.aliases or None)

@@ -121,3 +121,17 @@ def test_index_suppression_uses_workspace_min_n(tmp_path, files):
     idx = cooperation_tables(ws)["indices"]
     assert idx["suppressed"].all()
     assert idx[["mean", "sd", "ci_low", "ci_high"]].isna().all().all()
+
+
+def test_tie_list_with_finnish_headers(tmp_path, files):
+    frame = pd.read_csv(files[1][1], sep=";", dtype=str, keep_default_na=False)
+    frame = frame.rename(columns={"respondent_org": "Vastaajaorganisaatio",
+                                  "partner_org": "Kumppani"})
+    path = tmp_path / "suhteet.csv"
+    frame.to_csv(path, sep=";", index=False)
+    ws = Workspace.init(tmp_path / "ws")
+    fi = import_partners(ws, path, "R1", roster=files[1][2])
+    ws2 = Workspace.init(tmp_path / "ws2")
+    en = import_partners(ws2, files[1][1], "R1", roster=files[1][2])
+    assert fi.shape == "tie_list" and (fi.n_ties, fi.n_orgs) == (en.n_ties, en.n_orgs)
+    pd.testing.assert_frame_equal(partner_data(ws).ties, partner_data(ws2).ties)
