@@ -39,6 +39,7 @@ multi-selects (split against the known options) and open answers into tidy rows.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -1466,6 +1467,23 @@ def _consume(text: str, normalised: str) -> int:
     return len(text)
 
 
+#: Background questions every client import recognises; their answer options come from the
+#: built-in KEVÄT client survey when the instrument does not define them itself.
+STANDARD_BACKGROUND = ("gender", "age_group", "education", "unemployment_duration",
+                       "service_type")
+
+
+@functools.cache
+def standard_background_fields() -> dict:
+    """Field definitions (options with fi/sv/en labels) of :data:`STANDARD_BACKGROUND`,
+    from ``surveys/kevat-client.toml``; answers to these questions are decoded to the same
+    option codes whichever instrument a file is imported with."""
+    from .instruments import load_instrument
+
+    survey = load_instrument("kevat-client")
+    return {f.name: f for f in survey.fields if f.name in STANDARD_BACKGROUND}
+
+
 def decode_fields(tidy: Tidy, placement: Placement, instrument, dont_know: Iterable[str] = ()
                   ) -> tuple[pd.DataFrame, list[tuple[int, int, str, str]]]:
     """Background answers, multi-selects and open answers as tidy rows.
@@ -1481,7 +1499,7 @@ def decode_fields(tidy: Tidy, placement: Placement, instrument, dont_know: Itera
     from .instruments import DONT_KNOW, parse_number
 
     dk = {_norm(x) for x in DONT_KNOW} | {_norm(x) for x in dont_know}
-    fields = {f.name: f for f in instrument.fields}
+    fields = {**standard_background_fields(), **{f.name: f for f in instrument.fields}}
     parts: list[pd.DataFrame] = []
     problems: list[tuple[int, int, str, str]] = []
     data = tidy.data
