@@ -495,6 +495,10 @@ def import_clients(ws: Workspace, paths: list[str | Path], opts: ClientImportOpt
     if not report.ok:
         raise ImportFailed(f"import stopped: {len(report.errors)} error(s); nothing was "
                            "stored", report)
+    from .projects import check_registered
+
+    for p in to_store:
+        check_registered(ws, sorted(set(p.frame["project"])), report, file=p.path.name)
     results = []
     with ws.transaction():
         table = ws.ensure_instrument(instrument)

@@ -216,3 +216,14 @@ def test_unregistered_client_projects_are_warnings(ws, tmp_path, whoqol_answers)
     report = ValidationReport()
     assert check_registered(ws, ["KEVÄT", "Uusi"], report, file="x.csv") == ["Uusi"]
     assert report.ok and report.warnings[0].file == "x.csv"
+
+
+def test_client_import_warns_about_a_project_missing_from_the_register(ws, tmp_path,
+                                                                       whoqol_answers):
+    import_projects(ws, write_fi_csv(tmp_path / "rekisteri.csv"))
+    f = tmp_path / "uusi.csv"
+    whoqol_answers(6).to_csv(f, index=False)
+    result = import_clients(ws, [f], ClientImportOptions(project="Uusi hanke", wave=1))
+    warn = [i for i in result.report.warnings if i.code == "project-unregistered"]
+    assert [(i.value, i.file) for i in warn] == [("Uusi hanke", "uusi.csv")]
+    assert result.files[0].rows_stored == 6  # a warning, not an error
