@@ -59,10 +59,10 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pandas as pd
-from pandas.api.typing import SeriesGroupBy
 from scipy import stats
 
 from evaltool.errors import UserError
+from evaltool.stats import grouped_mean_ci
 from evaltool.validation import ValidationReport
 
 #: The roster measures, in the order of the ``ties`` columns.
@@ -825,17 +825,6 @@ def index_scores(
     return out[cols].reset_index(drop=True)
 
 
-def _describe(groups: SeriesGroupBy) -> pd.DataFrame:
-    d = groups.agg(n="count", mean="mean", sd="std").reset_index()
-    n = d["n"].to_numpy(dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        tcrit = stats.t.ppf(0.975, np.where(n > 1, n - 1, np.nan))
-        half = tcrit * d["sd"].to_numpy(dtype=float) / np.sqrt(n)
-    d["ci_low"] = d["mean"] - half
-    d["ci_high"] = d["mean"] + half
-    return d
-
-
 def _suppress(d: pd.DataFrame, min_n: int, columns: list[str]) -> pd.DataFrame:
     d["suppressed"] = d["n"] < min_n
     d.loc[d["suppressed"], columns] = np.nan
@@ -861,7 +850,7 @@ def index_table(
     by_cols = _by_list(by)
     scores = index_scores(statements, survey, by=by_cols)
     keys = ["round", *by_cols, "index"]
-    d = _describe(scores.groupby(keys, sort=False, dropna=False)["score"])
+    d = grouped_mean_ci(scores.groupby(keys, sort=False, dropna=False)["score"])
     d = _suppress(d, min_n, ["mean", "sd", "ci_low", "ci_high"])
     order = {b.code: i for i, b in enumerate(survey.blocks)}
     d = d.assign(_o=d["index"].map(order)).sort_values(["round", *by_cols, "_o"])

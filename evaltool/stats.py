@@ -98,6 +98,25 @@ def mean_ci(x: ArrayLike, conf: float = 0.95) -> MeanCI:
     return MeanCI(n, mean, sd, se, mean - half, mean + half)
 
 
+def grouped_mean_ci(groups, conf: float = 0.95) -> pd.DataFrame:
+    """:func:`mean_ci` for every group of a pandas ``SeriesGroupBy`` at once.
+
+    Returns the group keys and ``n``, ``mean``, ``sd`` (``n − 1``), ``ci_low``, ``ci_high``
+    (``mean ± t(1 − (1 − conf)/2, n − 1) · sd / √n``; NaN for groups of fewer than two).
+    Same as R's ``t.test(x)$conf.int`` per group.
+
+    Tested against R (tests/r/outcomes.R, tests/r/cooperation.R).
+    """
+    d = groups.agg(n="count", mean="mean", sd="std").reset_index()
+    n = d["n"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tcrit = _st.t.ppf(0.5 + conf / 2, np.where(n > 1, n - 1, np.nan))
+        half = tcrit * d["sd"].to_numpy(dtype=float) / np.sqrt(n)
+    d["ci_low"] = d["mean"] - half
+    d["ci_high"] = d["mean"] + half
+    return d
+
+
 class TTestResult(NamedTuple):
     """Result of a t-test: ``estimate`` is the mean (difference) tested against ``mu``."""
 

@@ -24,11 +24,11 @@ from datetime import UTC, date, datetime
 
 import numpy as np
 import pandas as pd
-from scipy import stats as st
 
 from .. import cooperation, outcomes, partners
 from ..instruments import Instrument, reversed_values, score
 from ..projects import project_register, register_lookup
+from ..stats import grouped_mean_ci
 from ..workspace import Workspace
 
 #: Background questions shown in the Respondents chapter, in order.
@@ -214,14 +214,7 @@ def mean_ci_table(frame: pd.DataFrame, keys: list[str], value: str, min_n: int) 
     """n, mean, sd (n − 1) and the t-based 95 % CI of ``value`` per ``keys`` group;
     ``suppressed`` (statistics NaN) when n < ``min_n``."""
     sub = frame[[*keys, value]].dropna(subset=[value])
-    g = sub.groupby(keys, sort=True, dropna=False)[value]
-    out = g.agg(n="count", mean="mean", sd="std").reset_index()
-    n = out["n"].to_numpy(dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        tcrit = st.t.ppf(0.975, np.where(n > 1, n - 1, np.nan))
-        half = tcrit * out["sd"].to_numpy(dtype=float) / np.sqrt(n)
-    out["ci_low"] = out["mean"] - half
-    out["ci_high"] = out["mean"] + half
+    out = grouped_mean_ci(sub.groupby(keys, sort=True, dropna=False)[value])
     out["suppressed"] = out["n"] < min_n
     out.loc[out["suppressed"], ["mean", "sd", "ci_low", "ci_high"]] = np.nan
     return out
