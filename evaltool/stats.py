@@ -129,13 +129,26 @@ class TTestResult(NamedTuple):
     ci_high: float | FloatArray
 
 
+_EPS10 = 10 * np.finfo(float).eps
+
+
 def _t_result(
-    estimate: FloatArray, se: FloatArray, df: FloatArray, mu: float, conf: float
+    estimate: FloatArray,
+    se: FloatArray,
+    df: FloatArray,
+    mu: float,
+    conf: float,
+    scale: FloatArray | None = None,
 ) -> TTestResult:
+    """t-test figures; ``NaN`` where R's ``t.test`` stops with "data are essentially
+    constant": ``se < 10 · ε · scale`` (``scale`` = |mean|, or the larger |mean| of two
+    samples), which also catches SDs that are rounding noise of equal values."""
     estimate = np.asarray(estimate, dtype=float)
     se = np.asarray(se, dtype=float)
     df = np.asarray(df, dtype=float)
-    ok = (se > 0) & (df > 0) & np.isfinite(se) & np.isfinite(df)
+    scale = np.abs(estimate) if scale is None else np.asarray(scale, dtype=float)
+    with np.errstate(invalid="ignore"):
+        ok = (se > 0) & (df > 0) & np.isfinite(se) & np.isfinite(df) & ~(se < _EPS10 * scale)
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.where(ok, (estimate - mu) / np.where(ok, se, 1.0), np.nan)
         p = np.where(ok, 2.0 * _st.t.sf(np.abs(t), np.where(ok, df, 1.0)), np.nan)
@@ -159,7 +172,8 @@ def t_test_from_summary(
 
     ``t = (mean − mu) / (sd / √n)``, ``df = n − 1``, two-sided ``p = 2 · P(T_df > |t|)``,
     interval ``mean ± t(1 − (1 − conf)/2, df) · sd / √n`` (Student 1908; R ``t.test``).
-    ``n < 2`` or ``sd == 0`` (R: "data are essentially constant") give ``NaN``.
+    ``n < 2``, ``sd == 0`` or ``sd/√n < 10 · ε · |mean|`` (R: "data are essentially
+    constant"; an SD that is only the rounding noise of equal values) give ``NaN``.
 
     Tested against R (tests/r/outcomes.R).
     """
@@ -207,7 +221,8 @@ def two_sample_t_from_summary(
     ``df = se⁴ / ((s_x²/n_x)²/(n_x − 1) + (s_y²/n_y)²/(n_y − 1))`` (Welch 1947,
     Satterthwaite 1946). Student (``equal_var=True``): pooled
     ``s_p² = ((n_x − 1)s_x² + (n_y − 1)s_y²)/(n_x + n_y − 2)``, ``se = s_p √(1/n_x + 1/n_y)``,
-    ``df = n_x + n_y − 2``. Same as R's ``t.test(x, y, var.equal = ...)``.
+    ``df = n_x + n_y − 2``. Same as R's ``t.test(x, y, var.equal = ...)``, including its
+    ``NaN`` for "essentially constant" data (``se < 10 · ε · max(|mean_x|, |mean_y|)``).
 
     Tested against R (tests/r/outcomes.R).
     """
@@ -225,7 +240,8 @@ def two_sample_t_from_summary(
             se = np.sqrt(vx + vy)
             df = (vx + vy) ** 2 / (vx**2 / (nx - 1) + vy**2 / (ny - 1))
     se = np.where(valid, se, np.nan)
-    return _t_result(mx - my, se, np.where(valid, df, np.nan), 0.0, conf)
+    scale = np.maximum(np.abs(mx), np.abs(my))
+    return _t_result(mx - my, se, np.where(valid, df, np.nan), 0.0, conf, scale)
 
 
 def _two_sample(x: ArrayLike, y: ArrayLike, equal_var: bool, conf: float) -> TTestResult:
@@ -289,7 +305,9 @@ def grouped_wilcoxon_signed_rank(
 
     where ``sign · 0.5`` is the continuity correction towards zero. This is R's
     ``wilcox.test(x, y, paired = TRUE, exact = FALSE, correct = TRUE)`` (Wilcoxon 1945;
-    Hollander & Wolfe 1973). ``groups`` are integer codes ``0 … n_groups − 1``; negative
+    Hollander & Wolfe 1973). When every difference of a group is zero, ``n = 0``, ``V = 0``
+    and ``z``, ``p`` are ``NaN`` (R: ``V = 0, p-value = NA``); a group without any
+    difference has ``V = NaN``. ``groups`` are integer codes ``0 … n_groups − 1``; negative
     codes are ignored. Returns arrays of length ``n_groups``.
 
     Tested against R (tests/r/outcomes.R).
@@ -297,7 +315,9 @@ def grouped_wilcoxon_signed_rank(
     d = np.asarray(diff, dtype=float).ravel()
     g = np.asarray(groups, dtype=np.int64).ravel()
     k = np.rint(d * 10.0**decimals)
-    keep = np.isfinite(k) & (k != 0) & (g >= 0)
+    finite = np.isfinite(k) & (g >= 0)
+    n_finite = np.bincount(g[finite], minlength=n_groups)
+    keep = finite & (k != 0)
     k, g = k[keep], g[keep]
     absk = np.abs(k)
     order = np.lexsort((absk, g))
@@ -326,7 +346,7 @@ def grouped_wilcoxon_signed_rank(
     ok = n > 0
     z = np.where(ok, z, np.nan)
     p = np.where(ok, 2.0 * _st.norm.sf(np.abs(z)), np.nan)
-    v = np.where(ok, v, np.nan)
+    v = np.where(n_finite > 0, v, np.nan)
     return WilcoxonResult(n, v, z, p)
 
 
@@ -467,13 +487,15 @@ def cronbach_alpha_from_variances(
 
     ``α = k/(k − 1) · (1 − Σ s²_item / s²_total)`` where ``s²_total`` is the variance of the
     item sum. This is psych's ``raw_alpha`` (from the covariance matrix: ``Σ s²_item = tr C``,
-    ``s²_total = ΣC``). ``k < 2`` or ``s²_total == 0`` give ``NaN``.
+    ``s²_total = ΣC``). ``k < 2`` or ``s²_total == 0`` (the item sum does not vary; also when
+    ``s²_total`` is only rounding noise, ``≤ 1e-12 · Σ s²_item``) give ``NaN``.
     Tested against R (tests/r/outcomes.R).
     """
     k = np.asarray(k, dtype=float)
     siv = np.asarray(sum_item_var, dtype=float)
     tv = np.asarray(total_var, dtype=float)
-    ok = (k >= 2) & (tv > 0)
+    with np.errstate(invalid="ignore"):
+        ok = (k >= 2) & (tv > 0) & (tv > 1e-12 * siv)
     with np.errstate(divide="ignore", invalid="ignore"):
         a = k / (k - 1) * (1 - siv / tv)
     return _scalar(np.where(ok, a, np.nan))
@@ -655,7 +677,9 @@ def ancova_effects(
     ``Var = σ² ((1 − 2/G)/n_g + Σ_h (1/n_h)/G² + (x̄_g − mean_h x̄_h)²/Sxx)``.
     This equals ``lm(y ~ x + group, contrasts = list(group = "contr.sum"))`` in R, whose
     ``group1 … group(G−1)`` coefficients are the first effects. Intervals and tests use
-    ``t`` with ``N − G − 1`` degrees of freedom. Groups without observations give ``NaN``.
+    ``t`` with ``N − G − 1`` degrees of freedom. Groups without observations give ``NaN``;
+    so does everything but ``x₀`` when ``Sxx = 0`` (the baseline does not vary within
+    groups; R's ``lm`` returns an ``NA`` slope) or ``N − G − 1 ≤ 0``.
 
     Tested against R (tests/r/outcomes.R).
     """
@@ -674,10 +698,12 @@ def ancova_effects(
     sxx, sxy, syy = float(dx @ dx), float(dx @ dy), float(dy @ dy)
     df = float(N - G - 1)
     nan_g = np.full(n_groups, np.nan)
-    if df <= 0 or sxx <= 0 or G < 1:
+    # a within-group SS that is only the rounding noise of constant baselines counts as 0
+    if df <= 0 or sxx <= 1e-12 * float(xx @ xx) or G < 1:
+        x0 = float(xx.mean()) if N else np.nan
         return AncovaResult(
             n, nan_g, nan_g, nan_g, nan_g, nan_g, nan_g, nan_g, nan_g, nan_g, nan_g,
-            np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, df, np.nan,
+            np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, x0, df, np.nan,
         )  # fmt: skip
     beta = sxy / sxx
     sigma2 = (syy - beta * sxy) / df
@@ -779,13 +805,22 @@ def random_intercept_reml(
     ``d(θ) = log|H| + log|X'H⁻¹X| + (N − p)(1 + log(2π r'H⁻¹r/(N − p)))``
 
     is minimised over ``θ ≥ 0`` by a grid search followed by golden-section refinement,
-    batched over models. Then ``σ² = r'H⁻¹r/(N − p)``, ``σ_u² = θ²σ²``,
-    ``β = (X'H⁻¹X)⁻¹X'H⁻¹y`` and ``Var(β) = σ²(X'H⁻¹X)⁻¹`` (as lme4's ``vcov``).
-    The model is exactly statsmodels' ``MixedLM(y, X, groups).fit(reml=True)`` and lme4's
-    ``lmer(y ~ X + (1 | cluster))``. Not estimable (``converged=False``): rank-deficient ``X``,
-    ``N ≤ p``, no cluster with two observations, or ``θ`` at ``theta_max``.
+    batched over models; a minimum with ``θ < 1e-4`` that is no better than ``θ = 0`` is
+    put on the boundary (client variance exactly 0, ``singular``). Then
+    ``σ² = r'H⁻¹r/(N − p)``, ``σ_u² = θ²σ²``, ``β = (X'H⁻¹X)⁻¹X'H⁻¹y`` and
+    ``Var(β) = σ²(X'H⁻¹X)⁻¹`` (as lme4's ``vcov``). Not estimable (``converged=False``):
+    rank-deficient ``X``, ``N ≤ p``, no cluster with two observations (client and residual
+    variance cannot be told apart), or ``θ`` at ``theta_max``.
 
-    Tested against R (tests/r/outcomes.R) and statsmodels MixedLM (tests/test_stats.py).
+    This is the model and criterion of lme4 ``lmer(y ~ X + (1 | cluster), REML = TRUE)`` and
+    of statsmodels ``MixedLM(y, X, groups=cluster).fit(reml=True)``; only the optimiser
+    differs (a one-dimensional search over ``θ`` instead of a general optimiser). Validated
+    on the committed test data: against lme4 1.1-31 (tests/r/outcomes.R) to relative 1e-5 in
+    ``β``, SEs, Wald intervals and both variances and 1e-9 in ``REMLcrit``; against
+    statsmodels MixedLM (tests/test_stats.py, tests/test_outcomes.py) to relative 1e-4 in
+    ``β`` and both variances. statsmodels' SEs differ by up to about 2 % because it inverts
+    the observed information of fixed effects and variance parameters jointly, whereas lme4
+    and this function condition on the estimated variances.
     """
     yv = np.asarray(y, dtype=float).ravel()
     Xm = np.asarray(X, dtype=float)
@@ -896,7 +931,11 @@ def random_intercept_reml(
     theta = (lo + hi) / 2
     crit_t = evaluate(theta[:, None])[0][:, 0]
     crit_0 = crit_grid[:, 0]
-    theta = np.where(crit_0 <= crit_t, 0.0, theta)
+    # the boundary θ = 0 wins when it is as good as the interior point (within rounding of
+    # the criterion) and the interior point is itself at lme4's singularity tolerance
+    with np.errstate(invalid="ignore"):
+        flat = (theta < 1e-4) & (crit_0 - crit_t <= 1e-9 * (1 + np.abs(crit_t)))
+    theta = np.where((crit_0 <= crit_t) | flat, 0.0, theta)
     crit, b, Minv, rHr = evaluate(theta[:, None])
     crit, b, Minv, rHr = crit[:, 0], b[:, 0], Minv[:, 0], rHr[:, 0]
     ok = valid & np.isfinite(crit) & ~at_max

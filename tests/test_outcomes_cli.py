@@ -66,3 +66,39 @@ def test_outcomes_errors(tmp_path):
     ws = _workspace(tmp_path)
     res = CliRunner().invoke(main, ["outcomes", "-w", ws, "--project", "Nope"])
     assert res.exit_code == 2 and "Nope" in res.output
+
+
+def test_hard_cases_print_cleanly(tmp_path):
+    """Polku answers the same at waves 1 and 2 (every change is 0), Yksi has one wave only:
+    every output format prints without a traceback or an infinite value (csv: no 'nan'
+    text either; the terminal table marks missing values as NaN), and the undefined tests
+    carry a note."""
+    runner = CliRunner()
+    ws = str(tmp_path / "ws")
+    assert runner.invoke(main, ["init", ws]).exit_code == 0
+    for project, wave, name in (("Polku", 1, "clients-wave1.csv"),
+                                ("Polku", 2, "clients-wave1.csv"),
+                                ("Polku", 3, "clients-wave2.csv"),
+                                ("Yksi", 1, "clients-wave1.csv")):
+        res = runner.invoke(main, ["import", "clients", str(EXAMPLES / name), "-w", ws,
+                                   "--project", project, "--wave", str(wave)])
+        assert res.exit_code == 0, res.output
+    for args in (["--format", "table"], ["--format", "csv"], ["--format", "json"],
+                 ["--from-wave", "1", "--to-wave", "2", "--format", "table"]):
+        res = runner.invoke(main, ["outcomes", "-w", ws, *args])
+        assert res.exit_code == 0, res.output
+        assert res.exception is None
+        low = res.output.lower()
+        assert "traceback" not in low and "inf" not in low.replace("info", ""), args
+        if args[-1] == "csv":
+            assert "nan" not in low.replace("nainen", ""), args
+    data = json.loads(runner.invoke(main, ["outcomes", "-w", ws, "--from-wave", "1",
+                                           "--to-wave", "2", "--format", "json"]).output)
+    row = next(r for r in data["paired"] if r["project"] == "Polku"
+               and r["domain"] == "physical")
+    assert row["mean_diff"] == 0 and row["t"] is None and row["wilcoxon_v"] == 0
+    assert "all changes are equal" in row["note"]
+    yksi = [r for r in data["paired"] if r["project"] == "Yksi"]
+    assert yksi and all(r["n"] == 0 and r["suppressed"] for r in yksi)
+    mixed = json.loads(runner.invoke(main, ["outcomes", "-w", ws, "--format", "json"]).output)
+    assert {r["term"] for r in mixed["mixed"]} == {"intercept", "wave:2", "wave:3"}

@@ -240,3 +240,70 @@ def test_ancova_effects_sum_to_zero():
     D = np.column_stack([x, g[:, None] == np.arange(4)]).astype(float)
     coef = np.linalg.lstsq(D, y, rcond=None)[0]
     assert res.slope == pytest.approx(coef[0], rel=1e-10)
+
+
+# ---------------------------------------------------------------------------- hard cases
+
+NOISE_BASE = np.array([10, 11, 12, 13, 14, 15]) + 2 / 3
+NOISE_X = (NOISE_BASE - 4) * 6.25
+NOISE_Y = (NOISE_BASE + 2 / 3 - 4) * 6.25
+
+
+def test_equal_changes_with_rounding_noise_are_constant(r):
+    # every client gained the same, computed from different baselines: the SD of the
+    # differences is rounding noise; R's t.test stops ("data are essentially constant")
+    d = NOISE_Y - NOISE_X
+    assert d.std(ddof=1) == pytest.approx(r["noise.sd"], rel=1e-6) and d.std(ddof=1) > 0
+    assert np.isnan(r["noise.t"])
+    res = stats.paired_t_test(NOISE_X, NOISE_Y)
+    assert np.isnan(res.t) and np.isnan(res.p) and np.isnan(res.ci_low)
+    assert np.isnan(r["noise_welch.t"])
+    assert np.isnan(stats.welch_t_test(d[:5], np.full(5, 4.0)).t)
+    # the Wilcoxon test sees the equal changes as ties (rounded to 1e-9)
+    w = stats.wilcoxon_signed_rank(NOISE_X, NOISE_Y)
+    assert w.n == 6 and w.v == 21
+
+
+def test_wilcoxon_all_differences_zero_as_r(r):
+    res = stats.wilcoxon_signed_rank([1.0, 2, 3, 4, 5], [1.0, 2, 3, 4, 5])
+    assert res.n == 0 and res.v == r["wilcoxon_zero.v"] == 0
+    assert np.isnan(r["wilcoxon_zero.p"]) and np.isnan(res.p)
+    empty = stats.grouped_wilcoxon_signed_rank([0.0, 0.0], [0, 0], 2)
+    assert empty.v[0] == 0 and np.isnan(empty.v[1])  # group 1 has no differences at all
+
+
+def test_cronbach_alpha_item_without_variance(r):
+    items = np.array([[1, 2, 3], [2, 2, 3], [3, 4, 3], [4, 4, 3], [5, 5, 3], [2, 1, 3]])
+    res = stats.cronbach_alpha(items)
+    # the item stays in k, as it stays in the score; psych drops it (with a warning)
+    assert res.alpha == pytest.approx(r["alpha_const_item.formula"], rel=1e-10)
+    assert res.alpha != pytest.approx(r["alpha_const_item.psych"], rel=1e-3)
+
+
+def test_cronbach_alpha_undefined_when_the_sum_does_not_vary():
+    assert np.isnan(stats.cronbach_alpha(np.full((8, 3), 3.0)).alpha)
+    x = np.array([1.0, 2, 3, 4, 5, 2])
+    res = stats.cronbach_alpha(np.column_stack([x, 6 - x]))  # sum constant: α → −∞
+    assert np.isnan(res.alpha) and np.isnan(res.ci_low)
+    # rounding noise in the total variance counts as zero
+    assert np.isnan(stats.cronbach_alpha_from_variances(2, 2.0, 1e-15))
+
+
+def test_ancova_constant_baseline_is_not_estimable():
+    # baselines constant within each project; 8.333333333333325 × 6 has a group mean that
+    # is off in the last bit, so the within-group SS is rounding noise, not 0
+    g = np.repeat([0, 1], 6)
+    x = np.where(g == 0, 8.333333333333325, 50.0)
+    dx = x - (np.bincount(g, x) / 6)[g]
+    assert 0 < dx @ dx < 1e-25
+    y = np.arange(12.0)
+    res = stats.ancova_effects(y, x, g, 2)
+    assert np.isnan(res.slope) and np.isnan(res.effect).all() and np.isnan(res.adjusted).all()
+    assert res.x0 == pytest.approx(x.mean())
+
+
+def test_mcnemar_and_proportions_when_everyone_is_good():
+    mc = stats.mcnemar_test(0, 0)
+    assert np.isnan(mc.statistic) and np.isnan(mc.p)
+    ci = stats.proportion_ci(12, 12)
+    assert ci.estimate == 1 and ci.ci_high == 1 and 0 < ci.ci_low < 1

@@ -6,7 +6,11 @@ Run from the repository root: ``python tests/r/make_outcomes_data.py``. It write
   domains, projects A–D (D has four clients, so every per-project figure of D is suppressed),
   waves 1–3, attrition, missing items, discarded responses and background variables;
 - ``outcomes_eurohis_scores.csv`` / ``outcomes_eurohis_items.csv``: EUROHIS-QOL 8-like data,
-  projects A, B and D, waves 1–2.
+  projects A, B and D, waves 1–2;
+- ``outcomes_edge_scores.csv`` / ``outcomes_edge_items.csv``: the hard cases of real
+  evaluation data, waves 1–3, domains ``qol`` (items G1–G3) and ``flat`` (F1–F2, every
+  wave-1 answer is 3: no variance at baseline, so α, SD₁ and the RCI are undefined), good
+  quality of life = ``qol_raw ≥ 4`` (see :data:`EDGE_PROJECTS`).
 
 Items are already reversed; domain scores follow the WHO SPSS rules (mean of the answered items
 × 4 when enough items are answered, 0–100 = (raw − 4) × 6.25; EUROHIS index = mean of the eight
@@ -30,6 +34,17 @@ WHOQOL_DOMAINS = {
 }
 WHOQOL_MIN_ANSWERED = {"physical": 6, "psychological": 5, "social": 2, "environment": 6}
 EUROHIS_ITEMS = [f"E{i}" for i in range(1, 9)]
+EDGE_DOMAINS = {"qol": ["G1", "G2", "G3"], "flat": ["F1", "F2"]}
+EDGE_PROJECTS = {
+    "Base": "30 clients, waves 1–3; some answer waves 1 and 3 only, some drop out",
+    "Zero": "6 clients, waves 1 and 3 only, the same answers twice: every change is 0, "
+    "everyone has good quality of life at both waves",
+    "Once": "6 clients per wave under new pseudonyms: no client is seen twice",
+    "Exact": "5 clients (= min_n) at every wave",
+    "Short": "4 clients (= min_n − 1) at every wave",
+    "Single": "6 clients, wave 1 only",
+    "Skip": "8 clients, waves 1 and 3 only (the project has no wave 2)",
+}
 
 
 def _clients(rng: np.random.Generator, sizes: dict[str, int], waves: list[int]) -> pd.DataFrame:
@@ -125,8 +140,79 @@ def make_eurohis(seed: int = 20240612) -> tuple[pd.DataFrame, pd.DataFrame]:
     return scores, items
 
 
+def make_edge(seed: int = 20240613) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Edge-case data: one project per hard case (:data:`EDGE_PROJECTS`)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+
+    def add(project, respondent, wave, g, level=0.0):
+        if g is None:
+            g = np.clip(np.rint(3 + level + rng.normal(0, 0.9, 3)), 1, 5)
+        f = [3.0, 3.0] if wave == 1 else np.clip(np.rint(3 + rng.normal(0, 1, 2)), 1, 5)
+        rows.append(
+            {
+                "project": project,
+                "wave": wave,
+                "respondent": respondent,
+                "G1": g[0],
+                "G2": g[1],
+                "G3": g[2],
+                "F1": f[0],
+                "F2": f[1],
+                "gender": ["nainen", "mies", None][rng.integers(0, 3)],
+                "age_group": ["18-29", "30-49"][rng.integers(0, 2)],
+                "service_type": ["työvalmennus", "palkkatuki"][rng.integers(0, 2)],
+            }
+        )
+
+    for c in range(30):
+        level = rng.normal(0, 0.8)
+        waves = [1, 3] if c % 5 == 0 else ([1, 2] if c % 7 == 3 else [1, 2, 3])
+        if c % 9 == 4:
+            waves = [1]
+        for w in waves:
+            add("Base", f"b{c:02d}", w, None, level + 0.25 * (w - 1))
+    for c in range(6):
+        for w in (1, 3):
+            add("Zero", f"z{c}", w, [5.0, 4.0, 5.0])
+    for w in (1, 2, 3):
+        for c in range(6):
+            add("Once", f"o{w}{c}", w, None)
+    for project, size in (("Exact", 5), ("Short", 4)):
+        for c in range(size):
+            level = rng.normal(0, 0.8)
+            for w in (1, 2, 3):
+                add(project, f"{project[0].lower()}{c}", w, None, level + 0.3 * (w - 1))
+    for c in range(6):
+        add("Single", f"s{c}", 1, None)
+    for c in range(8):
+        level = rng.normal(0, 0.8)
+        for w in (1, 3):
+            add("Skip", f"k{c}", w, None, level + 0.2 * (w - 1))
+    df = pd.DataFrame(rows)
+    # a few missing items (one G item still scores the domain, as two of three answered)
+    df.loc[(rng.random(len(df)) < 0.04) & (df["project"] != "Zero"), "G2"] = np.nan
+    keys = df[["project", "wave", "respondent"]].reset_index(drop=True)
+    items = keys.copy()
+    scores = keys.copy()
+    scores["discarded"] = (rng.random(len(df)) < 0.03) & (df["project"] == "Base").to_numpy()
+    for domain, names in EDGE_DOMAINS.items():
+        vals = df[names].to_numpy(float)
+        items[names] = vals
+        answered = np.isfinite(vals).sum(axis=1)
+        with np.errstate(invalid="ignore"):
+            raw = np.nanmean(vals, axis=1)
+        raw[answered < len(names) - 1] = np.nan
+        scores[domain] = (raw - 1) * 25
+        scores[f"{domain}_raw"] = raw
+    for col in ("gender", "age_group", "service_type"):
+        scores[col] = df[col].to_numpy()
+    return scores, items
+
+
 def main() -> None:
-    for name, (scores, items) in {"whoqol": make_whoqol(), "eurohis": make_eurohis()}.items():
+    sets = {"whoqol": make_whoqol(), "eurohis": make_eurohis(), "edge": make_edge()}
+    for name, (scores, items) in sets.items():
         scores.to_csv(HERE / f"outcomes_{name}_scores.csv", index=False, float_format="%.17g")
         items.to_csv(HERE / f"outcomes_{name}_items.csv", index=False, float_format="%.17g")
 

@@ -2,10 +2,16 @@
 # (t.test, wilcox.test, p.adjust, psych::alpha, lme4::lmer, lm, prop.test, mcnemar.test).
 #
 # Run from the repository root:   Rscript tests/r/outcomes.R
-# Input:  tests/r/outcomes_{whoqol,eurohis}_{scores,items}.csv (written by make_outcomes_data.py)
+# Input:  tests/r/outcomes_{whoqol,eurohis,edge}_{scores,items}.csv (written by
+#         make_outcomes_data.py; "edge" holds the hard cases: all changes zero, no variance at
+#         baseline, no client seen twice, n = min_n and min_n - 1, a project without wave 2 …)
 # Output: tests/r/outcomes_expected_<table>.csv, one row per programme/project × domain …,
 #         with the column names of the Python tables; rows that the Python code must withhold
 #         (fewer than min_n clients) carry only their counts and suppressed = TRUE.
+# Where R refuses a statistic (t.test: "data are essentially constant"; lmer: "number of
+# levels of each grouping factor must be < number of observations"; psych::alpha on items
+# without variance) the expected value is NA, and so is a ratio with a zero denominator
+# (dz, d_av): evaltool reports these as missing with a note, never as infinite.
 # Written with R 4.2.2, psych 2.2.9, lme4 1.1-31.
 
 suppressPackageStartupMessages({
@@ -29,6 +35,10 @@ instruments <- list(
   eurohis = list(
     domains = list(index = paste0("E", 1:8)),
     good = list(column = "index_raw", threshold = 4)
+  ),
+  edge = list(
+    domains = list(qol = c("G1", "G2", "G3"), flat = c("F1", "F2")),
+    good = list(column = "qol_raw", threshold = 4)
   )
 )
 background <- c("gender", "age_group", "service_type")
@@ -43,6 +53,16 @@ add <- function(table, df) {
   out[[table]] <<- rbind(out[[table]], df)
 }
 num <- function(x) if (length(x) == 0) NA_real_ else as.numeric(x)
+ratio <- function(a, b) if (is.na(b) || b == 0) NA_real_ else a / b
+# t.test, or NA figures where R stops ("data are essentially constant"). When every paired
+# difference is exactly 0, t.test does not stop but returns t = NaN with df and a zero-width
+# interval; evaltool treats that the same as constant data (no test), so NA here too.
+t_test <- function(...) {
+  none <- list(estimate = NA, conf.int = c(NA, NA), statistic = NA, parameter = NA,
+               p.value = NA)
+  tt <- tryCatch(t.test(...), error = function(e) none)
+  if (is.nan(num(tt$statistic))) none else tt
+}
 
 for (inst in names(instruments)) {
   cfg <- instruments[[inst]]
@@ -108,16 +128,32 @@ for (inst in names(instruments)) {
   }
 
   # ---------------------------------------------------------------- reliability
+  # Cronbach's alpha from the covariance matrix, k/(k-1) (1 - tr C / sum C), with the Feldt
+  # interval; the same as psych::alpha's raw_alpha and feldt (checked below) except that an
+  # item without variance still counts in k (psych drops it from alpha, not from the score).
+  # Undefined (NA) when the item sum does not vary.
   alpha_of <- function(df, cols) {
     x <- df[, cols]
     x <- x[complete.cases(x), , drop = FALSE]
     n <- nrow(x)
+    k <- length(cols)
     if (n < min_n) {
       return(list(n = n, alpha = NA, lo = NA, hi = NA))
     }
-    al <- suppressWarnings(psych::alpha(x, check.keys = FALSE, warnings = FALSE))
-    list(n = n, alpha = al$total$raw_alpha, lo = num(al$feldt$lower.ci),
-         hi = num(al$feldt$upper.ci))
+    C <- cov(x)
+    if (sum(C) <= 0) {
+      return(list(n = n, alpha = NA, lo = NA, hi = NA))
+    }
+    a <- k / (k - 1) * (1 - sum(diag(C)) / sum(C))
+    lo <- 1 - (1 - a) * qf(0.975, n - 1, (n - 1) * (k - 1))
+    hi <- 1 - (1 - a) * qf(0.025, n - 1, (n - 1) * (k - 1))
+    if (all(diag(C) > 0)) {
+      al <- suppressWarnings(psych::alpha(x, check.keys = FALSE, warnings = FALSE))
+      stopifnot(isTRUE(all.equal(al$total$raw_alpha, a, tolerance = 1e-12)),
+                isTRUE(all.equal(num(al$feldt$lower.ci), lo, tolerance = 1e-12)),
+                isTRUE(all.equal(num(al$feldt$upper.ci), hi, tolerance = 1e-12)))
+    }
+    list(n = n, alpha = a, lo = lo, hi = hi)
   }
   for (d in doms) {
     cols <- cfg$domains[[d]]
@@ -135,16 +171,16 @@ for (inst in names(instruments)) {
     # x = score at a, y = score at b, complete pairs
     n <- length(x)
     if (n < min_n) return(data.frame(n = n, suppressed = TRUE))
-    tt <- t.test(y, x, paired = TRUE)
+    tt <- t_test(y, x, paired = TRUE)
     d <- round(y - x, 9)
     wt <- suppressWarnings(wilcox.test(d, mu = 0, exact = FALSE, correct = TRUE))
     data.frame(
       n = n, mean_from = mean(x), mean_to = mean(y), sd_from = sd(x), sd_to = sd(y),
-      mean_diff = num(tt$estimate), sd_diff = sd(y - x), ci_low = tt$conf.int[1],
+      mean_diff = mean(y - x), sd_diff = sd(y - x), ci_low = tt$conf.int[1],
       ci_high = tt$conf.int[2], t = num(tt$statistic), df = num(tt$parameter),
-      p = tt$p.value, dz = mean(y - x) / sd(y - x),
-      d_av = mean(y - x) / ((sd(x) + sd(y)) / 2),
-      wilcoxon_v = num(wt$statistic), wilcoxon_p = wt$p.value, suppressed = FALSE)
+      p = num(tt$p.value), dz = ratio(mean(y - x), sd(y - x)),
+      d_av = ratio(mean(y - x), (sd(x) + sd(y)) / 2),
+      wilcoxon_v = num(wt$statistic), wilcoxon_p = num(wt$p.value), suppressed = FALSE)
   }
   fill <- function(df, cols) {
     for (c in setdiff(cols, names(df))) df[[c]] <- NA
@@ -153,13 +189,19 @@ for (inst in names(instruments)) {
   paired_cols <- c("n", "mean_from", "mean_to", "sd_from", "sd_to", "mean_diff", "sd_diff",
                    "ci_low", "ci_high", "t", "df", "p", "dz", "d_av", "wilcoxon_v",
                    "wilcoxon_p", "suppressed")
+  # Reliable change (Jacobson & Truax 1991): RCI = (b - a) / (sqrt(2) SD1 sqrt(1 - alpha)),
+  # SD1 = sd of all scored wave-a responses of the programme, alpha = Cronbach's alpha of the
+  # programme's wave-a items (complete cases). Defined only for SD1 > 0 and 0 < alpha < 1,
+  # with SD1 and alpha each resting on at least min_n responses.
   paired <- NULL
   for (d in doms) {
     base_all <- scores[[d]][scores$wave == a]
     base_all <- base_all[!is.na(base_all)]
     sd1 <- sd(base_all)
     al <- alpha_of(items[items$wave == a, ], cfg$domains[[d]])
-    s_diff <- sqrt(2) * sd1 * sqrt(1 - al$alpha)
+    usable <- length(base_all) >= min_n && al$n >= min_n && !is.na(al$alpha) &&
+      sd1 > 0 && al$alpha > 0 && al$alpha < 1
+    s_diff <- if (usable) sqrt(2) * sd1 * sqrt(1 - al$alpha) else NA_real_
     x_all <- at_wave(d, a)
     y_all <- at_wave(d, b)
     ok <- !is.na(x_all) & !is.na(y_all)
@@ -169,16 +211,29 @@ for (inst in names(instruments)) {
       y <- y_all[sel]
       row <- fill(change_stats(x, y), paired_cols)
       rci <- (y - x) / s_diff
-      if (!row$suppressed) {
-        row$rci_critical <- 1.96 * s_diff
-        row$improved <- sum(rci > 1.96)
-        row$deteriorated <- sum(rci < -1.96)
-        row$unchanged <- length(rci) - row$improved - row$deteriorated
-      } else {
-        row$rci_critical <- row$improved <- row$deteriorated <- row$unchanged <- NA
+      counts <- data.frame(rci_critical = NA, improved = NA, deteriorated = NA,
+                           unchanged = NA, improved_share = NA, unchanged_share = NA,
+                           deteriorated_share = NA)
+      if (length(x) >= min_n && usable) {
+        counts$rci_critical <- 1.96 * s_diff
+        counts$improved <- sum(rci > 1.96)
+        counts$deteriorated <- sum(rci < -1.96)
+        counts$unchanged <- length(rci) - counts$improved - counts$deteriorated
+        counts$improved_share <- counts$improved / length(rci)
+        counts$unchanged_share <- counts$unchanged / length(rci)
+        counts$deteriorated_share <- counts$deteriorated / length(rci)
       }
       paired <- rbind(paired, cbind(instrument = inst, project = glabel(g), domain = d,
-                                    from_wave = a, to_wave = b, row))
+                                    from_wave = a, to_wave = b, row, counts))
+      shown <- length(x) >= min_n
+      add("rci", cbind(
+        data.frame(instrument = inst, project = glabel(g), domain = d, from_wave = a,
+                   to_wave = b, n = length(x),
+                   sd_baseline = if (shown && length(base_all) >= min_n) sd1 else NA,
+                   n_sd_baseline = length(base_all),
+                   alpha = if (shown && al$n >= min_n) al$alpha else NA, n_alpha = al$n,
+                   s_diff = if (shown) s_diff else NA),
+        counts, data.frame(suppressed = !shown)))
     }
   }
   paired$p_holm <- NA
@@ -203,11 +258,12 @@ for (inst in names(instruments)) {
                         to_wave = b, n = length(f) + length(l), n_followed = length(f),
                         n_lost = length(l))
       if (length(f) >= min_n && length(l) >= min_n) {
-        tt <- t.test(f, l)
+        tt <- t_test(f, l)
         row <- cbind(row, data.frame(
           mean_followed = mean(f), mean_lost = mean(l), sd_followed = sd(f), sd_lost = sd(l),
           mean_diff = mean(f) - mean(l), ci_low = tt$conf.int[1], ci_high = tt$conf.int[2],
-          t = num(tt$statistic), df = num(tt$parameter), p = tt$p.value, suppressed = FALSE))
+          t = num(tt$statistic), df = num(tt$parameter), p = num(tt$p.value),
+          suppressed = FALSE))
       } else {
         row <- cbind(row, data.frame(
           mean_followed = NA, mean_lost = NA, sd_followed = NA, sd_lost = NA, mean_diff = NA,
@@ -230,9 +286,13 @@ for (inst in names(instruments)) {
     thr <- num(quantile(x_all[ok], 1 / 3, type = 7))
     vars <- list(baseline = ifelse(x_all <= thr, "lowest third", "upper two thirds"))
     for (col in background) vars[[col]] <- bg_value(col)
+    # levels: both baseline groups always (one may be empty); a background variable's values
+    # among all responses (a level may have no paired client)
+    all_levels <- list(baseline = c("lowest third", "upper two thirds"))
+    for (col in background) all_levels[[col]] <- sort(unique(na.omit(scores[[col]])))
     for (v in names(vars)) {
       lv <- vars[[v]]
-      levels_v <- sort(unique(lv[ok & !is.na(lv)]))
+      levels_v <- all_levels[[v]]
       for (g in groups) for (level in levels_v) {
         sel <- ok & !is.na(lv) & lv == level & (if (is.null(g)) TRUE else client_project == g)
         row <- fill(change_stats(x_all[sel], y_all[sel]), paired_cols)
@@ -253,25 +313,39 @@ for (inst in names(instruments)) {
     sel <- ok & client_project %in% keep
     dat <- data.frame(pre = x_all[sel], post = y_all[sel],
                       project = factor(client_project[sel], levels = keep))
-    m <- lm(post ~ pre + project, data = dat)
-    x0 <- mean(dat$pre)
-    nd <- data.frame(pre = x0, project = factor(keep, levels = keep))
-    Xp <- model.matrix(delete.response(terms(m)), nd, xlev = m$xlevels)
-    adj <- drop(Xp %*% coef(m))
-    cov_adj <- Xp %*% vcov(m) %*% t(Xp)
     J <- length(keep)
+    m <- if (J >= 2) lm(post ~ pre + project, data = dat) else lm(post ~ pre, data = dat)
+    x0 <- mean(dat$pre)
+    df_res <- m$df.residual
+    # a constant baseline leaves the slope unidentified (lm: NA coefficient); no ANCOVA then
+    fitted_ok <- !any(is.na(coef(m))) && df_res > 0
+    if (J >= 2) {
+      nd <- data.frame(pre = x0, project = factor(keep, levels = keep))
+      Xp <- model.matrix(delete.response(terms(m)), nd, xlev = m$xlevels)
+    } else {
+      Xp <- cbind(1, x0)
+    }
+    if (fitted_ok) {
+      adj <- drop(Xp %*% coef(m))
+      cov_adj <- Xp %*% vcov(m) %*% t(Xp)
+    } else {
+      adj <- rep(NA_real_, J)
+      cov_adj <- matrix(NA_real_, J, J)
+    }
     E <- diag(J) - 1 / J
-    eff <- drop(E %*% adj)
-    eff_se <- sqrt(diag(E %*% cov_adj %*% t(E)))
+    eff <- if (J >= 2) drop(E %*% adj) else NA_real_
+    eff_se <- if (J >= 2) sqrt(diag(E %*% cov_adj %*% t(E))) else NA_real_
     ref <- mean(adj)
     ref_se <- sqrt(sum(cov_adj)) / J
-    # the same effects straight from sum-to-zero coding
-    m_sum <- lm(post ~ pre + project, data = dat, contrasts = list(project = "contr.sum"))
-    stopifnot(isTRUE(all.equal(unname(coef(m_sum)[paste0("project", 1:(J - 1))]),
-                               unname(eff[1:(J - 1)]), tolerance = 1e-10)))
-    stopifnot(isTRUE(all.equal(unname(coef(m_sum)[1] + coef(m_sum)[2] * x0), ref,
-                               tolerance = 1e-10)))
-    df_res <- m$df.residual
+    if (fitted_ok && J >= 2) {
+      # the same effects straight from sum-to-zero coding
+      m_sum <- lm(post ~ pre + project, data = dat, contrasts = list(project = "contr.sum"))
+      stopifnot(isTRUE(all.equal(unname(coef(m_sum)[paste0("project", 1:(J - 1))]),
+                                 unname(eff[1:(J - 1)]), tolerance = 1e-10)))
+      stopifnot(isTRUE(all.equal(unname(coef(m_sum)[1] + coef(m_sum)[2] * x0), ref,
+                                 tolerance = 1e-10)))
+    }
+    if (!fitted_ok) df_res <- NA
     q <- qt(0.975, df_res)
     add("benchmark", data.frame(
       instrument = inst, project = NA, domain = d, from_wave = a, to_wave = b,
@@ -321,20 +395,38 @@ for (inst in names(instruments)) {
                                   term = terms, estimate = NA, se = NA, ci_low = NA,
                                   ci_high = NA, var_client = NA, var_residual = NA,
                                   converged = NA, singular = NA, n = n_cl, n_obs = nrow(sub),
-                                  reml_criterion = NA, suppressed = TRUE))
+                                  reml_criterion = NA, note = NA, suppressed = TRUE))
           next
         }
-        m <- lmer(score ~ wave + (1 | client), data = sub, REML = TRUE)
+        m <- tryCatch(suppressMessages(lmer(score ~ wave + (1 | client), data = sub,
+                                            REML = TRUE)),
+                      error = function(e) conditionMessage(e))
+        if (is.character(m)) {
+          # lme4 refuses a model in which no client has two responses
+          stopifnot(grepl("number of levels of each grouping factor", m))
+          add("mixed", data.frame(instrument = inst, project = glabel(g), domain = d,
+                                  term = terms, estimate = NA, se = NA, ci_low = NA,
+                                  ci_high = NA, var_client = NA, var_residual = NA,
+                                  converged = FALSE, singular = NA, n = n_cl,
+                                  n_obs = nrow(sub), reml_criterion = NA,
+                                  note = "not estimable: no client observed more than once",
+                                  suppressed = FALSE))
+          next
+        }
         vc <- as.data.frame(VarCorr(m))
         ci <- confint(m, method = "Wald")[-(1:2), , drop = FALSE]
-        conv <- is.null(m@optinfo$conv$lme4$messages)
+        msgs <- m@optinfo$conv$lme4$messages
+        conv <- all(grepl("singular", msgs))
+        sing <- isSingular(m)
         add("mixed", data.frame(
           instrument = inst, project = glabel(g), domain = d, term = terms,
           estimate = unname(fixef(m)), se = unname(sqrt(diag(as.matrix(vcov(m))))),
           ci_low = unname(ci[, 1]), ci_high = unname(ci[, 2]),
           var_client = vc$vcov[vc$grp == "client"], var_residual = vc$vcov[vc$grp == "Residual"],
-          converged = conv, singular = isSingular(m), n = n_cl, n_obs = nrow(sub),
-          reml_criterion = REMLcrit(m), suppressed = FALSE))
+          converged = conv, singular = sing, n = n_cl, n_obs = nrow(sub),
+          reml_criterion = REMLcrit(m),
+          note = if (sing) "singular fit: client variance estimated at zero" else NA,
+          suppressed = FALSE))
       }
     }
   }
@@ -435,6 +527,25 @@ for (kn in list(c(0, 10), c(3, 10), c(10, 10), c(29, 91))) {
   put(sprintf("wilson_%d_%d", kn[1], kn[2]), ci)
   put(sprintf("exact_%d_%d", kn[1], kn[2]), binom.test(kn[1], kn[2])$conf.int)
 }
+# hard cases: equal changes computed from different baselines (the SD of the differences is
+# rounding noise: t.test stops, "data are essentially constant"); all differences zero
+# (wilcox.test: V = 0, p = NA); an item without variance (counted in k by the formula,
+# dropped by psych::alpha)
+base <- c(10, 11, 12, 13, 14, 15) + 2 / 3
+noise_x <- (base - 4) * 6.25
+noise_y <- (base + 2 / 3 - 4) * 6.25
+put("noise.sd", sd(noise_y - noise_x))
+put("noise.t", tryCatch(t.test(noise_y, noise_x, paired = TRUE)$statistic,
+                        error = function(e) NA))
+put("noise_welch.t", tryCatch(t.test(noise_y - noise_x, rep(4, 5))$statistic,
+                              error = function(e) NA))
+wt <- wilcox.test(c(0, 0, 0, 0, 0), mu = 0, exact = FALSE, correct = TRUE)
+put("wilcoxon_zero.v", wt$statistic); put("wilcoxon_zero.p", wt$p.value)
+ci <- cbind(c(1, 2, 3, 4, 5, 2), c(2, 2, 4, 4, 5, 1), c(3, 3, 3, 3, 3, 3))
+C <- cov(ci)
+put("alpha_const_item.formula", 3 / 2 * (1 - sum(diag(C)) / sum(C)))
+put("alpha_const_item.psych",
+    suppressWarnings(psych::alpha(ci, check.keys = FALSE, warnings = FALSE))$total$raw_alpha)
 stats_df <- do.call(rbind, lapply(names(st), function(nm) {
   data.frame(name = if (length(st[[nm]]) > 1) paste0(nm, ".", seq_along(st[[nm]])) else nm,
              value = st[[nm]])
