@@ -59,10 +59,9 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from evaltool.errors import UserError
-from evaltool.stats import grouped_mean_ci
+from evaltool.stats import grouped_mean_ci, paired_t_test, welch_t_test
 from evaltool.validation import ValidationReport
 
 #: The roster measures, in the order of the ``ties`` columns.
@@ -936,8 +935,10 @@ def compare_values(
     TRUE)``). Otherwise Welch's two-sample t-test on all values (R ``t.test(x2, x1)``).
     ``diff`` = mean2 − mean1 with its 95 % CI, ``t``, ``df``, two-sided ``p``. When the smaller
     n is below ``min_n`` only n1, n2 and the test are shown (``suppressed``). When the
-    differences (paired) or both samples (Welch) are constant, t, df, p and the CI are NaN
-    (R's t.test stops with "data are essentially constant").
+    differences (paired) or both samples (Welch) are constant — also when they differ only by
+    floating-point rounding — t, df, p and the CI are NaN (R's t.test stops with "data are
+    essentially constant"). The tests are :func:`evaltool.stats.paired_t_test` and
+    :func:`evaltool.stats.welch_t_test`.
 
     Reference: Welch (1947), Biometrika 34:28–35. Tested against R's t.test
     (tests/r/cooperation.R).
@@ -958,22 +959,12 @@ def compare_values(
         return out
     out.update(mean1=a.mean(), mean2=b.mean(), diff=b.mean() - a.mean())
     if use_paired:
-        d = b.to_numpy() - a.to_numpy()
-        if len(d) < 2 or np.std(d) == 0:
-            return out
-        res = stats.ttest_rel(b.to_numpy(), a.to_numpy())
+        res = paired_t_test(a.to_numpy(), b.to_numpy())
     else:
-        if len(a) < 2 or len(b) < 2 or (a.std() == 0 and b.std() == 0):
-            return out
-        res = stats.ttest_ind(b.to_numpy(), a.to_numpy(), equal_var=False)
-    ci = res.confidence_interval(0.95)
-    out.update(
-        ci_low=float(ci.low),
-        ci_high=float(ci.high),
-        t=float(res.statistic),
-        df=float(res.df),
-        p=float(res.pvalue),
-    )
+        res = welch_t_test(b.to_numpy(), a.to_numpy())
+    if not math.isfinite(res.t):
+        return out
+    out.update(ci_low=res.ci_low, ci_high=res.ci_high, t=res.t, df=res.df, p=res.p)
     return out
 
 

@@ -1,13 +1,17 @@
 """Tests for evaltool.cooperation.
 
 Reference values in tests/r/cooperation_expected.json come from tests/r/cooperation.R
-(R igraph and t.test) run on the CSV files beside it.
+(R igraph and t.test) run on the CSV files beside it: the main two-round test data and the
+hard cases (cooperation_edge_*.csv: a self-tie, duplicated ratings of a pair, an organisation
+that appears only as a partner, a respondent missing from the roster, a round without ties,
+a round of two organisations).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -260,7 +264,9 @@ def test_organisation_table_matches_igraph(data, expected):
         "mean_value_received",
     ]
     for row in expected["organisations"]:
-        assert_row(table.loc[(row["round"], row["org"])], row, fields, NET_TOL)
+        got = table.loc[(row["round"], row["org"])]
+        assert_row(got, row, fields, NET_TOL)
+        assert got["sector"] == row["sector"] and bool(got["responded"]) == row["responded"]
     assert (table["degree"] == table["in_degree"] + table["out_degree"]).all()
     assert table.loc[(1, "Yritys Oy"), "responded"] is np.False_
     assert table.loc[(1, "Yritys Oy"), "sector"] == "company"
@@ -441,6 +447,19 @@ def test_compare_values_constant_differences():
     out = compare_values(x1, x1 + 1, min_n=5)
     assert out["test"] == "paired" and out["diff"] == pytest.approx(1)
     assert math.isnan(out["t"]) and math.isnan(out["p"])
+    # every organisation up by the same 0–100 index step, computed from different levels:
+    # the differences are equal up to rounding, which R's t.test treats as constant too
+    lv = pd.Series(
+        [(m - 1) / 4 * 100 for m in (2 + 1 / 3, 3, 3 + 2 / 3, 4, 4 + 1 / 3)], index=list("abcde")
+    )
+    up = pd.Series(
+        [(m + 1 / 3 - 1) / 4 * 100 for m in (2 + 1 / 3, 3, 3 + 2 / 3, 4, 4 + 1 / 3)],
+        index=list("abcde"),
+    )
+    assert (up - lv).std() > 0  # rounding noise
+    out = compare_values(lv, up, min_n=5)
+    assert math.isnan(out["t"]) and math.isnan(out["p"]) and math.isnan(out["ci_low"])
+    assert out["diff"] == pytest.approx(100 / 12)
 
 
 def test_compare_network_and_tie_turnover_match_r(data, expected, survey):
@@ -709,3 +728,154 @@ def test_compare_without_statements(data, survey):
     net = result["network"].query("basis == 'all'").set_index("measure")
     assert net.loc["density", "value1"] == wanted.loc[1, "density"]
     assert net.loc["n_ties", "value2"] == wanted.loc[2, "n_ties"]
+
+
+# --------------------------------------------------------------------------------------------
+# Every column of the comparison tables against R
+# --------------------------------------------------------------------------------------------
+
+
+def _plain(v):
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return float(v)
+    return v
+
+
+def assert_records(got: pd.DataFrame, wanted: list[dict], key: str = "org") -> None:
+    """Every R field of every row equal (numbers to NET_TOL, text and flags exactly)."""
+    got = got.set_index(key)
+    assert sorted(got.index) == sorted(r[key] for r in wanted)
+    for row in wanted:
+        g = got.loc[row[key]]
+        for f, w in row.items():
+            if f == key:
+                continue
+            a, b = _plain(g[f]), _plain(w)
+            if isinstance(b, float) and a is not None:
+                assert close(a, b, NET_TOL), (row[key], f, a, b)
+            else:
+                assert a == b, (row[key], f, a, b)
+
+
+def test_org_change_and_joined_left_match_r(data, expected, survey):
+    ties, orgs, statements = data
+    result = compare_rounds(ties, orgs, statements, survey, 1, 2)
+    assert list(result["org_change"].columns) == list(expected["org_change"][0])
+    assert_records(result["org_change"], expected["org_change"])
+    assert_records(result["orgs_joined_left"], expected["orgs_joined_left"])
+
+
+def test_comparison_row_matches_r(data, expected, survey):
+    ties, orgs, statements = data
+    row = compare_rounds(ties, orgs, statements, survey, 1, 2, min_n=5)["comparison"].iloc[0]
+    wanted = expected["comparison"]
+    assert set(row.index) == set(wanted)
+    for f, w in wanted.items():
+        a, b = _plain(row[f]), _plain(w)
+        if isinstance(b, float) and a is not None:
+            tol_rel = f.endswith("_p")
+            assert close(a, b, 1e-6 if tol_rel else NET_TOL, rel=tol_rel), (f, a, b)
+        else:
+            assert a == b, (f, a, b)
+    net = compare_rounds(ties, orgs, statements, survey, 1, 2)["network"]
+    whole = net[net["basis"] == "all"].set_index("measure")
+    w1, w2 = [r for r in expected["network"] if r["min_level"] == 1]
+    for f in NETWORK_FIELDS:
+        assert close(whole.loc[f, "value1"], w1[f], NET_TOL), f
+        assert close(whole.loc[f, "value2"], w2[f], NET_TOL), f
+
+
+# --------------------------------------------------------------------------------------------
+# Hard cases against R
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def edge_data():
+    return (
+        pd.read_csv(R_DIR / "cooperation_edge_ties.csv"),
+        pd.read_csv(R_DIR / "cooperation_edge_orgs.csv"),
+    )
+
+
+def test_edge_data_hold_the_hard_cases(edge_data):
+    ties, orgs = edge_data
+    assert (ties["respondent_org"] == ties["partner_org"]).any()  # self-ties
+    assert ties.duplicated(["round", "respondent_org", "partner_org"]).any()  # repeated pairs
+    nodes = set(zip(orgs["round"], orgs["org"], strict=True))
+    partners = set(zip(ties["round"], ties["partner_org"], strict=True))
+    senders = set(zip(ties["round"], ties["respondent_org"], strict=True))
+    assert (1, "P") in partners - senders - nodes  # only ever named as a partner
+    assert (1, "E") in senders - nodes  # answered, not on the roster
+    assert 2 not in set(ties["round"]) and 2 in set(orgs["round"])  # a round without ties
+
+
+def test_edge_networks_match_igraph(edge_data, expected):
+    ties, orgs = edge_data
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = network_table(ties, orgs).set_index("round")
+        per_org = organisation_table(ties, orgs)
+    wanted = expected["edge"]["network"]
+    assert list(table.index) == [r["round"] for r in wanted] == [1, 2, 3]
+    for row in wanted:
+        assert_row(table.loc[row["round"]], row, NETWORK_FIELDS, NET_TOL)
+    # the round without ties: density 0, every organisation isolated, no reciprocity
+    assert table.loc[2, "n_ties"] == 0 and table.loc[2, "n_isolates"] == 3
+    assert math.isnan(table.loc[2, "reciprocity"]) and math.isnan(table.loc[2, "mean_level"])
+    # two organisations: Freeman centralization needs three
+    assert math.isnan(table.loc[3, "degree_centralization"])
+    per_org = per_org.assign(key=per_org["round"].astype(str) + "/" + per_org["org"])
+    want = [dict(r, key=f"{r['round']}/{r['org']}") for r in expected["edge"]["organisations"]]
+    assert_records(
+        per_org.drop(columns=["round", "org"]),
+        [{k: v for k, v in r.items() if k not in ("round", "org")} for r in want],
+        key="key",
+    )
+    p = per_org.set_index("key")
+    assert not p.loc["1/P", "responded"] and p.loc["1/P", "in_degree"] == 1
+    assert p.loc["1/E", "responded"] and p.loc["1/E", "out_degree"] == 1
+
+
+def test_edge_compare_rounds_match_r(edge_data, expected, survey):
+    ties, orgs = edge_data
+    for r1, r2 in ((1, 2), (2, 3)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            result = compare_rounds(ties, orgs, None, survey, r1, r2)
+        turnover = result["ties"].set_index("basis")
+        for basis, row in expected["edge"]["tie_turnover"][f"{r1}-{r2}"].items():
+            for f in ["n_ties1", "n_ties2", "kept", "new", "lost"]:
+                assert turnover.loc[basis, f] == row[f], (r1, basis, f)
+            assert close(turnover.loc[basis, "jaccard"], row["jaccard"], NET_TOL), (r1, basis)
+        both = result["network"].query("basis == 'respondents_both'").set_index("measure")
+        w1, w2 = expected["edge"]["network_respondents_both"][f"{r1}-{r2}"]
+        for f in NETWORK_FIELDS:
+            assert close(both.loc[f, "value1"], w1[f], NET_TOL), (r1, f)
+            assert close(both.loc[f, "value2"], w2[f], NET_TOL), (r1, f)
+        if (r1, r2) == (1, 2):
+            assert_records(result["org_change"], expected["edge"]["org_change"])
+            assert_records(result["orgs_joined_left"], expected["edge"]["orgs_joined_left"])
+            asym = result["asymmetric_dyads"]
+            want = {
+                (a["round"], a["org_a"], a["org_b"]) for a in expected["edge"]["asymmetric_dyads"]
+            }
+            assert set(zip(asym["round"], asym["org_a"], asym["org_b"], strict=True)) == want
+    # no ties in either compared network: Jaccard overlap undefined, not 0 or 1
+    jac = compare_rounds(ties, orgs, None, survey, 2, 3)["ties"].set_index("basis")
+    assert math.isnan(jac.loc["respondents_both", "jaccard"])
+
+
+def test_duplicated_pair_is_averaged_before_the_threshold(edge_data):
+    ties, orgs = edge_data
+    # round 3: B rates A twice, level 0 and level 2: averaged to 1, which is a tie
+    net = network_table(ties, orgs).set_index("round")
+    assert net.loc[3, "n_ties"] == 2 and net.loc[3, "reciprocity"] == 1
+    # the self-rating A → A (level 5) is not a tie and its trust is not counted
+    org = organisation_table(ties, orgs).set_index(["round", "org"])
+    assert org.loc[(1, "A"), "out_degree"] == 2
+    assert org.loc[(1, "A"), "mean_trust_received"] == pytest.approx((3.5 + 1 + 2) / 3)

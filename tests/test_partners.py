@@ -135,3 +135,37 @@ def test_tie_list_with_finnish_headers(tmp_path, files):
     en = import_partners(ws2, files[1][1], "R1", roster=files[1][2])
     assert fi.shape == "tie_list" and (fi.n_ties, fi.n_orgs) == (en.n_ties, en.n_orgs)
     pd.testing.assert_frame_equal(partner_data(ws).ties, partner_data(ws2).ties)
+
+
+def test_hard_case_rounds_through_the_workspace(tmp_path):
+    """Tie lists with a self-tie, a pair rated twice, a partner-only organisation and a round
+    without any tie import cleanly and give the networks R igraph computes
+    (tests/r/cooperation.R, "edge")."""
+    ties = pd.read_csv(R_DIR / "cooperation_edge_ties.csv")
+    orgs = pd.read_csv(R_DIR / "cooperation_edge_orgs.csv")
+    expected = json.loads((R_DIR / "cooperation_expected.json").read_text(encoding="utf-8"))
+    ws = Workspace.init(tmp_path / "ws")
+    for rnd in (1, 2, 3):
+        t = ties[ties["round"] == rnd].drop(columns="round")
+        o = orgs[orgs["round"] == rnd]
+        # respondents who named nobody (round 2 has no ties at all) are rows without partner
+        silent = o.loc[o["responded"] & ~o["org"].isin(t["respondent_org"]), "org"]
+        t = pd.concat([t, pd.DataFrame({"respondent_org": silent, "partner_org": ""})])
+        t.to_csv(tmp_path / f"ties_{rnd}.csv", sep=";", index=False)
+        o[["org", "sector"]].to_csv(tmp_path / f"roster_{rnd}.csv", index=False)
+        res = import_partners(ws, tmp_path / f"ties_{rnd}.csv", str(rnd),
+                              roster=tmp_path / f"roster_{rnd}.csv")
+        assert res.shape == "tie_list" and res.status == "imported"
+    tables = cooperation_tables(ws, compare=("2", "3"))
+    net = tables["networks"].set_index("round")
+    fields = [f for f in expected["edge"]["network"][0] if f not in ("round", "min_level")]
+    for row in expected["edge"]["network"]:
+        got = net.loc[str(row["round"])]
+        for f in fields:
+            want = float("nan") if row[f] is None else row[f]
+            assert got[f] == pytest.approx(want, abs=1e-10, nan_ok=True), (row["round"], f)
+    org = tables["organisations"].set_index(["round", "org"])
+    assert not org.loc[("1", "P"), "responded"] and org.loc[("1", "P"), "in_degree"] == 1
+    turnover = tables["compare_ties"].set_index("basis")
+    assert turnover.loc["all", "new"] == 2 and pd.isna(turnover.loc["respondents_both",
+                                                                   "jaccard"])

@@ -1,10 +1,19 @@
 # Reference values for evaltool.cooperation (tests/test_cooperation.py).
 #
 # Reads cooperation_ties.csv, cooperation_orgs.csv, cooperation_statements.csv and
-# cooperation_items.csv beside this script and writes cooperation_expected.json.
+# cooperation_items.csv beside this script (the main test data: two rounds), and
+# cooperation_edge_ties.csv / cooperation_edge_orgs.csv (the hard cases: a self-tie,
+# duplicated ratings of one pair, an organisation that appears only as a partner, one that
+# answered but is missing from the roster, a round without any tie, a round of two
+# organisations), and writes cooperation_expected.json.
 # Network figures use igraph; index statistics use t.test. Run from any directory:
 #   Rscript tests/r/cooperation.R
 # Written with R 4.2 and igraph 1.3; needs packages igraph and jsonlite.
+#
+# Conventions reproduced here (as documented in evaltool.cooperation): ratings of one's own
+# organisation are dropped; several ratings of one pair in a round are averaged measure by
+# measure (ignoring missing answers); every organisation in the roster or in a tie is a node;
+# an organisation that rated someone has responded.
 
 suppressPackageStartupMessages({
   library(igraph)
@@ -17,17 +26,33 @@ read <- function(name) {
   read.csv(file.path(here, name), stringsAsFactors = FALSE, encoding = "UTF-8",
            na.strings = c("", "NA"))
 }
-ties <- read("cooperation_ties.csv")
-orgs <- read("cooperation_orgs.csv")
-statements <- read("cooperation_statements.csv")
-items <- read("cooperation_items.csv")
-orgs$responded <- as.logical(orgs$responded)
-items$reversed <- as.logical(items$reversed)
-ties <- ties[ties$respondent_org != ties$partner_org, ]
+min_n <- 5
+measures <- c("contact_frequency", "collaboration_level", "trust", "value")
 
-round_graph <- function(r, min_level, keep = NULL) {
-  nodes <- orgs$org[orgs$round == r]
-  t <- ties[ties$round == r, ]
+prepare <- function(ties, orgs) {
+  orgs$responded <- as.logical(orgs$responded)
+  ties <- ties[ties$respondent_org != ties$partner_org, ]
+  mean_or_na <- function(v) if (all(is.na(v))) NA_real_ else mean(v, na.rm = TRUE)
+  key <- paste(ties$round, ties$respondent_org, ties$partner_org, sep = "\r")
+  first <- !duplicated(key)
+  dy <- ties[first, c("round", "respondent_org", "partner_org")]
+  for (m in measures) dy[[m]] <- as.numeric(tapply(ties[[m]], key, mean_or_na)[key[first]])
+  # nodes: the roster plus every organisation in a tie; senders have responded
+  extra <- rbind(
+    data.frame(round = dy$round, org = dy$respondent_org, sector = NA, responded = TRUE),
+    data.frame(round = dy$round, org = dy$partner_org, sector = NA, responded = FALSE))
+  all_nodes <- rbind(orgs[c("round", "org", "sector", "responded")], extra)
+  nkey <- paste(all_nodes$round, all_nodes$org, sep = "\r")
+  nodes <- all_nodes[!duplicated(nkey), c("round", "org", "sector")]
+  nodes$responded <- as.logical(tapply(all_nodes$responded, nkey, any)[
+    paste(nodes$round, nodes$org, sep = "\r")])
+  nodes <- nodes[order(nodes$round, nodes$org), ]
+  list(ties = dy, orgs = nodes)
+}
+
+round_graph <- function(dat, r, min_level, keep = NULL) {
+  nodes <- dat$orgs$org[dat$orgs$round == r]
+  t <- dat$ties[dat$ties$round == r, ]
   if (!is.null(keep)) {
     nodes <- intersect(nodes, keep)
     t <- t[t$respondent_org %in% keep & t$partner_org %in% keep, ]
@@ -38,10 +63,10 @@ round_graph <- function(r, min_level, keep = NULL) {
   list(g = g, t = t, e = e, nodes = nodes)
 }
 
-network_row <- function(r, min_level, keep = NULL) {
-  x <- round_graph(r, min_level, keep)
+network_row <- function(dat, r, min_level, keep = NULL) {
+  x <- round_graph(dat, r, min_level, keep)
   g <- x$g
-  resp <- orgs$responded[orgs$round == r & orgs$org %in% x$nodes]
+  resp <- dat$orgs$responded[dat$orgs$round == r & dat$orgs$org %in% x$nodes]
   list(
     round = r,
     min_level = min_level,
@@ -61,8 +86,8 @@ network_row <- function(r, min_level, keep = NULL) {
   )
 }
 
-org_rows <- function(r, min_level) {
-  x <- round_graph(r, min_level)
+org_rows <- function(dat, r, min_level) {
+  x <- round_graph(dat, r, min_level)
   g <- x$g
   nm <- V(g)$name
   received <- function(col) {
@@ -71,9 +96,12 @@ org_rows <- function(r, min_level) {
       if (all(is.na(v))) NA else mean(v, na.rm = TRUE)
     })
   }
+  info <- dat$orgs[dat$orgs$round == r, ]
   data.frame(
     round = r,
     org = nm,
+    sector = info$sector[match(nm, info$org)],
+    responded = info$responded[match(nm, info$org)],
     in_degree = as.numeric(degree(g, mode = "in")),
     out_degree = as.numeric(degree(g, mode = "out")),
     degree = as.numeric(degree(g, mode = "all")),
@@ -84,10 +112,91 @@ org_rows <- function(r, min_level) {
   )
 }
 
-rounds <- sort(unique(orgs$round))
+# Tie turnover between two rounds, over all ties and among organisations that answered in
+# both rounds (keep); Jaccard = |T1 & T2| / |T1 | T2|, NA when both are empty.
+tie_keys <- function(dat, r, keep = NULL) {
+  e <- round_graph(dat, r, 1, keep)$e
+  paste(e$respondent_org, e$partner_org, sep = "\r")
+}
+turnover <- function(dat, r1, r2, keep) {
+  t1 <- tie_keys(dat, r1, keep)
+  t2 <- tie_keys(dat, r2, keep)
+  u <- length(union(t1, t2))
+  list(n_ties1 = length(t1), n_ties2 = length(t2), kept = length(intersect(t1, t2)),
+       new = length(setdiff(t2, t1)), lost = length(setdiff(t1, t2)),
+       jaccard = if (u > 0) length(intersect(t1, t2)) / u else NA)
+}
+both_responded <- function(dat, r1, r2) {
+  o <- dat$orgs
+  sort(intersect(o$org[o$round == r1 & o$responded], o$org[o$round == r2 & o$responded]))
+}
+
+# Organisations present in only one round, and each organisation's change between rounds.
+joined_left <- function(dat, r1, r2) {
+  o <- dat$orgs
+  a <- o[o$round == r1, ]
+  b <- o[o$round == r2, ]
+  j <- b[!(b$org %in% a$org), ]
+  l <- a[!(a$org %in% b$org), ]
+  rows <- rbind(if (nrow(j)) data.frame(org = j$org, status = "joined", sector = j$sector,
+                                        responded = j$responded),
+                if (nrow(l)) data.frame(org = l$org, status = "left", sector = l$sector,
+                                        responded = l$responded))
+  if (is.null(rows)) return(list())
+  rows[order(rows$status, rows$org), ]
+}
+org_change <- function(dat, r1, r2) {
+  a <- org_rows(dat, r1, 1)
+  b <- org_rows(dat, r2, 1)
+  orgs <- sort(union(a$org, b$org))
+  ia <- match(orgs, a$org)
+  ib <- match(orgs, b$org)
+  data.frame(
+    org = orgs,
+    sector = ifelse(is.na(ib), a$sector[ia], b$sector[ib]),
+    present1 = !is.na(ia), present2 = !is.na(ib),
+    responded1 = a$responded[ia], responded2 = b$responded[ib],
+    in_degree1 = a$in_degree[ia], in_degree2 = b$in_degree[ib],
+    in_degree_change = b$in_degree[ib] - a$in_degree[ia],
+    degree1 = a$degree[ia], degree2 = b$degree[ib], degree_change = b$degree[ib] - a$degree[ia],
+    mean_trust_received1 = a$mean_trust_received[ia],
+    mean_trust_received2 = b$mean_trust_received[ib],
+    trust_change = b$mean_trust_received[ib] - a$mean_trust_received[ia],
+    mean_value_received1 = a$mean_value_received[ia],
+    mean_value_received2 = b$mean_value_received[ib],
+    value_change = b$mean_value_received[ib] - a$mean_value_received[ia],
+    stringsAsFactors = FALSE)
+}
+
+# Asymmetric dyads: both sides rated the level and the ratings differ by 2 or more.
+asymmetric <- function(dat) {
+  asym <- list()
+  for (r in sort(unique(dat$ties$round))) {
+    t <- dat$ties[dat$ties$round == r & !is.na(dat$ties$collaboration_level), ]
+    m <- merge(t, t, by.x = c("respondent_org", "partner_org"),
+               by.y = c("partner_org", "respondent_org"))
+    m <- m[m$respondent_org < m$partner_org &
+             abs(m$collaboration_level.x - m$collaboration_level.y) >= 2, ]
+    for (i in seq_len(nrow(m))) {
+      asym[[length(asym) + 1]] <- list(round = r, org_a = m$respondent_org[i],
+                                       org_b = m$partner_org[i],
+                                       level_a_to_b = m$collaboration_level.x[i],
+                                       level_b_to_a = m$collaboration_level.y[i])
+    }
+  }
+  asym
+}
+
+# ------------------------------------------------------------------------ main test data
+main <- prepare(read("cooperation_ties.csv"), read("cooperation_orgs.csv"))
+statements <- read("cooperation_statements.csv")
+items <- read("cooperation_items.csv")
+items$reversed <- as.logical(items$reversed)
+
+rounds <- sort(unique(main$orgs$round))
 network <- list()
-for (lvl in c(1, 3)) for (r in rounds) network[[length(network) + 1]] <- network_row(r, lvl)
-organisations <- do.call(rbind, lapply(rounds, org_rows, min_level = 1))
+for (lvl in c(1, 3)) for (r in rounds) network[[length(network) + 1]] <- network_row(main, r, lvl)
+organisations <- do.call(rbind, lapply(rounds, function(r) org_rows(main, r, 1)))
 
 # Index scores: per organisation and block, mean of answered items (reversed: min + max - x),
 # rescaled 0-100, computed only with at least min_answered answered items.
@@ -149,12 +258,15 @@ compare <- function(x1, x2, paired) {
 named <- function(values, orgs) setNames(values, orgs)
 
 compare_indices <- list()
-for (b in unique(items$index)) for (paired in c(TRUE, FALSE)) {
+index_pair <- function(b) {
   a <- scores[scores$round == 1 & scores$index == b, ]
   z <- scores[scores$round == 2 & scores$index == b, ]
+  list(named(a$score, a$respondent_org), named(z$score, z$respondent_org))
+}
+for (b in unique(items$index)) for (paired in c(TRUE, FALSE)) {
+  x <- index_pair(b)
   compare_indices[[length(compare_indices) + 1]] <- c(
-    list(index = b, test = if (paired) "paired" else "welch"),
-    compare(named(a$score, a$respondent_org), named(z$score, z$respondent_org), paired))
+    list(index = b, test = if (paired) "paired" else "welch"), compare(x[[1]], x[[2]], paired))
 }
 compare_items <- list()
 for (it in items$item) for (paired in c(TRUE, FALSE)) {
@@ -165,39 +277,68 @@ for (it in items$item) for (paired in c(TRUE, FALSE)) {
     compare(named(a$value, a$respondent_org), named(z$value, z$respondent_org), paired))
 }
 
-# Tie turnover between rounds 1 and 2, over all ties and among organisations that answered in
-# both rounds; the network among the latter.
-both <- intersect(orgs$org[orgs$round == 1 & orgs$responded],
-                  orgs$org[orgs$round == 2 & orgs$responded])
-tie_keys <- function(r, keep = NULL) {
-  e <- round_graph(r, 1, keep)$e
-  paste(e$respondent_org, e$partner_org, sep = "\r")
-}
-turnover <- function(keep) {
-  t1 <- tie_keys(1, keep)
-  t2 <- tie_keys(2, keep)
-  list(n_ties1 = length(t1), n_ties2 = length(t2), kept = length(intersect(t1, t2)),
-       new = length(setdiff(t2, t1)), lost = length(setdiff(t1, t2)),
-       jaccard = length(intersect(t1, t2)) / length(union(t1, t2)))
-}
-tie_turnover <- list(all = turnover(NULL), respondents_both = turnover(both))
-network_both <- list(network_row(1, 1, both), network_row(2, 1, both))
+both <- both_responded(main, 1, 2)
+tie_turnover <- list(all = turnover(main, 1, 2, NULL),
+                     respondents_both = turnover(main, 1, 2, both))
+network_both <- list(network_row(main, 1, 1, both), network_row(main, 2, 1, both))
 
-# Asymmetric dyads: both sides rated the level and the ratings differ by 2 or more.
-asym <- list()
-for (r in rounds) {
-  t <- ties[ties$round == r & !is.na(ties$collaboration_level), ]
-  m <- merge(t, t, by.x = c("respondent_org", "partner_org"),
-             by.y = c("partner_org", "respondent_org"))
-  m <- m[m$respondent_org < m$partner_org &
-           abs(m$collaboration_level.x - m$collaboration_level.y) >= 2, ]
-  for (i in seq_len(nrow(m))) {
-    asym[[length(asym) + 1]] <- list(round = r, org_a = m$respondent_org[i],
-                                     org_b = m$partner_org[i],
-                                     level_a_to_b = m$collaboration_level.x[i],
-                                     level_b_to_a = m$collaboration_level.y[i])
-  }
+# The flat comparison row of rounds 1 -> 2 (min_n = 5): network figures and their change,
+# tie turnover, organisations joined / left, asymmetric dyads, and per index the test chosen
+# as documented (organisation-paired when at least max(min_n, 2) organisations have a score
+# in both rounds, else Welch) with means, difference and p (withheld below min_n).
+asym <- asymmetric(main)
+flat <- list(round1 = 1, round2 = 2)
+n1 <- network_row(main, 1, 1)
+n2 <- network_row(main, 2, 1)
+for (m in setdiff(names(n1), c("round", "min_level"))) {
+  flat[[paste0(m, "1")]] <- n1[[m]]
+  flat[[paste0(m, "2")]] <- n2[[m]]
+  flat[[paste0(m, "_change")]] <- n2[[m]] - n1[[m]]
 }
+jl <- joined_left(main, 1, 2)
+flat$ties_kept <- tie_turnover$all$kept
+flat$ties_new <- tie_turnover$all$new
+flat$ties_lost <- tie_turnover$all$lost
+flat$ties_jaccard <- tie_turnover$all$jaccard
+flat$orgs_joined <- sum(jl$status == "joined")
+flat$orgs_left <- sum(jl$status == "left")
+flat$respondents_both <- length(both)
+flat$asymmetric_dyads1 <- sum(sapply(asym, function(a) a$round == 1))
+flat$asymmetric_dyads2 <- sum(sapply(asym, function(a) a$round == 2))
+for (b in unique(items$index)) {
+  x <- index_pair(b)
+  x1 <- x[[1]][!is.na(x[[1]])]
+  x2 <- x[[2]][!is.na(x[[2]])]
+  paired <- length(intersect(names(x1), names(x2))) >= max(min_n, 2)
+  res <- compare(x1, x2, paired)
+  shown <- min(res$n1, res$n2) >= min_n
+  flat[[paste0(b, "_mean1")]] <- if (shown) res$mean1 else NA
+  flat[[paste0(b, "_mean2")]] <- if (shown) res$mean2 else NA
+  flat[[paste0(b, "_diff")]] <- if (shown) res$diff else NA
+  flat[[paste0(b, "_p")]] <- if (shown) res$p else NA
+  flat[[paste0(b, "_test")]] <- if (paired) "paired" else "welch"
+}
+
+# ------------------------------------------------------------------------ hard cases
+edge <- prepare(read("cooperation_edge_ties.csv"), read("cooperation_edge_orgs.csv"))
+edge_rounds <- sort(unique(edge$orgs$round))
+edge_out <- list(
+  network = lapply(edge_rounds, function(r) network_row(edge, r, 1)),
+  organisations = do.call(rbind, lapply(edge_rounds, function(r) org_rows(edge, r, 1))),
+  tie_turnover = list(
+    "1-2" = list(all = turnover(edge, 1, 2, NULL),
+                 respondents_both = turnover(edge, 1, 2, both_responded(edge, 1, 2))),
+    "2-3" = list(all = turnover(edge, 2, 3, NULL),
+                 respondents_both = turnover(edge, 2, 3, both_responded(edge, 2, 3)))),
+  network_respondents_both = list(
+    "1-2" = list(network_row(edge, 1, 1, both_responded(edge, 1, 2)),
+                 network_row(edge, 2, 1, both_responded(edge, 1, 2))),
+    "2-3" = list(network_row(edge, 2, 1, both_responded(edge, 2, 3)),
+                 network_row(edge, 3, 1, both_responded(edge, 2, 3)))),
+  org_change = org_change(edge, 1, 2),
+  orgs_joined_left = joined_left(edge, 1, 2),
+  asymmetric_dyads = asymmetric(edge)
+)
 
 expected <- list(
   r_version = R.version.string,
@@ -208,10 +349,14 @@ expected <- list(
   indices_by_sector = indices_by_sector,
   compare_indices = compare_indices,
   compare_items = compare_items,
-  respondents_both = sort(both),
+  respondents_both = both,
   tie_turnover = tie_turnover,
   network_respondents_both = network_both,
-  asymmetric_dyads = asym
+  asymmetric_dyads = asym,
+  org_change = org_change(main, 1, 2),
+  orgs_joined_left = jl,
+  comparison = flat,
+  edge = edge_out
 )
 write_json(expected, file.path(here, "cooperation_expected.json"), auto_unbox = TRUE,
            digits = NA, pretty = TRUE, na = "null")
