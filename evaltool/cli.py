@@ -322,9 +322,10 @@ def _terminal_columns(key: str, frame):
     keep = {
         "paired": ["instrument", "project", "domain", "from_wave", "to_wave", "n", "mean_from",
                    "mean_to", "mean_diff", "ci_low", "ci_high", "p", "p_holm", "d_av",
-                   "wilcoxon_p", "improved", "unchanged", "deteriorated", "suppressed"],
+                   "wilcoxon_p", "improved", "unchanged", "deteriorated", "suppressed",
+                   "note"],
         "mixed": ["instrument", "project", "domain", "term", "estimate", "se", "ci_low",
-                  "ci_high", "var_client", "var_residual", "converged"],
+                  "ci_high", "var_client", "var_residual", "converged", "note"],
     }.get(key)
     if keep is None:
         return frame
