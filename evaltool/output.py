@@ -79,7 +79,13 @@ def to_text(tables: Mapping[str, pd.DataFrame], fmt: str) -> str:
                 with pd.option_context("display.width", 200, "display.max_columns", 50,
                                        "display.max_rows", 500,
                                        "display.float_format", lambda x: f"{x:.3f}"):
-                    buf.write(frame.to_string(index=False) + "\n")
+                    # Missing values print as blanks (nullable integers need object dtype).
+                    shown = frame.copy()
+                    for col in shown.columns:
+                        c = shown[col]
+                        if not pd.api.types.is_float_dtype(c) and c.isna().any():
+                            shown[col] = c.astype(object).where(c.notna(), "")
+                    buf.write(shown.to_string(index=False, na_rep="") + "\n")
     return buf.getvalue()
 
 
