@@ -30,7 +30,8 @@ def _escape_formula(frame: pd.DataFrame) -> pd.DataFrame:
         s = out[col]
         if s.dtype == object or pd.api.types.is_string_dtype(s):
             text = s.astype(object)
-            mask = text.map(lambda v: isinstance(v, str) and v.startswith(_TRIGGERS))
+            # .str on an object column yields NaN for non-strings, hence fillna(False).
+            mask = text.str.startswith(_TRIGGERS).fillna(False).astype(bool)
             if mask.any():
                 out[col] = text.where(~mask, "'" + text.astype(str))
     return out
