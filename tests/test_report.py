@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -398,3 +399,342 @@ def test_parallel_batch_equals_serial(ws_path, tmp_path, fixed_clock):
     assert names == sorted(p.name for p in forked.parent.iterdir())
     for name in names:
         assert (serial.parent / name).read_bytes() == (forked.parent / name).read_bytes(), name
+
+
+# ------------------------------------------------------------------ privacy: small cells
+
+SMALL_N = 30
+
+
+def build_small_cells(root: Path) -> Path:
+    """A workspace made to hold small cells everywhere a report counts clients.
+
+    ``S50005`` (WHOQOL-BREF, three waves, KEVÄT at wave 3): one client of gender "Muu" and
+    two men among 27 women, three with a degree, one in a workshop; three clients skip
+    wave 2 (wave pattern 1-3), six skip wave 3; two name employment as a goal and two do not
+    name studies; a few rare Likert answers; three answer the "good sides" question, ten the
+    "bad sides" (one with an e-mail address and a phone number). ``S60006`` (EUROHIS-QOL 8,
+    two waves): two clients with good quality of life at wave 1. Partner rounds: the
+    organisation "Harva ry" is rated by only two others."""
+    rng = np.random.default_rng(11)
+    ws = Workspace.init(root / "ws")
+    data = root / "data"
+    data.mkdir()
+    ids = np.arange(SMALL_N)
+    level = rng.normal(0, 1, SMALL_N)
+    waves = {1: ids, 2: ids[~np.isin(ids, [0, 1, 2])], 3: ids[~np.isin(ids, range(3, 9))]}
+    gender = np.where(ids == 0, "Muu", np.where(ids < 3, "Mies", "Nainen"))
+    education = np.where(ids < 3, "Korkeakoulututkinto", "Ammatillinen tutkinto")
+    service = np.where(ids == 5, "Työpaja", "Työkokeilu")
+    for wave, who in waves.items():
+        lat = level[who] + 0.5 * (wave - 1) + np.where(who < 2, -2.5 * (wave - 1), 0)
+        vals = np.clip(np.rint(3 + 0.8 * lat[:, None] + rng.normal(0, 0.7, (len(who), 26))),
+                       1, 5).astype(int)
+        df = pd.DataFrame(vals, columns=[f"q{i}" for i in range(1, 27)])
+        df.insert(0, "id", [source_id("S50005", i) for i in who])
+        df["Sukupuoli"] = gender[who]
+        df["Ikäryhmä"] = np.array(BACKGROUND["Ikäryhmä"], dtype=object)[who % 3]
+        df["Koulutus"] = education[who]
+        df["Palvelumuoto"] = service[who]
+        f = data / f"small-whoqol-{wave}.csv"
+        df.to_csv(f, index=False, sep=";")
+        import_clients(ws, [f], ClientImportOptions(project="S50005", wave=wave))
+    who = waves[3]
+    likert = np.clip(np.rint(4.2 + 0.4 * level[who][:, None]
+                             + rng.normal(0, 0.5, (len(who), 16))), 2, 5).astype(int)
+    likert[0, :4] = 1                       # one "strongly disagree" on four items
+    kc = pd.DataFrame(likert, columns=[f"p{i}" for i in range(1, 9)]
+                      + [f"e{i}" for i in range(1, 9)])
+    kc.insert(0, "id", [source_id("S50005", i) for i in who])
+    kc["Tavoitteet tukijaksolle"] = [
+        "; ".join(["Päivärytmi"] + (["Työllistyminen"] if k < 2 else [])
+                  + (["Opiskelu tai koulutus"] if k >= 2 else [])) for k in range(len(who))]
+    kc["Hyvää palvelussa"] = ["Hyvä ohjaus" if k < 3 else "" for k in range(len(who))]
+    bads = [f"Huono puoli {k % 4}" if k < 10 else "" for k in range(len(who))]
+    bads[0] = "Soittakaa 040 123 4567 tai matti.meikalainen@example.fi"
+    kc["Kehitettävää palvelussa"] = bads
+    f = data / "small-kevat.csv"
+    kc.to_csv(f, index=False, sep=";")
+    import_clients(ws, [f], ClientImportOptions(instrument="kevat-client", project="S50005",
+                                                wave=3))
+    for wave in (1, 2):
+        eh = np.full((SMALL_N, 8), 3)
+        eh[:, :3] = 2 + (ids[:, None] % 2) + (wave - 1)
+        if wave == 1:
+            eh[:2] = 5                      # two clients with good quality of life
+        df = pd.DataFrame(eh, columns=[f"q{i}" for i in range(1, 9)])
+        df.insert(0, "id", [source_id("S60006", i) for i in ids])
+        f = data / f"small-eurohis-{wave}.csv"
+        df.to_csv(f, index=False, sep=";")
+        import_clients(ws, [f], ClientImportOptions(instrument="eurohis-qol-8",
+                                                    project="S60006", wave=wave))
+    _sparse_partner_rounds(ws)
+    ws.close()
+    return root / "ws"
+
+
+def _sparse_partner_rounds(ws: Workspace) -> None:
+    text = (Path(__file__).resolve().parents[1] / "surveys" / "partner-survey.toml").read_text(
+        encoding="utf-8")
+    orgs = [f"Organisaatio {k}" for k in range(8)] + ["Harva ry"]
+    with ws.transaction():
+        for r, rnd in enumerate(["syksy 2012", "syksy 2013"]):
+            iid = ws.add_import({"kind": "partners", "source_name": f"harva-{r}.csv",
+                                 "sha256": f"{r + 7:064d}", "size": 1, "round": rnd,
+                                 "scope": f"partners;round={rnd}", "rows_read": len(orgs),
+                                 "rows_stored": len(orgs), "rows_rejected": 0})
+            ws.conn.execute("INSERT INTO partner_surveys VALUES (?, ?)", (rnd, text))
+            for i, o in enumerate(orgs):
+                ws.conn.execute("INSERT INTO partner_respondents VALUES (?, ?, ?, ?, ?)",
+                                (iid, rnd, o, "other", 1))
+                for o2 in orgs:
+                    if o2 == o or (o2 == "Harva ry" and i >= 2):
+                        continue
+                    ws.conn.execute(
+                        "INSERT INTO partner_ties VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (iid, rnd, o, o2, 2.0, 2.0, float(1 + (i + r) % 4), 3.0))
+
+
+class _Tables(HTMLParser):
+    """Tables of a report: (caption, headers, rows of cell texts)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: list[tuple[str, list[str], list[list[str]]]] = []
+        self._cap = self._cell = self._row = None
+        self._head: list[str] = []
+        self._rows: list[list[str]] = []
+        self._in_table = False
+        self._sup = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "sup":
+            self._sup = True
+        elif tag == "figcaption":
+            self._cap = []
+        elif tag == "table":
+            self._in_table, self._head, self._rows = True, [], []
+        elif tag == "tr" and self._in_table:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "sup":
+            self._sup = False
+        elif tag == "figcaption" and self._cap is not None:
+            self.caption, self._cap = "".join(self._cap).strip(), None
+        elif tag in ("td", "th") and self._cell is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            if self._head:
+                self._rows.append(self._row)
+            else:
+                self._head = self._row
+            self._row = None
+        elif tag == "table":
+            self.tables.append((self.caption, self._head, self._rows))
+            self._in_table = False
+
+    def handle_data(self, data):
+        if self._sup:  # the footnote mark of a withheld cell
+            return
+        if self._cell is not None:
+            self._cell.append(data)
+        elif self._cap is not None:
+            self._cap.append(data)
+
+
+def html_tables(path: Path) -> list[tuple[str, list[str], list[list[str]]]]:
+    p = _Tables()
+    p.feed(visible(html(path)))
+    return p.tables
+
+
+def xlsx_tables(path: Path) -> list[tuple[str, list[str], list[list]]]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True)
+    titles = [r[1] for r in list(wb.worksheets[0].iter_rows(values_only=True))[1:]]
+    out = []
+    for title, sheet in zip(titles, wb.worksheets[1:], strict=True):
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        out.append((title, [str(h) for h in rows[0]], rows[1:]))
+    return out
+
+
+def _value(cell) -> float | None:
+    """A cell as a number (shares 0–1); None when withheld, empty or text."""
+    if cell is None or cell == "–" or cell == "":
+        return None
+    if isinstance(cell, (int, float)):
+        return float(cell)
+    text = str(cell).replace("\u202f", "").replace("\u00a0", "").replace("\u2212", "-")
+    pct = text.endswith("%")
+    text = text.rstrip("%").replace(",", ".")
+    try:
+        v = float(text)
+    except ValueError:
+        return None
+    return v / 100 if pct else v
+
+
+def small_cell_leaks(tables, min_n: int = 5) -> list[str]:
+    """Every count of 1 … min_n − 1 clients a table shows (or lets one compute)."""
+    leaks = []
+
+    def bad(x) -> bool:
+        return x is not None and 1 <= round(x) < min_n
+
+    for title, head, rows in tables:
+        col = {h: k for k, h in enumerate(head)}
+
+        def get(row, name, col=col):
+            return _value(row[col[name]]) if name in col else None
+
+        total = re.search(r"\(n = (\d+)\)", title or "")
+        n_title = int(total.group(1)) if total else None
+        for row in rows:
+            where = f"{title}: {row}"
+            n = get(row, "n")
+            if "Lukumäärä" in col:
+                count = get(row, "Lukumäärä")
+                if bad(count) or ("Tavoitteet tukijaksolle" in title and count is not None
+                                  and bad(n_title - count)):
+                    leaks.append(where)
+            if "Täysin samaa mieltä" in col and n:
+                for h in head[2:]:
+                    share = get(row, h)
+                    if share is not None and bad(share * n):
+                        leaks.append(f"{where} [{h}]")
+            for h in ("Parani luotettavasti", "Ei luotettavaa muutosta",
+                      "Heikkeni luotettavasti", "Jäi pois (n)"):
+                if bad(get(row, h)):
+                    leaks.append(f"{where} [{h}]")
+            share = get(row, "Parani luotettavasti, %")
+            if share is not None and n and bad(share * n):
+                leaks.append(f"{where} [improved %]")
+            if "Ryhmittely" in col and bad(n):
+                leaks.append(where)
+            good = get(row, "Hyvä elämänlaatu (n)")
+            if good is not None and (bad(good) or bad(n - good)):
+                leaks.append(where)
+            if "Asiakkaat" in col and str(row[0]).startswith(("Vastasi vain",
+                                                               "Vastasi kaikkiin")) and bad(n):
+                leaks.append(where)
+            if "Saatu luottamus (1–4)" in col and "Harva ry" in (title or "") + str(row):
+                if get(row, "Saatu luottamus (1–4)") is not None:
+                    leaks.append(where)
+    return leaks
+
+
+def withheld_alone(tables, min_n: int = 5) -> list[str]:
+    """Distributions with a shown total where a withheld cell could be recovered: a single
+    withheld cell, or withheld cells holding fewer than min_n together."""
+    found = []
+    for title, head, rows in tables:
+        total = re.search(r"\(n = (\d+)\)", title or "")
+        if "Lukumäärä" in head and total and "Tavoitteet tukijaksolle" not in title:
+            k = head.index("Lukumäärä")
+            cells = [_value(r[k]) for r in rows]
+            hidden = [r[k] for r in rows if r[k] == "–"]
+            rest = int(total.group(1)) - sum(c for c in cells if c is not None)
+            if hidden and (len(hidden) < 2 or rest < min_n):
+                found.append(title)
+    return found
+
+
+@pytest.fixture(scope="module")
+def small_reports(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("small")
+    ws_dir = build_small_cells(root)
+    with Workspace.open(ws_dir) as ws:
+        index = write_all_reports(ws, root / "out", progress=False)
+    folder = index.parent
+    return {"S50005": folder / "S50005.html", "S60006": folder / "S60006.html",
+            "programme": folder / "programme.html", "index": index, "ws": ws_dir}
+
+
+def test_small_cell_workspace_has_small_cells(small_reports):
+    """The workspace really holds the small counts the other tests look for."""
+    from evaltool.report.collect import collect
+
+    with Workspace.open(small_reports["ws"]) as ws:
+        data = collect(ws, "fi")
+    bg = data.background[data.background["project"] == "S50005"]
+    assert set(bg.loc[bg["count"] < 5, "field"]) >= {"gender", "education", "service_type"}
+    whoqol = next(i for i in data.qol if i.name == "whoqol-bref")
+    link = whoqol.outcomes["linkage"]
+    assert ((link["project"] == "S50005") & (link["kind"] == "pattern")
+            & link["n"].between(1, 4)).any()
+    paired = whoqol.outcomes["paired"]
+    rci = paired.loc[paired["project"] == "S50005", ["improved", "unchanged", "deteriorated"]]
+    assert ((rci >= 1) & (rci < 5)).any().any()
+    eurohis = next(i for i in data.qol if i.name == "eurohis-qol-8").outcomes["eurohis"]
+    assert (eurohis["n_good"] == 2).any()
+    likert = next(i for i in data.experience).likert
+    assert likert["count"].between(1, 4).any()
+
+
+@pytest.mark.parametrize("which", ["S50005", "S60006", "programme"])
+def test_no_small_cell_in_html_or_workbook(small_reports, which):
+    path = small_reports[which]
+    for tables in (html_tables(path), xlsx_tables(path.with_suffix(".xlsx"))):
+        assert len(tables) > 5
+        assert small_cell_leaks(tables) == []
+        assert withheld_alone(tables) == []
+
+
+def test_small_cells_are_dashed_with_the_footnote(small_reports):
+    text = html(small_reports["S50005"])
+    assert 'class="num dash">–<sup class="fn">a</sup>' in text
+    assert "alle 5 vastaajaan tai sen avulla voisi päätellä tällaisen luvun" in text
+    tables = {t[0]: t for t in html_tables(small_reports["S50005"])}
+    gender = next(v for k, v in tables.items() if "Sukupuoli (n = 30)" in k)
+    assert [r[1] for r in gender[2]] == ["–", "–", "–"]  # 27 + 2 + 1: all go
+
+
+def test_open_answers_need_min_n_clients_and_hide_identifiers(small_reports):
+    text = visible(html(small_reports["S50005"]))
+    assert "Hyvä ohjaus" not in text  # three clients answered: withheld
+    assert "kysymykseen vastasi alle 5 asiakasta" in text
+    assert "Huono puoli 1" in text
+    assert "040 123 4567" not in text and "example.fi" not in text
+    assert "Soittakaa […] tai […]" in text
+    assert not re.search(r'<span class="count">\([1-4]\)</span>', text)
+
+
+def test_trust_received_from_few_organisations_is_withheld(small_reports):
+    tables = html_tables(small_reports["programme"])
+    orgs = next(t for t in tables if "Saatu luottamus (1–4)" in t[1] and "Organisaatio" in t[1])
+    k = orgs[1].index("Saatu luottamus (1–4)")
+    harva = [r for r in orgs[2] if "Harva ry" in r]
+    others = [r for r in orgs[2] if "Harva ry" not in r]
+    assert harva and all(r[k] == "–" for r in harva)
+    assert all(r[k] not in ("", "–") for r in others)
+
+
+def test_protect_withholds_a_complement():
+    from evaltool.report.privacy import protect, protect_binary
+
+    assert protect([27, 2, 1], 5).tolist() == [True, True, True]
+    assert protect([19, 28, 1, 0], 5).tolist() == [True, False, True, False]
+    assert protect([10, 13, 1], 5, priority=[2, 0, 1]).tolist() == [False, True, True]
+    assert protect([12, 0, 30], 5).tolist() == [False, False, False]
+    assert protect([3, 30, 1, 30], 5, groups=[0, 0, 1, 1]).tolist() == [True, True, True, True]
+    assert protect([3, 30], 5, complementary=False).tolist() == [True, False]
+    assert protect_binary([2, 10, 28, 0], [30, 30, 30, 30], 5).tolist() == [
+        True, False, True, False]
+
+
+def test_mask_identifiers():
+    from evaltool.report.privacy import mask_identifiers
+
+    assert mask_identifiers("Soita 040 123 4567!") == "Soita […]!"
+    assert mask_identifiers("+358 40 1234567 tai 09-123 4567") == "[…] tai […]"
+    assert mask_identifiers("posti: a.b@esim.fi.") == "posti: […]."
+    assert mask_identifiers("hetu 010190-123A ok") == "hetu […] ok"
+    assert mask_identifiers("katso www.esimerkki.fi") == "katso […]"
+    assert mask_identifiers("Jakso kesti 3 kk ja 2 viikkoa, 40 h.") == \
+        "Jakso kesti 3 kk ja 2 viikkoa, 40 h."

@@ -31,10 +31,12 @@ from .i18n import (
     fmt_num,
     fmt_pct,
     fmt_range,
+    fmt_range_pct,
     label,
     t,
     wave_label,
 )
+from .privacy import protect, protect_binary, small
 
 ESR_MEASURES = ["participants", "women", "jobs", "enterprises", "degrees", "funding"]
 NETWORK_ROWS = ["n_orgs", "n_respondents", "n_ties", "density", "reciprocity",
@@ -55,9 +57,34 @@ class _Builder:
         return t(key, self.lang, **kw)
 
     def table(self, title: str, frame: pd.DataFrame, columns: list[Column],
-              notes: list[str] | None = None) -> Table:
+              notes: list[str] | None = None, cells: dict | None = None) -> Table:
         self.n_tables += 1
-        return Table(f"T{self.n_tables}", title, frame, columns, notes=notes or [])
+        return Table(f"T{self.n_tables}", title, frame, columns, notes=notes or [],
+                     cells=cells or {})
+
+    def ci_cols(self, low: str = "ci_low", high: str = "ci_high", digits: int = 1,
+                header: str | None = None) -> list[Column]:
+        """A confidence interval: one ``low…high`` column in the HTML report, the two
+        numeric limits in the workbook (``frame`` must hold ``<low>__range``, see
+        :meth:`with_ci`)."""
+        kind = f"num{digits}"
+        head = header or self.t("col_ci")
+        return [Column(f"{low}__range", head, "text", True, "html"),
+                Column(low, f"{head}: {self.t('lower')}" if header else self.t("col_ci_low"),
+                       kind, True, "excel"),
+                Column(high, f"{head}: {self.t('upper')}" if header else self.t("col_ci_high"),
+                       kind, True, "excel")]
+
+    def with_ci(self, frame: pd.DataFrame, low: str = "ci_low", high: str = "ci_high",
+                digits: int = 1, pct: bool = False) -> pd.DataFrame:
+        """``frame`` with ``<low>__range``: the interval as text for the HTML report."""
+        if pct:
+            text = [fmt_range_pct(a, c, self.lang) for a, c in
+                    zip(frame[low], frame[high], strict=True)]
+        else:
+            text = [fmt_range(a, c, self.lang, digits) for a, c in
+                    zip(frame[low], frame[high], strict=True)]
+        return frame.assign(**{f"{low}__range": text})
 
     def figure(self, title: str, fig: dict, note: str = "") -> Figure:
         self.n_figures += 1
@@ -122,18 +149,23 @@ def _summary(b: _Builder, project: ProjectInfo | None) -> Chapter:
     facts = []
     if n_clients:
         facts.append((b.t("col_clients"), fmt_int(n_clients, b.lang)))
+        if key is None:
+            with_data = int(resp["project"].notna().sum())
+            ch.intro.append(Paragraph(b.t("s_clients_total", q=with_data,
+                                          n=fmt_int(n_clients, b.lang))))
     qol = [i for i in d.qol if _rows(i.flow, key).shape[0]]
     for inst in qol:
         flow = _rows(inst.flow, key)
-        waves = ", ".join(f"{b.wave(w)} n = {int(n)}" for w, n in
+        waves = ", ".join(f"{b.wave(w)} n = {fmt_int(n, b.lang)}" for w, n in
                           zip(flow["wave"], flow["scored"], strict=True))
+        n_inst = fmt_int(inst.n_respondents.get(key, 0), b.lang)
         if key is None:
-            ch.intro.append(Paragraph(b.t("s_clients_programme", p=len(d.projects),
-                                          n=fmt_int(inst.n_respondents.get(None, 0), b.lang),
-                                          waves=f"{inst.title(b.lang)}: {waves}")))
+            used = sum(1 for p in inst.n_respondents if p is not None)
+            ch.intro.append(Paragraph(b.t("s_clients_programme", title=inst.title(b.lang),
+                                          p=used, n=n_inst, waves=waves)))
         else:
-            ch.intro.append(Paragraph(b.t("s_clients", n=fmt_int(
-                inst.n_respondents.get(key, 0), b.lang), waves=f"{inst.title(b.lang)}: {waves}")))
+            ch.intro.append(Paragraph(b.t("s_clients", title=inst.title(b.lang), n=n_inst,
+                                          waves=waves)))
         link = _rows(inst.outcomes.get("linkage", pd.DataFrame()), key)
         fu = link[link["kind"] == "follow_up"] if len(link) else link
         if len(fu) and not bool(fu["suppressed"].iloc[0]):
@@ -146,33 +178,62 @@ def _summary(b: _Builder, project: ProjectInfo | None) -> Chapter:
         paired = _rows(inst.outcomes.get("paired", pd.DataFrame()), key)
         ok = paired[~paired["suppressed"].astype(bool)] if len(paired) else paired
         if len(ok) and ok["dz"].notna().any():
-            r = ok.loc[ok["dz"].abs().idxmax()]
-            ch.intro.append(Paragraph(b.t(
-                "s_largest", domain=inst.domain_label(r["domain"], b.lang),
-                diff=fmt_num(r["mean_diff"], b.lang, 1, sign=True),
-                low=fmt_num(r["ci_low"], b.lang), high=fmt_num(r["ci_high"], b.lang),
-                dz=fmt_num(r["dz"], b.lang, 2), improved=fmt_pct(r["improved_share"], b.lang))))
+            pos = ok["dz"].abs().to_numpy().argmax()
+            r = ok.iloc[pos]
+            hidden = _rci_cells(ok, d.min_n)["improved"][pos]
+            words = dict(domain=inst.domain_label(r["domain"], b.lang),
+                         diff=fmt_num(r["mean_diff"], b.lang, 1, sign=True),
+                         low=fmt_num(r["ci_low"], b.lang), high=fmt_num(r["ci_high"], b.lang),
+                         dz=fmt_num(r["dz"], b.lang, 2), a=int(r["from_wave"]),
+                         b=int(r["to_wave"]))
+            if len(inst.domains) == 1:
+                text = b.t("s_change_one", **words)
+            else:
+                words["domain"] = _lower_first(words["domain"])
+                text = b.t("s_largest", **words)
+            if not hidden and pd.notna(r["improved_share"]):
+                text += " " + b.t("s_improved", improved=fmt_pct(r["improved_share"], b.lang))
+            ch.intro.append(Paragraph(text))
     coop = d.cooperation
+    if coop is not None and project is not None:
+        org = _project_org(b, project)
+        if org is not None:
+            mine = coop.organisations[coop.organisations["org"] == org]
+            if len(mine) >= 2:
+                r1, r2 = mine.iloc[-2], mine.iloc[-1]
+                ch.intro.append(Paragraph(b.t(
+                    "s_org_degree", org=org, d2=fmt_int(r2["degree"], b.lang), r2=r2["round"],
+                    d1=fmt_int(r1["degree"], b.lang), r1=r1["round"])))
+            elif len(mine):
+                r2 = mine.iloc[-1]
+                ch.intro.append(Paragraph(b.t("s_org_degree_one", org=org, r2=r2["round"],
+                                              d2=fmt_int(r2["degree"], b.lang))))
     if coop is not None and coop.comparisons:
         comp = coop.comparisons[-1]["indices"]
+        parts = []
+        scope = "" if project is None else f" ({b.t('network_wide')})"
         for r in comp.itertuples(index=False):
             if r.suppressed or pd.isna(r.diff):
                 continue
             name = coop.index_label(r.index, b.lang)
-            ch.intro.append(Paragraph(b.t("s_coop", index=name, r1=r.round1, r2=r.round2,
-                                          diff=fmt_num(r.diff, b.lang, 1, sign=True),
-                                          m1=fmt_num(r.mean1, b.lang), m2=fmt_num(r.mean2,
-                                                                                  b.lang))))
-            facts.append((f"{name}: {b.t('col_change')} {r.round1} → {r.round2}",
+            rng = fmt_range(r.ci_low, r.ci_high, b.lang)
+            parts.append(f"{name} {fmt_num(r.diff, b.lang, 1, sign=True)}"
+                         + (f" ({rng})" if rng else ""))
+            facts.append((f"{name}{scope}: {b.t('col_change')} {r.round1} → {r.round2}",
                           fmt_num(r.diff, b.lang, 1, sign=True)))
+        if parts:
+            r = comp.iloc[0]
+            ch.intro.append(Paragraph(b.t("s_coop", r1=r["round1"], r2=r["round2"],
+                                          changes=", ".join(parts))))
     reg = _esr_frame(d, project)
     if reg is not None:
         row = reg[reg["measure"] == "participants"]
         if len(row) and pd.notna(row["planned"].iloc[0]) and pd.notna(row["realised"].iloc[0]):
             r = row.iloc[0]
-            ch.intro.append(Paragraph(b.t("s_esr", plan=fmt_int(r["planned"], b.lang),
-                                          real=fmt_int(r["realised"], b.lang),
-                                          pct=fmt_pct(r["pct"], b.lang))))
+            ch.intro.append(Paragraph(b.t(
+                "s_esr" if project is not None else "s_esr_programme",
+                plan=fmt_int(r["planned"], b.lang), real=fmt_int(r["realised"], b.lang),
+                pct=fmt_pct(r["pct"], b.lang))))
     sec = Section(b.t("sec_key_figures"))
     if facts:
         frame = pd.DataFrame(facts, columns=["measure", "value"])
@@ -184,16 +245,15 @@ def _summary(b: _Builder, project: ProjectInfo | None) -> Chapter:
         if len(paired):
             rows.append(b.domain_col(paired, inst).assign(instrument=inst.short_title(b.lang)))
     if rows:
-        frame = pd.concat(rows, ignore_index=True)
-        frame["ci"] = [fmt_range(lo, hi, b.lang) for lo, hi in
-                       zip(frame["ci_low"], frame["ci_high"], strict=True)]
+        frame = b.with_ci(pd.concat(rows, ignore_index=True))
+        hide = _rci_cells(frame, d.min_n)["improved"]
         sec.blocks.append(b.table(
             b.t("col_change") + " " + _wave_span(b, frame), frame,
             [b.col("instrument", stat=False), b.col("domain_label", "col_domain", stat=False),
              b.col("n", kind="int", stat=False), b.col("mean_from", kind="num1"),
              b.col("mean_to", kind="num1"), b.col("mean_diff", "col_change", "signed1"),
-             b.col("ci", "col_ci"), b.col("dz", kind="num2"),
-             b.col("improved_share", kind="pct")]))
+             *b.ci_cols(), b.col("dz", kind="num2"),
+             b.col("improved_share", kind="pct")], cells={"improved_share": hide}))
     if sec.blocks:
         ch.sections.append(sec)
     if project is not None:
@@ -201,6 +261,40 @@ def _summary(b: _Builder, project: ProjectInfo | None) -> Chapter:
         if info is not None:
             ch.sections.insert(0, info)
     return ch
+
+
+def _lower_first(text: str) -> str:
+    """``Psyykkinen`` → ``psyykkinen`` for use inside a sentence; acronyms (``WHO``) kept."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _rci_cells(frame: pd.DataFrame, min_n: int) -> dict[str, np.ndarray]:
+    """Withheld reliable-change counts per row (improved, unchanged, deteriorated: one
+    distribution of the row's n) and the shares computed from them."""
+    if frame.empty or "improved" not in frame.columns:
+        return {k: np.zeros(len(frame), dtype=bool) for k in _RCI}
+    counts = frame[list(_RCI)].to_numpy(dtype=float).ravel()
+    rows = np.repeat(np.arange(len(frame)), len(_RCI))
+    # withhold "unchanged" before the headline "improved" where one more cell must go
+    prio = np.tile([2.0, 0.0, 1.0], len(frame))
+    mask = protect(counts, min_n, groups=rows, priority=prio).reshape(len(frame), len(_RCI))
+    out = {k: mask[:, j] for j, k in enumerate(_RCI)}
+    out.update({f"{k}_share": out[k] for k in _RCI})
+    return out
+
+
+_RCI = ("improved", "unchanged", "deteriorated")
+
+
+def _project_org(b: _Builder, project: ProjectInfo) -> str | None:
+    coop = b.data.cooperation
+    if coop is None:
+        return None
+    reg = project.register or {}
+    candidates = [project.name, reg.get("organisation"), project.key, *project.labels]
+    return coop.find_org([c for c in candidates if c])
 
 
 def _wave_span(b: _Builder, frame: pd.DataFrame) -> str:
@@ -241,9 +335,11 @@ def _methods(b: _Builder, project: ProjectInfo | None) -> Chapter:
     for inst in insts:
         rule = inst.instrument.rules.get(inst.rule)
         rule_text = label(rule.description if rule else {}, b.lang, inst.rule)
+        version = str(inst.instrument.version or inst.name)
+        if version.replace(".", "").isdigit():
+            version = b.t("version_n", n=version)
         s_inst.blocks.append(Paragraph(b.t("s_instrument", title=inst.title(b.lang),
-                                           version=inst.instrument.version or inst.name,
-                                           rule=rule_text)))
+                                           version=version, rule=rule_text.rstrip("."))))
         if inst.instrument.reference:
             s_inst.blocks.append(Paragraph(inst.instrument.reference, "reference"))
         flow = _rows(inst.flow, key).copy()
@@ -261,14 +357,17 @@ def _methods(b: _Builder, project: ProjectInfo | None) -> Chapter:
         rejected = int(files["rows_rejected"].sum()) if len(files) else 0
         link = _rows(inst.outcomes.get("linkage", pd.DataFrame()), key)
         fu = link[link["kind"] == "follow_up"] if len(link) else link
+        stored, scored = int(flow["stored"].sum()), int(flow["scored"].sum())
+        text = [b.t("s_flow_all" if stored == scored else "s_flow",
+                    stored=fmt_int(stored, b.lang), scored=fmt_int(scored, b.lang),
+                    discarded=fmt_int(flow["discarded"].sum(), b.lang))]
+        if rejected:
+            text.append(b.t("s_rejected", rejected=fmt_int(rejected, b.lang)))
         if len(fu):
             r = fu.iloc[0]
-            s_flow.blocks.append(Paragraph(b.t(
-                "s_flow", stored=fmt_int(flow["stored"].sum(), b.lang),
-                discarded=fmt_int(flow["discarded"].sum(), b.lang),
-                scored=fmt_int(flow["scored"].sum(), b.lang),
-                rejected=fmt_int(rejected, b.lang), a=int(r["from_wave"]), b=int(r["to_wave"]),
-                linked=fmt_int(r["n"], b.lang))))
+            text.append(b.t("s_linked", a=int(r["from_wave"]), b=int(r["to_wave"]),
+                            linked=fmt_int(r["n"], b.lang)))
+        s_flow.blocks.append(Paragraph(" ".join(text)))
         if len(files):
             s_files.blocks.append(b.table(
                 f"{inst.short_title(b.lang)}: {b.t('sec_files')}", files,
@@ -309,10 +408,11 @@ def _respondents(b: _Builder, project: ProjectInfo | None) -> Chapter:
         part = _order_values(d, part, fname)
         part = part.assign(value_label=[d.value_label(fname, v, b.lang) for v in part["value"]])
         title = _field_title(b, fname)
+        hide = protect(part["count"], d.min_n)
         sec.blocks.append(b.table(
             f"{title} (n = {int(part['n'].iloc[0])})", part,
             [b.col("value_label", header=title, stat=False), b.col("count", kind="int"),
-             b.col("share", kind="pct")]))
+             b.col("share", kind="pct")], cells={"count": hide, "share": hide}))
     if sec.blocks:
         ch.sections.append(sec)
     for gname in (sets.goals if sets else GOAL_FIELDS):
@@ -335,14 +435,17 @@ def _goals(b: _Builder, goals: pd.DataFrame, gname: str) -> Section | None:
         goals = goals.sort_values(["count", "value"], ascending=[False, True])
         goals = goals.assign(value_label=[d.value_label(f, v, b.lang) for f, v in
                                           zip(goals["field"], goals["value"], strict=True)])
-        if not goals["suppressed"].any():
+        hide = protect_binary(goals["count"], goals["n"], d.min_n)
+        if not goals["suppressed"].any() and not hide.all():
+            shares = goals["share"].where(~hide)
             gsec.blocks.append(b.figure(gsec.title, charts.hbars(
-                goals["value_label"].tolist(), goals["share"].tolist(), b.t("axis_share"),
-                b.lang)))
+                goals["value_label"].tolist(), shares.tolist(), b.t("axis_share"),
+                b.lang), note=b.t("min_n_chart", min_n=d.min_n) if hide.any() else ""))
         gsec.blocks.append(b.table(
             f"{gsec.title} (n = {int(goals['n'].iloc[0])})", goals,
             [b.col("value_label", "bg_goals", stat=False), b.col("count", kind="int"),
-             b.col("share", kind="pct")]))
+             b.col("share", kind="pct")], notes=[b.t("s_multi")],
+            cells={"count": hide, "share": hide}))
         return gsec
     return None
 
@@ -380,58 +483,69 @@ def _qol(b: _Builder, project: ProjectInfo | None) -> Chapter:
         if any(pd.notna(v) for s in series for v in s["y"]):
             sec.blocks.append(b.figure(b.t("fig_means", instrument=title), charts.lines_with_ci(
                 series, b.t("col_wave"), b.t("axis_score"), b.lang)))
-        means = b.domain_col(means, inst).assign(wave_label=lambda f: f["wave"].map(b.wave))
+        means = b.with_ci(b.domain_col(means, inst).assign(
+            wave_label=lambda f: f["wave"].map(b.wave)))
         sec.blocks.append(b.table(
             f"{title}: {b.t('sec_means')}", means,
             [b.col("domain_label", "col_domain", stat=False),
              b.col("wave_label", "col_wave", stat=False), b.col("n", kind="int", stat=False),
-             b.col("mean", kind="num1"), b.col("sd", kind="num1"),
-             b.col("ci_low", kind="num1"), b.col("ci_high", kind="num1")]))
+             b.col("mean", kind="num1"), b.col("sd", kind="num1"), *b.ci_cols()]))
         ch.sections.append(sec)
         if not inst.outcomes:
             continue
         o = inst.outcomes
         paired = _rows(o["paired"], key)
         if len(paired):
-            paired = b.domain_col(paired, inst)
+            paired = b.with_ci(b.domain_col(paired, inst))
             sec = Section(f"{title}: {b.t('sec_paired')} {_wave_span(b, paired)}")
             sec.blocks.append(b.table(
                 sec.title, paired,
                 [b.col("domain_label", "col_domain", stat=False),
                  b.col("n", kind="int", stat=False), b.col("mean_from", kind="num1"),
                  b.col("mean_to", kind="num1"), b.col("mean_diff", "col_change", "signed1"),
-                 b.col("ci_low", kind="num1"), b.col("ci_high", kind="num1"),
-                 b.col("p", kind="p"), b.col("p_holm", kind="p"),
+                 *b.ci_cols(), b.col("p", kind="p"), b.col("p_holm", kind="p"),
                  b.col("wilcoxon_p", kind="p"), b.col("dz", kind="num2"),
                  b.col("d_av", kind="num2")]))
             ch.sections.append(sec)
             sec = Section(f"{title}: {b.t('sec_rci')}")
-            ok = paired[~paired["suppressed"].astype(bool)]
-            if len(ok):
+            hide = _rci_cells(paired, d.min_n)
+            # a bar is drawn only when all three of its parts can be shown
+            shown = ~paired["suppressed"].astype(bool).to_numpy()
+            ok = shown & ~(hide["improved"] | hide["unchanged"] | hide["deteriorated"])
+            if ok.any():
+                parts = [{"name": b.t(f"col_{k}"), "color": color,
+                          "values": paired.loc[ok, f"{k}_share"]}
+                         for k, color in (("deteriorated", charts.BAD),
+                                          ("unchanged", charts.NEUTRAL),
+                                          ("improved", charts.GOOD))]
+                note = b.t("s_rci")
+                if (shown & ~ok).any():
+                    note += " " + b.t("rci_chart_left_out", min_n=d.min_n)
                 sec.blocks.append(b.figure(b.t("fig_rci", instrument=title), charts.stacked_shares(
-                    ok["domain_label"].tolist(),
-                    [{"name": b.t("col_deteriorated"), "values": ok["deteriorated_share"],
-                      "color": charts.BAD},
-                     {"name": b.t("col_unchanged"), "values": ok["unchanged_share"],
-                      "color": charts.NEUTRAL},
-                     {"name": b.t("col_improved"), "values": ok["improved_share"],
-                      "color": charts.GOOD}], b.t("axis_clients"), b.lang),
-                    note=b.t("s_rci")))
+                    paired.loc[ok, "domain_label"].tolist(), parts, b.t("axis_clients"),
+                    b.lang), note=note))
+            elif shown.any():
+                sec.blocks.append(Paragraph(b.t("s_rci")))
             sec.blocks.append(b.table(
                 sec.title, paired,
                 [b.col("domain_label", "col_domain", stat=False),
                  b.col("n", kind="int", stat=False), b.col("rci_critical", kind="num1"),
                  b.col("improved", kind="int"), b.col("unchanged", kind="int"),
-                 b.col("deteriorated", kind="int"), b.col("improved_share", kind="pct")]))
+                 b.col("deteriorated", kind="int"), b.col("improved_share", kind="pct")],
+                cells=hide))
             ch.sections.append(sec)
         sub = _rows(o["subgroups"], key)
+        sub = sub[sub["n"] > 0] if len(sub) else sub
         if len(sub):
-            sub = b.domain_col(sub, inst)
+            sub = _order_subgroups(d, b.domain_col(sub, inst), inst)
             sub["variable_label"] = sub["variable"].map(lambda v: _field_title(b, v))
             sub["level_label"] = [
                 b.t(f"lvl_{lv}") if v == "baseline" and f"lvl_{lv}" in STRINGS
                 else d.value_label(v, lv, b.lang)
                 for v, lv in zip(sub["variable"], sub["level"], strict=True)]
+            # a withheld group size (and any size that would give it away) hides its row
+            hide = protect(sub["n"], d.min_n, groups=sub["domain"] + "\x00" + sub["variable"])
+            sub = b.with_ci(sub.assign(suppressed=sub["suppressed"].astype(bool) | hide))
             sec = Section(f"{title}: {b.t('sec_subgroups')}",
                           [Paragraph(b.t("s_subgroups"))])
             sec.blocks.append(b.table(
@@ -441,8 +555,7 @@ def _qol(b: _Builder, project: ProjectInfo | None) -> Chapter:
                  b.col("level_label", "col_level", stat=False),
                  b.col("n", kind="int", stat=False), b.col("mean_from", kind="num1"),
                  b.col("mean_to", kind="num1"), b.col("mean_diff", "col_change", "signed1"),
-                 b.col("ci_low", kind="num1"), b.col("ci_high", kind="num1"),
-                 b.col("dz", kind="num2")]))
+                 *b.ci_cols(), b.col("dz", kind="num2")], cells={"n": hide}))
             ch.sections.append(sec)
         bench = o["benchmark"]
         if len(bench) and key is not None:  # the programme report has it in chapter 3
@@ -456,15 +569,41 @@ def _qol(b: _Builder, project: ProjectInfo | None) -> Chapter:
         if len(good):
             good = good[good["kind"] == "wave"].assign(
                 wave_label=lambda f: f["wave"].map(b.wave))
-            sec = Section(f"{title}: {b.t('sec_good_qol')}")
+            hide = protect_binary(good["n_good"], good["n"], d.min_n)
+            good = b.with_ci(good, pct=True)
+            sec = Section(f"{title}: {b.t('sec_good_qol')}",
+                          [Paragraph(b.t("s_good_qol", threshold=fmt_num(
+                              good["threshold"].iloc[0], b.lang, 0),
+                              lo=fmt_num(inst.instrument.scale_min, b.lang, 0),
+                              hi=fmt_num(inst.instrument.scale_max, b.lang, 0)))]
+                          if "threshold" in good and pd.notna(good["threshold"].iloc[0])
+                          else [])
             sec.blocks.append(b.table(
                 sec.title, good,
                 [b.col("wave_label", "col_wave", stat=False),
                  b.col("n", kind="int", stat=False), b.col("n_good", kind="int"),
-                 b.col("share", kind="pct1"), b.col("ci_low", kind="pct1"),
-                 b.col("ci_high", kind="pct1")]))
+                 b.col("share", kind="pct1"), *b.ci_cols(digits=1)],
+                cells={k: hide for k in ("n_good", "share", "ci_low", "ci_high",
+                                         "ci_low__range")}))
             ch.sections.append(sec)
     return ch
+
+
+def _order_subgroups(d: ReportData, sub: pd.DataFrame, inst: InstrumentData) -> pd.DataFrame:
+    """Subgroup rows by domain, grouping (baseline first) and the options' own order."""
+    dom = {dn: k for k, dn in enumerate(inst.domains)}
+    var_order = {v: k for k, v in enumerate(pd.unique(sub["variable"]))}
+    ranks: dict[str, dict[str, int]] = {}
+    for (f, norm), _labels in d.value_labels.items():
+        ranks.setdefault(f, {}).setdefault(norm, len(ranks[f]))
+    lvl = {"lowest third": 0, "upper two thirds": 1, "below cut-off": 0,
+           "at or above cut-off": 1}
+    rank = [lvl.get(str(lv), 0) if v == "baseline"
+            else ranks.get(v, {}).get(str(lv).strip().casefold(), 10_000)
+            for v, lv in zip(sub["variable"], sub["level"], strict=True)]
+    return sub.assign(_d=sub["domain"].map(dom), _v=sub["variable"].map(var_order),
+                      _r=rank, _l=sub["level"].astype(str)).sort_values(
+        ["_d", "_v", "_r", "_l"]).drop(columns=["_d", "_v", "_r", "_l"]).reset_index(drop=True)
 
 
 _BG_KEYS = {f"bg_{f}" for f in (*BACKGROUND_FIELDS, "goals", "baseline")}
@@ -494,16 +633,17 @@ def _benchmark(b: _Builder, inst: InstrumentData, bench: pd.DataFrame, key: str 
                   "low": pr["adjusted_ci_low"], "high": pr["adjusted_ci_high"],
                   "color": charts.PALETTE[0], "symbol": "diamond"}],
                 b.t("axis_change"), b.lang)))
+        rows = b.with_ci(b.with_ci(rows, "adjusted_ci_low", "adjusted_ci_high"),
+                         "effect_ci_low", "effect_ci_high")
         sec.blocks.append(b.table(
             sec.title, rows,
             [b.col("domain_label", "col_domain", stat=False), b.col("n", kind="int", stat=False),
-             b.col("adjusted_change", kind="signed1"), b.col("adjusted_ci_low",
-                                                             "col_ci_low", "num1"),
-             b.col("adjusted_ci_high", "col_ci_high", "num1"), b.col("effect", kind="signed1"),
-             b.col("effect_ci_low", header=f"{b.t('col_effect')}: {b.t('col_ci_low')}",
-                   kind="num1"),
-             b.col("effect_ci_high", header=f"{b.t('col_effect')}: {b.t('col_ci_high')}",
-                   kind="num1"), b.col("effect_p", "col_p", "p")]))
+             b.col("adjusted_change", kind="signed1"),
+             *b.ci_cols("adjusted_ci_low", "adjusted_ci_high"),
+             b.col("effect", kind="signed1"),
+             *b.ci_cols("effect_ci_low", "effect_ci_high",
+                        header=f"{b.t('col_effect')}: {b.t('col_ci')}"),
+             b.col("effect_p", "col_p", "p")]))
         return sec
     # programme: one forest plot per domain with every project
     proj = bench[bench["project"].notna()].reset_index(drop=True)
@@ -524,16 +664,17 @@ def _benchmark(b: _Builder, inst: InstrumentData, bench: pd.DataFrame, key: str 
                             "low": rows["adjusted_ci_low"], "high": rows["adjusted_ci_high"],
                             "color": charts.PALETTE[0], "size": 7}],
                           b.t("axis_change"), b.lang,
-                          reference=ref.iloc[0] if len(ref) else None)))
+                          reference=ref.iloc[0] if len(ref) else None),
+            note=b.t("forest_reference")))
     table = b.domain_col(bench.assign(project_label=bench["project"].map(
         lambda p: b.t("programme") if p is None or pd.isna(p) else names.get(p, p))), inst)
+    table = b.with_ci(table, "adjusted_ci_low", "adjusted_ci_high")
     sec.blocks.append(b.table(
         sec.title, table,
         [b.col("project_label", "col_project", stat=False),
          b.col("domain_label", "col_domain", stat=False), b.col("n", kind="int", stat=False),
          b.col("adjusted_change", kind="signed1"),
-         b.col("adjusted_ci_low", "col_ci_low", "num1"),
-         b.col("adjusted_ci_high", "col_ci_high", "num1"), b.col("effect", kind="signed1"),
+         *b.ci_cols("adjusted_ci_low", "adjusted_ci_high"), b.col("effect", kind="signed1"),
          b.col("effect_p", "col_p", "p")]))
     return sec
 
@@ -578,13 +719,14 @@ def _trajectories(b: _Builder, inst: InstrumentData, mixed: pd.DataFrame, key: s
     rows["term_label"] = rows["term"].map(
         lambda tm: b.t("baseline") if tm == "intercept"
         else f"{b.wave(int(str(tm).split(':')[1]))} − {b.wave(inst.waves[0])}")
+    rows = b.with_ci(rows)
     sec.blocks.append(b.table(
         sec.title, rows,
         [b.col("domain_label", "col_domain", stat=False),
          b.col("term_label", "col_term", stat=False), b.col("n", kind="int", stat=False),
-         b.col("estimate", kind="num1"), b.col("se", kind="num2"),
-         b.col("ci_low", kind="num1"), b.col("ci_high", kind="num1"),
-         b.col("var_client", kind="num1"), b.col("var_residual", kind="num1")]))
+         b.col("estimate", kind="num1"), b.col("se", kind="num2"), *b.ci_cols(),
+         b.col("var_client", kind="num1"), b.col("var_residual", kind="num1")],
+        notes=[b.t("s_mixed")]))
     return sec
 
 
@@ -610,36 +752,74 @@ def _experience(b: _Builder, project: ProjectInfo | None) -> Chapter:
             shown = part[~part["suppressed"].astype(bool)]
             wide = part.pivot(index="item", columns="value", values="share").reindex(
                 index=codes, columns=values)
+            counts = part.pivot(index="item", columns="value", values="count").reindex(
+                index=codes, columns=values).to_numpy(dtype=float)
+            # each item's answers are one distribution of its n
+            hide = protect(counts.ravel(), d.min_n,
+                           groups=np.repeat(np.arange(len(codes)), len(values))
+                           ).reshape(counts.shape)
             if len(shown):
-                shares = wide.to_numpy(dtype=float).T.tolist()
+                chart_cats, shares, note = list(cats)[: len(values)], wide.to_numpy(float), ""
+                if hide.any():
+                    chart_cats, shares, note = _collapsed_likert(b, chart_cats, counts)
                 sec.blocks.append(b.figure(sec.title, charts.diverging(
-                    item_labels, list(cats)[: len(values)], shares, b.t("axis_share"), b.lang)))
+                    item_labels, chart_cats, shares.T.tolist(), b.t("axis_share"), b.lang),
+                    note=note))
             ns = part.groupby("item")["n"].first().reindex(codes)
             sup = part.groupby("item")["suppressed"].first().reindex(codes).to_numpy()
             frame = pd.DataFrame({"item_label": item_labels, "n": ns.to_numpy()})
             cols = [b.col("item_label", "col_question", stat=False),
                     b.col("n", kind="int", stat=False)]
-            for v, cat in zip(values, cats, strict=False):
+            cells = {}
+            for j, (v, cat) in enumerate(zip(values, cats, strict=False)):
                 frame[f"v{v:g}"] = wide[v].to_numpy()
                 cols.append(b.col(f"v{v:g}", header=str(cat), kind="pct"))
-            sec.blocks.append(b.table(sec.title, frame.assign(suppressed=sup), cols))
+                cells[f"v{v:g}"] = hide[:, j]
+            sec.blocks.append(b.table(sec.title, frame.assign(suppressed=sup), cols,
+                                      cells=cells))
             ch.sections.append(sec)
         scores = _rows(inst.means, key)
         if len(scores):
-            scores = b.domain_col(scores, inst)
+            scores = b.with_ci(b.domain_col(scores, inst))
             sec = Section(f"{inst.short_title(b.lang)}: {b.t('sec_block_scores')}")
             sec.blocks.append(b.table(
                 sec.title, scores,
                 [b.col("domain_label", "col_domain", stat=False),
                  b.col("n", kind="int", stat=False), b.col("mean", kind="num1"),
-                 b.col("sd", kind="num1"), b.col("ci_low", kind="num1"),
-                 b.col("ci_high", kind="num1")]))
+                 b.col("sd", kind="num1"), *b.ci_cols()]))
             ch.sections.append(sec)
     if project is not None:
         sec = _open_answers(b, project)
         if sec is not None:
             ch.sections.append(sec)
     return ch
+
+
+def _collapsed_likert(b: _Builder, cats: list[str], counts: np.ndarray
+                      ) -> tuple[list[str], np.ndarray, str]:
+    """Chart categories, shares (items × categories) and note when some answer counts are
+    withheld: the lower and upper halves of the scale are merged (1–2, 3, 4–5), the usual
+    way to keep a Likert chart whole with few respondents; merged counts still below
+    ``min_n`` are left out."""
+    k = counts.shape[1]
+    half = k // 2
+    groups = [list(range(half))] + ([[half]] if k % 2 else []) + [list(range(k - half, k))]
+    names = []
+    for g in groups:
+        names.append(cats[g[0]] if len(g) == 1 else
+                     f"{cats[g[0]]} – {_lower_first(cats[g[-1]])}")
+    merged = np.stack([np.nansum(counts[:, g], axis=1) for g in groups], axis=1)
+    merged[np.isnan(counts).all(axis=1)] = np.nan
+    n = np.nansum(merged, axis=1, keepdims=True)
+    hide = protect(merged.ravel(), b.data.min_n,
+                   groups=np.repeat(np.arange(len(merged)), merged.shape[1])
+                   ).reshape(merged.shape)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = np.where(hide, np.nan, merged / n)
+    note = b.t("likert_merged")
+    if hide.any():
+        note += " " + b.t("min_n_chart", min_n=b.data.min_n)
+    return names, shares, note
 
 
 def _block_title(inst, block: str, lang: str) -> str:
@@ -661,7 +841,7 @@ def _open_answers(b: _Builder, project: ProjectInfo) -> Section | None:
     if n.empty or int(n.iloc[0]) < d.min_n:
         sec.blocks.append(Paragraph(b.t("open_answer_withheld", min_n=d.min_n)))
         return sec
-    sec.blocks.append(Paragraph(b.t("open_answers_note")))
+    sec.blocks.append(Paragraph(b.t("open_answers_note", min_n=d.min_n)))
     counts = []
     order = {f: k for k, f in enumerate(d.fields.open if d.fields else OPEN_FIELDS)}
     for fname in sorted(pd.unique(opens["field"]), key=lambda f: (order.get(f, 999), f)):
@@ -671,14 +851,21 @@ def _open_answers(b: _Builder, project: ProjectInfo) -> Section | None:
         else:
             title = b.t(OPEN_FIELDS.get(fname, "sec_open"))
         total = int(part["count"].sum())
+        clients = int(part["clients"].iloc[0])
+        if clients < d.min_n:
+            sec.blocks.append(AnswerList(title, [], b.t("open_field_withheld", min_n=d.min_n)))
+            counts.append((title, total, True))
+            continue
+        # how many gave the same answer is shown only from min_n up (a small count)
+        shown = [int(c) if c >= d.min_n else 0 for c in part["count"]]
         sec.blocks.append(AnswerList(f"{title} ({b.t('n_open_answers', n=total)})",
-                                     list(zip(part["text"], part["count"].astype(int),
-                                              strict=True))))
-        counts.append((title, total))
-    frame = pd.DataFrame(counts, columns=["field", "answers"])
+                                     list(zip(part["text"], shown, strict=True))))
+        counts.append((title, total, False))
+    frame = pd.DataFrame(counts, columns=["field", "answers", "withheld"])
     sec.blocks.append(b.table(b.t("sec_open"), frame,
                               [b.col("field", "col_question", stat=False),
-                               b.col("answers", kind="int", stat=False)]))
+                               b.col("answers", kind="int", stat=False)],
+                              cells={"answers": frame["withheld"].to_numpy(bool)}))
     return sec
 
 
@@ -691,15 +878,22 @@ def _cooperation(b: _Builder, project: ProjectInfo | None) -> Chapter:
     org = None
     if project is not None:
         reg = project.register or {}
-        candidates = [project.name, reg.get("organisation"), project.key, *project.labels]
-        org = coop.find_org([c for c in candidates if c])
+        org = _project_org(b, project)
         if org is None:
             if reg.get("organisation"):
                 ch.intro.append(Paragraph(b.t("s_org_not_found", org=reg["organisation"])))
         else:
             ch.intro.append(Paragraph(b.t("s_org_found", org=org)))
     orgs = coop.organisations
+    trust_hide = small(orgs["n_trust_raters"], d.min_n) if "n_trust_raters" in orgs else None
+    value_hide = small(orgs["n_value_raters"], d.min_n) if "n_value_raters" in orgs else None
+    rater_cells = {}
+    if trust_hide is not None:
+        rater_cells["mean_trust_received"] = trust_hide
+    if value_hide is not None:
+        rater_cells["mean_value_received"] = value_hide
     sec = Section(b.t("sec_position") if org else b.t("sec_network"))
+    label_all = len(orgs["org"].unique()) <= 30
     for rnd in coop.rounds:
         nodes = orgs.loc[orgs["round"] == rnd, "org"].astype(str).tolist()
         dy = coop.dyads[coop.dyads["round"] == rnd]
@@ -711,17 +905,20 @@ def _cooperation(b: _Builder, project: ProjectInfo | None) -> Chapter:
         sec.blocks.append(b.figure(
             b.t("fig_network", round=rnd),
             charts.network(coop.positions, nodes, edges, deg, b.lang, highlight=org,
-                           hover=hover),
+                           hover=hover, labels=label_all),
             note=b.t("network_legend") if org else b.t("network_legend_all")))
+    raters_note = [b.t("s_raters", min_n=d.min_n)]
     if org is not None:
-        mine = orgs[orgs["org"] == org]
+        pick = (orgs["org"] == org).to_numpy()
+        mine = orgs[pick]
         sec.blocks.append(b.table(
             f"{org}: {b.t('sec_position')}", mine,
             [b.col("round", stat=False), b.col("in_degree", kind="int"),
              b.col("out_degree", kind="int"), b.col("degree", kind="int"),
              b.col("betweenness", kind="num1"),
              b.col("mean_trust_received", "col_trust_received", "num2"),
-             b.col("mean_value_received", "col_value_received", "num2")]))
+             b.col("mean_value_received", "col_value_received", "num2")],
+            notes=raters_note, cells={k: v[pick] for k, v in rater_cells.items()}))
     else:
         net = coop.networks.set_index("round")
         rows = [{"measure": b.t(f"m_{m}"), **{str(r): net.at[r, m] if r in net.index else None
@@ -731,21 +928,25 @@ def _cooperation(b: _Builder, project: ProjectInfo | None) -> Chapter:
         sec.blocks.append(b.table(
             b.t("sec_network"), frame,
             [b.col("measure", "col_measure", stat=False)]
-            + [b.col(str(r), header=str(r), kind="num2", stat=False) for r in coop.rounds]))
+            + [b.col(str(r), header=str(r), kind="num2i", stat=False) for r in coop.rounds]))
         if project is None:
-            table = orgs.sort_values(["round", "degree", "org"], ascending=[True, False, True])
+            order = orgs.sort_values(["round", "degree", "org"],
+                                     ascending=[True, False, True]).index.to_numpy()
+            table = orgs.loc[order]
             table = table.assign(sector_label=[coop.sector_label(x, b.lang)
                                                for x in table["sector"]])
+            pos = orgs.index.get_indexer(order)
             sec.blocks.append(b.table(
-                b.t("col_org"), table,
-                [b.col("round", stat=False), b.col("org", stat=False),
+                b.t("sec_orgs"), table,
+                [b.col("round", stat=False), b.col("org", "col_org", stat=False),
                  b.col("sector_label", "col_sector", stat=False),
                  b.col("in_degree", kind="int", stat=False),
                  b.col("out_degree", kind="int", stat=False),
                  b.col("degree", kind="int", stat=False),
                  b.col("betweenness", kind="num1", stat=False),
                  b.col("mean_trust_received", "col_trust_received", "num2", stat=False),
-                 b.col("mean_value_received", "col_value_received", "num2", stat=False)]))
+                 b.col("mean_value_received", "col_value_received", "num2", stat=False)],
+                notes=raters_note, cells={k: v[pos] for k, v in rater_cells.items()}))
     ch.sections.append(sec)
     ind = coop.indices
     if len(ind):
@@ -760,12 +961,12 @@ def _cooperation(b: _Builder, project: ProjectInfo | None) -> Chapter:
         if ind["mean"].notna().any():
             isec.blocks.append(b.figure(b.t("fig_indices"), charts.lines_with_ci(
                 series, b.t("col_round"), b.t("axis_score"), b.lang)))
+        ind = b.with_ci(ind)
         isec.blocks.append(b.table(
             b.t("sec_indices"), ind,
             [b.col("index_label", "col_index", stat=False), b.col("round", stat=False),
-             b.col("n", kind="int", stat=False), b.col("mean", kind="num1"),
-             b.col("sd", kind="num1"), b.col("ci_low", kind="num1"),
-             b.col("ci_high", kind="num1")]))
+             b.col("n", "col_n_orgs", kind="int", stat=False), b.col("mean", kind="num1"),
+             b.col("sd", kind="num1"), *b.ci_cols()]))
         ch.sections.append(isec)
     if coop.comparisons:
         csec = Section(b.t("sec_round_change"))
@@ -773,6 +974,7 @@ def _cooperation(b: _Builder, project: ProjectInfo | None) -> Chapter:
         comp = pd.concat(frames, ignore_index=True)
         comp = comp.assign(index_label=comp["index"].map(lambda c: coop.index_label(c, b.lang)),
                            test_label=comp["test"].map(lambda x: b.t(f"test_{x}")))
+        comp = b.with_ci(comp)
         csec.blocks.append(b.table(
             f"{b.t('sec_indices')}: {b.t('sec_round_change')}", comp,
             [b.col("index_label", "col_index", stat=False),
@@ -782,28 +984,34 @@ def _cooperation(b: _Builder, project: ProjectInfo | None) -> Chapter:
              b.col("n2", header="n2", kind="int", stat=False),
              b.col("mean1", header=f"{b.t('col_mean')} 1", kind="num1"),
              b.col("mean2", header=f"{b.t('col_mean')} 2", kind="num1"),
-             b.col("diff", "col_change", "signed1"), b.col("ci_low", kind="num1"),
-             b.col("ci_high", kind="num1"), b.col("p", kind="p")]))
+             b.col("diff", "col_change", "signed1"), *b.ci_cols(), b.col("p", kind="p")]))
         pairs = list(zip(coop.rounds, coop.rounds[1:], strict=False))
         if org is not None:
             oc = pd.concat([c["org_change"].assign(round1=str(r1), round2=str(r2))
                             for c, (r1, r2) in zip(coop.comparisons, pairs, strict=True)],
                            ignore_index=True)
-            oc = oc[oc["org"] == org]
+            oc = oc[oc["org"] == org].reset_index(drop=True)
             if len(oc):
+                cells = {}
+                if "n_trust_raters1" in oc:
+                    cells["trust_change"] = (small(oc["n_trust_raters1"], d.min_n)
+                                             | small(oc["n_trust_raters2"], d.min_n))
+                    cells["value_change"] = (small(oc["n_value_raters1"], d.min_n)
+                                             | small(oc["n_value_raters2"], d.min_n))
                 csec.blocks.append(b.table(
                     f"{org}: {b.t('sec_round_change')}", oc,
                     [b.col("round1", stat=False), b.col("round2", stat=False),
                      b.col("degree1", header=f"{b.t('col_degree')} 1", kind="int", stat=False),
                      b.col("degree2", header=f"{b.t('col_degree')} 2", kind="int", stat=False),
                      b.col("degree_change", header=f"{b.t('col_degree')}: {b.t('col_change')}",
-                           kind="int", stat=False),
+                           kind="signed0", stat=False),
                      b.col("trust_change",
                            header=f"{b.t('col_trust_received')}: {b.t('col_change')}",
-                           kind="num2", stat=False),
+                           kind="signed2", stat=False),
                      b.col("value_change",
                            header=f"{b.t('col_value_received')}: {b.t('col_change')}",
-                           kind="num2", stat=False)]))
+                           kind="signed2", stat=False)],
+                    notes=raters_note, cells=cells))
         if project is None:
             net = pd.concat([c["network"][c["network"]["basis"] == "all"].assign(
                 round1=str(r1), round2=str(r2))
@@ -815,9 +1023,9 @@ def _cooperation(b: _Builder, project: ProjectInfo | None) -> Chapter:
                 f"{b.t('sec_network')}: {b.t('sec_round_change')}", net,
                 [b.col("measure_label", "col_measure", stat=False),
                  b.col("round1", stat=False), b.col("round2", stat=False),
-                 b.col("value1", header=b.t("col_round1"), kind="num2", stat=False),
-                 b.col("value2", header=b.t("col_round2"), kind="num2", stat=False),
-                 b.col("change", "col_change", "num2", stat=False)]))
+                 b.col("value1", header=b.t("col_value_round1"), kind="num2i", stat=False),
+                 b.col("value2", header=b.t("col_value_round2"), kind="num2i", stat=False),
+                 b.col("change", "col_change", "signed2i", stat=False)]))
             ties = pd.concat([c["ties"].assign(round1=str(r1), round2=str(r2))
                               for c, (r1, r2) in zip(coop.comparisons, pairs, strict=True)],
                              ignore_index=True)
@@ -881,17 +1089,27 @@ def _esr(b: _Builder, project: ProjectInfo | None) -> Chapter:
          b.col("planned", kind="eur", stat=False), b.col("realised", kind="eur", stat=False),
          b.col("pct", "col_realised_pct", "pct", stat=False)]))
     if project is None:
-        reg = d.register
+        reg = d.register.copy()
         sec.blocks.insert(0, Paragraph(f"{b.t('esr_projects')}: {fmt_int(len(reg), b.lang)}"))
         cols = [b.col("code", stat=False), b.col("name", stat=False),
-                b.col("organisation", stat=False), b.col("region", stat=False)]
+                b.col("organisation", stat=False),
+                Column("region", b.t("col_region"), "text", False, "excel")]
         for m in ESR_MEASURES:
             name = b.t(f"esr_{m}")
-            cols += [b.col(f"planned_{m}", header=f"{name}: {b.t('col_planned')}", kind="eur",
-                           stat=False),
-                     b.col(f"realised_{m}", header=f"{name}: {b.t('col_realised')}",
-                           kind="eur", stat=False)]
-        sec.blocks.append(b.table(b.t("ch_esr"), reg, cols))
+            # the report shows "realised / planned" in one column, the workbook both numbers
+            reg[f"{m}__both"] = [
+                f"{fmt_int(r, b.lang) or '–'} / {fmt_int(p, b.lang) or '–'}"
+                if pd.notna(r) or pd.notna(p) else ""
+                for r, p in zip(pd.to_numeric(reg.get(f"realised_{m}"), errors="coerce"),
+                                pd.to_numeric(reg.get(f"planned_{m}"), errors="coerce"),
+                                strict=True)] if f"planned_{m}" in reg else ""
+            cols += [Column(f"{m}__both", f"{name}: {b.t('col_realised_planned')}", "text",
+                            False, "html"),
+                     Column(f"planned_{m}", f"{name}: {b.t('col_planned')}", "eur", False,
+                            "excel"),
+                     Column(f"realised_{m}", f"{name}: {b.t('col_realised')}", "eur", False,
+                            "excel")]
+        sec.blocks.append(b.table(b.t("sec_esr_projects"), reg, cols))
     ch.sections.append(sec)
     return ch
 
@@ -903,7 +1121,7 @@ def _appendix(b: _Builder, project: ProjectInfo | None) -> Chapter:
     items_sec = Section(b.t("sec_items"), [Paragraph(b.t("s_reversed"))])
     rel_sec = Section(b.t("sec_reliability"))
     att_sec = Section(b.t("sec_attrition"))
-    link_sec = Section(b.t("sec_linkage"))
+    link_sec = Section(b.t("sec_linkage"), [Paragraph(b.t("s_linkage"))])
     for inst in d.instruments:
         title = inst.short_title(b.lang)
         it = _rows(inst.items, key)
@@ -932,60 +1150,74 @@ def _appendix(b: _Builder, project: ProjectInfo | None) -> Chapter:
             mine = _rows(rel, key)
             rel = pd.concat([_rows(rel, None), mine]) if len(mine) else mine
         if len(rel):
-            rel = b.domain_col(rel, inst).assign(
+            rel = b.with_ci(b.domain_col(rel, inst).assign(
                 wave_label=lambda f: f["wave"].map(b.wave),
                 project_label=lambda f: f["project"].map(
                     lambda p: b.t("programme") if p is None or pd.isna(p) else
-                    b.t("this_project")))
+                    b.t("this_project"))), digits=2)
             rel_sec.blocks.append(b.table(
                 f"{title}: {b.t('sec_reliability')}", rel,
                 [b.col("project_label", "col_project", stat=False),
                  b.col("domain_label", "col_domain", stat=False),
                  b.col("wave_label", "col_wave", stat=False),
                  b.col("n", kind="int", stat=False), b.col("k", kind="int", stat=False),
-                 b.col("alpha", kind="num2"), b.col("ci_low", kind="num2"),
-                 b.col("ci_high", kind="num2")]))
+                 b.col("alpha", kind="num2"), *b.ci_cols(digits=2)]))
         att = _rows(o["attrition"], key)
         if len(att):
-            att = b.domain_col(att, inst)
+            att = b.with_ci(b.domain_col(att, inst))
             att_sec.blocks.append(b.table(
                 f"{title}: {b.t('sec_attrition')} {_wave_span(b, att)}", att,
                 [b.col("domain_label", "col_domain", stat=False),
                  b.col("n_followed", kind="int", stat=False),
                  b.col("n_lost", kind="int", stat=False),
                  b.col("mean_followed", kind="num1"), b.col("mean_lost", kind="num1"),
-                 b.col("mean_diff", "col_diff", "signed1"), b.col("ci_low", kind="num1"),
-                 b.col("ci_high", kind="num1"), b.col("p", kind="p")]))
+                 b.col("mean_diff", "col_diff", "signed1"), *b.ci_cols(),
+                 b.col("p", kind="p")], cells={"n_lost": small(att["n_lost"], d.min_n)}))
         link = _rows(o["linkage"], key)
-        link = link[link["kind"].isin(["wave", "link", "pattern"])] if len(link) else link
         if len(link):
-            link = link.assign(what=[_link_label(b, r) for r in link.itertuples(index=False)])
+            link = link[link["kind"].isin(["wave", "link"])
+                        | ((link["kind"] == "pattern") & (link["n"] > 0))].reset_index(drop=True)
+        if len(link):
+            link = link.assign(what=[_link_label(b, r, inst.waves)
+                                     for r in link.itertuples(index=False)])
+            # the wave patterns split the clients, and with the counts per wave and per pair
+            # of waves one shown pattern gives away the others: all are withheld together
+            pattern = (link["kind"] == "pattern").to_numpy()
+            hide = np.zeros(len(link), dtype=bool)
+            if small(link.loc[pattern, "n"], d.min_n).any():
+                hide[pattern] = True
             link_sec.blocks.append(b.table(
                 f"{title}: {b.t('sec_linkage')}", link,
                 [b.col("what", "col_pattern", stat=False), b.col("n", kind="int"),
-                 b.col("base", kind="int", stat=False), b.col("share", kind="pct")]))
+                 b.col("base", kind="int", stat=False), b.col("share", kind="pct")],
+                cells={"n": hide, "share": hide}))
     ch.sections += [s for s in (items_sec, rel_sec, att_sec, link_sec)
                     if any(isinstance(x, Table) for x in s.blocks)]
     return ch
 
 
-def _link_label(b: _Builder, r) -> str:
+def _link_label(b: _Builder, r, all_waves: list[int]) -> str:
     if r.kind == "wave":
-        return b.wave(r.wave)
+        return b.t("link_wave", a=int(r.wave))
     if r.kind == "link":
-        return f"{b.wave(r.from_wave)} + {b.wave(r.to_wave)}"
-    return f"{b.t('col_waves')} {r.pattern}"
+        return b.t("link_pair", a=int(r.from_wave), b=int(r.to_wave))
+    text = str(r.pattern)
+    waves = [int(w) for w in text.replace(" only", "").split("-") if w.strip().isdigit()]
+    listed = b.t("and_list", head=", ".join(f"{w}{b.t('ord')}" for w in waves[:-1]),
+                 last=f"{waves[-1]}{b.t('ord')}") if len(waves) > 1 else \
+        f"{waves[0]}{b.t('ord')}" if waves else text
+    if len(waves) == len(all_waves) and len(waves) > 1:
+        return b.t("pattern_all", waves=listed)
+    return b.t("pattern_only" if len(waves) == 1 else "pattern_only_many", waves=listed)
 
 
 def _comparison(b: _Builder) -> Chapter:
     """Programme report: one row per project and domain."""
     d = b.data
     ch = Chapter("comparison", b.t("ch_comparison"))
-    resp = d.respondents.set_index("project")["n"] if len(d.respondents) else pd.Series()
     names = {k: p.name for k, p in d.projects.items()}
     base = pd.DataFrame({"project": list(d.projects)})
     base["name"] = base["project"].map(names)
-    base["clients"] = base["project"].map(resp).astype(float)
     for inst in d.qol:
         if not inst.outcomes:
             continue
@@ -998,24 +1230,31 @@ def _comparison(b: _Builder) -> Chapter:
                                     "effect_p"]], on=["project", "domain"], how="left")
         frame = frame.merge(fu[["project", "share"]].rename(columns={"share": "follow"}),
                             on="project", how="left")
-        frame = frame.merge(base, on="project", how="left")
+        counts = inst.n_respondents
+        frame = frame.merge(base.assign(clients=[float(counts.get(k, np.nan))
+                                                 for k in base["project"]]),
+                            on="project", how="left")
         frame = b.domain_col(frame, inst).sort_values(["project", "domain"], key=lambda s: s
                                                       if s.name == "project" else
                                                       s.map({dn: i for i, dn in
                                                              enumerate(inst.domains)}))
         sec = Section(f"{inst.short_title(b.lang)} {_wave_span(b, frame)}")
+        frame = b.with_ci(frame.assign(project_label=[
+            _project_label(d.projects[k]) if k in d.projects else k for k in frame["project"]]))
+        hide = _rci_cells(frame, d.min_n)["improved"]
         sec.blocks.append(b.table(
             f"{inst.short_title(b.lang)}: {b.t('ch_comparison')}", frame,
-            [b.col("project", "col_code", stat=False), b.col("name", stat=False),
-             b.col("clients", kind="int", stat=False),
+            [Column("project_label", b.t("col_project"), "text", False, "html"),
+             Column("project", b.t("col_code"), "text", False, "excel"),
+             Column("name", b.t("col_name"), "text", False, "excel"),
+             b.col("clients", "col_respondents", kind="int", stat=False),
              b.col("follow", "col_follow_rate", "pct", stat=False),
              b.col("domain_label", "col_domain", stat=False),
              b.col("n", kind="int", stat=False), b.col("mean_from", kind="num1"),
-             b.col("mean_diff", "col_change", "signed1"), b.col("ci_low", kind="num1"),
-             b.col("ci_high", kind="num1"), b.col("dz", kind="num2"),
-             b.col("improved_share", kind="pct"),
+             b.col("mean_diff", "col_change", "signed1"), *b.ci_cols(),
+             b.col("dz", kind="num2"), b.col("improved_share", kind="pct"),
              b.col("adjusted_change", kind="signed1"), b.col("effect", kind="signed1"),
-             b.col("effect_p", "col_p", "p")]))
+             b.col("effect_p", "col_p", "p")], cells={"improved_share": hide}))
         ch.sections.append(sec)
         bsec = _benchmark(b, inst, o["benchmark"], None)
         if bsec is not None:

@@ -239,9 +239,11 @@ def hbars(categories: list[str], values: list[float | None], x_title: str, lang:
 
 def network(positions: dict[str, tuple[float, float]], nodes: list[str],
             edges: list[tuple[str, str]], degree: dict[str, int], lang: str,
-            highlight: str | None = None, hover: dict[str, str] | None = None) -> dict:
+            highlight: str | None = None, hover: dict[str, str] | None = None,
+            labels: bool = False) -> dict:
     """Network map: nodes at fixed ``positions``, undirected lines for ties (a reciprocal
-    pair drawn once), node size by degree, ``highlight`` drawn larger in another colour."""
+    pair drawn once), node size by degree, ``highlight`` drawn larger in another colour;
+    with ``labels`` every node is named (small grey text), else only the highlighted one."""
     ex, ey = [], []
     seen = set()
     for a, b in edges:
@@ -258,10 +260,12 @@ def network(positions: dict[str, tuple[float, float]], nodes: list[str],
     hover = hover or {}
 
     def node_trace(names: list[str], color: str, big: bool) -> dict:
-        return {"type": "scatter", "mode": "markers+text" if big else "markers",
+        named = big or labels
+        return {"type": "scatter", "mode": "markers+text" if named else "markers",
                 "x": [positions[n][0] for n in names], "y": [positions[n][1] for n in names],
-                "text": [esc(n) for n in names] if big else None,
+                "text": [esc(n) for n in names] if named else None,
                 "textposition": "top center",
+                "textfont": {"size": 13 if big else 10, "color": "#222" if big else "#666"},
                 "hovertext": [esc(hover.get(n, n)) for n in names], "hoverinfo": "text",
                 "marker": {"color": color,
                            "size": [(16 if big else 7) + 1.2 * math.sqrt(degree.get(n, 0)) * 3

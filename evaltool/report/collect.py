@@ -30,6 +30,7 @@ from ..instruments import Instrument, reversed_values, score
 from ..projects import project_register, register_lookup
 from ..stats import grouped_mean_ci
 from ..workspace import Workspace
+from .privacy import mask_identifiers
 
 #: Background questions shown in the Respondents chapter, in order.
 BACKGROUND_FIELDS = ("gender", "age_group", "education", "unemployment_duration",
@@ -165,7 +166,7 @@ class ReportData:
     instruments: list[InstrumentData]
     background: pd.DataFrame   # project, field, value, count, n, share, suppressed
     respondents: pd.DataFrame  # project, n (distinct clients over all instruments)
-    open_answers: pd.DataFrame  # project, field, kind, text, count
+    open_answers: pd.DataFrame  # project, field, text, count, clients (who answered field)
     field_labels: dict[str, dict[str, str]]
     value_labels: dict[tuple[str, str], dict[str, str]]
     cooperation: CooperationData | None
@@ -245,16 +246,34 @@ def _project_keys(ws: Workspace, register: pd.DataFrame
     return dict(sorted(infos.items())), label_to_key
 
 
-def _file_table(ws: Workspace, instrument: str, label_to_key: dict[str, str]) -> pd.DataFrame:
+def _to_keys(labels: pd.Series, label_to_key: dict[str, str]) -> pd.Series:
+    """Project labels mapped to project keys, via the distinct labels (fast on long
+    columns)."""
+    codes, uniques = pd.factorize(labels)
+    keys = np.array([label_to_key.get(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(keys[codes], index=labels.index, name=labels.name, dtype=object)
+
+
+def _file_table(ws: Workspace, instrument: str, label_to_key: dict[str, str],
+                only: set[str] | None = None) -> pd.DataFrame:
+    """Imported files per project (and programme) with the responses stored from each;
+    with ``only``, just those projects' files (the programme rows are then left out)."""
+    where, params = "r.instrument = ?", [instrument]
+    if only is not None:
+        labels = [lab for lab, key in label_to_key.items() if key in only] or ["\x00"]
+        where += f" AND r.project IN ({', '.join('?' * len(labels))})"
+        params += labels
     df = pd.read_sql_query(
         "SELECT r.project, r.import_id, COUNT(*) AS stored_here, i.source_name, i.layout, "
         "i.imported_at, i.rows_read, i.rows_stored, i.rows_rejected FROM responses r "
-        "JOIN imports i ON i.id = r.import_id WHERE r.instrument = ? "
-        "GROUP BY r.project, r.import_id ORDER BY r.import_id", ws.conn, params=(instrument,))
+        f"JOIN imports i ON i.id = r.import_id WHERE {where} "
+        "GROUP BY r.project, r.import_id ORDER BY r.import_id", ws.conn, params=params)
     df["project"] = df["project"].map(label_to_key)
     df = df.groupby(["project", "import_id", "source_name", "layout", "imported_at",
                      "rows_read", "rows_stored", "rows_rejected"], sort=True,
                     dropna=False)["stored_here"].sum().reset_index()
+    if only is not None:
+        return df
     prog = df.groupby(["import_id", "source_name", "layout", "imported_at", "rows_read",
                        "rows_stored", "rows_rejected"], sort=True, dropna=False)[
         "stored_here"].sum().reset_index().assign(project=None)
@@ -377,6 +396,41 @@ def _likert(inst: Instrument, meta: pd.DataFrame, values: np.ndarray, min_n: int
                ].reset_index(drop=True)
 
 
+def _responses(ws: Workspace, inst: Instrument, labels: list[str] | None
+               ) -> tuple[pd.DataFrame, np.ndarray]:
+    """The stored responses of ``inst`` (of the projects ``labels``, else all) as
+    :meth:`Workspace.responses` returns them (same rows, same order: project, wave, id), with
+    only the metadata columns the reports use.
+
+    Reports of single projects still read every response of a quality-of-life instrument
+    (the programme's statistics need them), so this reader skips what the reports never
+    show (source rows, missing counts) and converts rows to arrays in one step: about
+    0.15 s less than the general reader on 75 000 WHOQOL-BREF responses."""
+    from ..workspace import answers_table_name, quote_ident
+
+    where, params = "r.instrument = ?", [inst.name]
+    if labels:
+        where += f" AND r.project IN ({', '.join('?' * len(labels))})"
+        params += list(labels)
+    meta_cols = ["id", "import_id", "project", "wave", "respondent", "date", "discarded",
+                 "incomplete", "missing", "rule"]
+    items = ", ".join(f"a.{quote_ident(c)}" for c in inst.item_codes)
+    rows = ws.conn.execute(
+        f"SELECT {', '.join(('i.' if c == 'rule' else 'r.') + c for c in meta_cols)}, {items} "
+        f"FROM responses r JOIN {quote_ident(answers_table_name(inst.name))} a "
+        f"ON a.response_id = r.id JOIN imports i ON i.id = r.import_id WHERE {where} "
+        f"ORDER BY r.project, r.wave, r.id", params).fetchall()
+    k = len(meta_cols)
+    table = np.array(rows, dtype=object).reshape(len(rows), k + len(inst.item_codes))
+    meta = pd.DataFrame({c: table[:, j] for j, c in enumerate(meta_cols)})
+    for col in ("id", "import_id", "wave"):
+        meta[col] = meta[col].astype(np.int64)
+    values = table[:, k:].astype(float)
+    meta["discarded"] = meta["discarded"].astype(bool)
+    meta["incomplete"] = meta["incomplete"].astype(bool)
+    return meta, values
+
+
 def _scores(inst: Instrument, meta: pd.DataFrame, values: np.ndarray) -> pd.DataFrame:
     """Domain scores of the stored responses, each scored with its import's rule."""
     parts = []
@@ -400,10 +454,10 @@ def _instrument_data(ws: Workspace, name: str, label_to_key: dict[str, str],
     labels = None
     if only is not None and kind == "experience":
         labels = [lab for lab, key in label_to_key.items() if key in only] or ["\x00"]
-    meta, values = ws.responses(name, labels)
+    meta, values = _responses(ws, inst, labels)
     if meta.empty:
         return None
-    meta["project"] = meta["project"].map(label_to_key)
+    meta["project"] = _to_keys(meta["project"], label_to_key)
     rule = str(meta["rule"].mode().iloc[0]) if meta["rule"].notna().any() else inst.default_rule
     sc = _scores(inst, meta, values)
     domains = [d.name for d in inst.domains]
@@ -411,7 +465,7 @@ def _instrument_data(ws: Workspace, name: str, label_to_key: dict[str, str],
     waves = sorted(int(w) for w in meta.loc[scored, "wave"].unique())
     flow = _flow(meta, scored, only)
     missing = _missing(meta, only)
-    files = _file_table(ws, name, label_to_key)
+    files = _file_table(ws, name, label_to_key, only)
     rev = reversed_values(values, inst)
     items = _item_stats(meta, values, inst.item_codes, min_n, only)
     likert = _likert(inst, meta, values, min_n, only)
@@ -440,15 +494,18 @@ def _instrument_data(ws: Workspace, name: str, label_to_key: dict[str, str],
                               on=["project", "respondent"], how="left")
     item_frame = pd.concat([meta[["project", "wave", "respondent"]],
                             pd.DataFrame(rev, columns=inst.item_codes)], axis=1)
-    long = scores[~scores["discarded"].astype(bool)].melt(
-        id_vars=["project", "wave"], value_vars=domains, var_name="domain", value_name="score")
+    kept = scores[~scores["discarded"].astype(bool)]
+    if only is not None:
+        kept = kept[kept["project"].isin(only)]
+    long = kept.melt(id_vars=["project", "wave"], value_vars=domains, var_name="domain",
+                     value_name="score")
     means = mean_ci_table(_with_programme(long, only), ["project", "domain", "wave"], "score",
                           min_n)
     data.means = means.assign(_o=means["domain"].map(order)).sort_values(
         ["project", "_o", "wave"], na_position="first").drop(columns="_o").reset_index(drop=True)
     if len(waves) >= 2:
         data.from_wave, data.to_wave = waves[0], waves[-1]
-        present = set(scores.loc[scored, "project"])
+        present = set(pd.unique(scores.loc[scored, "project"]))
         sel = None if projects is None else [p for p in projects if p in present]
         good = None
         if inst.good_threshold is not None and len(domains) == 1:
@@ -519,10 +576,14 @@ def _background(ws: Workspace, label_to_key: dict[str, str], min_n: int, sets: F
     out["share"] = out["count"] / out["n"]
     out["suppressed"] = out["n"] < min_n
     out.loc[out["suppressed"], ["count", "share"]] = np.nan
-    # open answers: verbatim, grouped by identical text, only aggregate counts
+    # open answers: verbatim (identifiers masked), grouped by identical text, with the number
+    # of clients who answered the question
     openf = df[df["field"].isin(sets.open)]
+    openf = openf.assign(value=openf["value"].map(mask_identifiers))
     opens = openf.groupby(["project", "field", "value"], sort=True).size().rename(
         "count").reset_index().rename(columns={"value": "text"})
+    answered = openf.groupby(["project", "field"])["respondent"].nunique().rename("clients")
+    opens = opens.merge(answered.reset_index(), on=["project", "field"], how="left")
     return wide, out, opens, resp
 
 
@@ -562,28 +623,117 @@ def _labels(ws: Workspace) -> tuple[dict, dict]:
     return field_labels, value_labels
 
 
-def _cooperation(ws: Workspace, min_n: int) -> CooperationData | None:
+def _cooperation(ws: Workspace, min_n: int, full: bool = True) -> CooperationData | None:
+    """Partner-survey tables of every round and the comparisons of consecutive rounds.
+
+    ``full=False`` (a single project's report) compares rounds only as the project report
+    shows them: index changes and each organisation's change, not the whole-network and
+    tie-turnover tables of the programme report (same numbers, about half the time)."""
     rounds = partners.rounds(ws)
     if not rounds:
         return None
     data = partners.partner_data(ws)
     networks = cooperation.network_table(data.ties, data.orgs)
     orgs = cooperation.organisation_table(data.ties, data.orgs)
-    if data.survey is not None and len(data.statements):
+    orgs = orgs.merge(_raters(data.ties), on=["round", "org"], how="left")
+    for col in ("n_trust_raters", "n_value_raters"):
+        orgs[col] = orgs[col].fillna(0).astype(int)
+    has_statements = data.survey is not None and len(data.statements)
+    if has_statements:
         indices = cooperation.index_table(data.statements, data.survey, min_n=min_n)
     else:
         indices = pd.DataFrame(columns=["round", "index", "n", "mean", "sd", "ci_low",
                                         "ci_high", "suppressed"])
     comparisons = []
-    for r1, r2 in zip(data.rounds, data.rounds[1:], strict=False):
-        comparisons.append(cooperation.compare_rounds(
-            data.ties, data.orgs, data.statements, data.survey, r1, r2, min_n=min_n))
+    pairs = list(zip(data.rounds, data.rounds[1:], strict=False))
+    if full:
+        for r1, r2 in pairs:
+            comparisons.append(cooperation.compare_rounds(
+                data.ties, data.orgs, data.statements, data.survey, r1, r2, min_n=min_n))
+    else:
+        scores = (cooperation.index_scores(data.statements, data.survey) if has_statements
+                  else None)
+        for r1, r2 in pairs:
+            comparisons.append({"indices": _index_change(scores, data.survey, r1, r2, min_n),
+                                "org_change": _org_change(orgs, r1, r2)})
+    for comp in comparisons:
+        comp["org_change"] = comp["org_change"].merge(
+            _rater_pair(orgs, comp), on="org", how="left")
     dy = data.ties.dropna(subset=["collaboration_level"])
     dy = dy[(dy["collaboration_level"] >= 1) & (dy["respondent_org"] != dy["partner_org"])]
     dyads = dy[["round", "respondent_org", "partner_org"]].drop_duplicates().reset_index(
         drop=True)
     return CooperationData(data.rounds, data.survey, networks, orgs, indices, comparisons,
                            dyads, _layout(orgs, dyads))
+
+
+def _raters(ties: pd.DataFrame) -> pd.DataFrame:
+    """round, org, n_trust_raters, n_value_raters: how many other organisations rated the
+    organisation's trustworthiness and value (the base of the means it received)."""
+    t = ties.dropna(subset=["round", "respondent_org", "partner_org"])
+    t = t[t["respondent_org"] != t["partner_org"]]
+    out = []
+    for col, name in (("trust", "n_trust_raters"), ("value", "n_value_raters")):
+        if col not in t.columns:
+            continue
+        part = t.dropna(subset=[col])
+        out.append(part.groupby(["round", "partner_org"])["respondent_org"].nunique()
+                   .rename(name))
+    if not out:
+        return pd.DataFrame(columns=["round", "org", "n_trust_raters", "n_value_raters"])
+    frame = pd.concat(out, axis=1).reset_index().rename(columns={"partner_org": "org"})
+    for name in ("n_trust_raters", "n_value_raters"):
+        if name not in frame.columns:
+            frame[name] = 0
+    return frame
+
+
+def _rater_pair(orgs: pd.DataFrame, comp: dict) -> pd.DataFrame:
+    """org, n_trust_raters1/2, n_value_raters1/2 for the rounds of one comparison."""
+    ind = comp["indices"]
+    if ind.empty:
+        r1 = r2 = None
+    else:
+        r1, r2 = ind["round1"].iloc[0], ind["round2"].iloc[0]
+    cols = ["org", "n_trust_raters", "n_value_raters"]
+    a = orgs.loc[orgs["round"] == r1, cols]
+    b = orgs.loc[orgs["round"] == r2, cols]
+    return a.merge(b, on="org", how="outer", suffixes=("1", "2")).fillna(0)
+
+
+def _index_change(scores: pd.DataFrame | None, survey, r1, r2, min_n: int) -> pd.DataFrame:
+    """The ``indices`` table of :func:`evaltool.cooperation.compare_rounds` from index scores
+    computed once for all rounds."""
+    codes = [b.code for b in survey.blocks] if survey is not None else []
+    rows = []
+    for code in codes:
+        xs = []
+        for r in (r1, r2):
+            if scores is None:
+                xs.append(pd.Series(dtype=float))
+                continue
+            part = scores[(scores["round"] == r) & (scores["index"] == code)]
+            xs.append(part.groupby("respondent_org")["score"].mean())
+        rows.append(cooperation.compare_values(xs[0], xs[1], min_n=min_n))
+    out = pd.DataFrame(rows, columns=cooperation.COMPARE_COLUMNS)
+    out.insert(0, "index", codes)
+    out.insert(0, "round2", r2)
+    out.insert(0, "round1", r1)
+    return out
+
+
+def _org_change(orgs: pd.DataFrame, r1, r2) -> pd.DataFrame:
+    """Each organisation's degree and trust / value received in two rounds and the change
+    (the columns of ``org_change`` of :func:`evaltool.cooperation.compare_rounds` that the
+    reports show)."""
+    cols = ["org", "in_degree", "degree", "mean_trust_received", "mean_value_received"]
+    oc = orgs.loc[orgs["round"] == r1, cols].merge(orgs.loc[orgs["round"] == r2, cols],
+                                                   on="org", how="outer", suffixes=("1", "2"))
+    oc["in_degree_change"] = oc["in_degree2"] - oc["in_degree1"]
+    oc["degree_change"] = oc["degree2"] - oc["degree1"]
+    oc["trust_change"] = oc["mean_trust_received2"] - oc["mean_trust_received1"]
+    oc["value_change"] = oc["mean_value_received2"] - oc["mean_value_received1"]
+    return oc.sort_values("org", ignore_index=True)
 
 
 def _layout(orgs: pd.DataFrame, dyads: pd.DataFrame) -> dict[str, tuple[float, float]]:
@@ -630,5 +780,6 @@ def collect(ws: Workspace, lang: str | None = None, projects: list[str] | None =
     return ReportData(lang=lang, min_n=min_n, created=report_date(), projects=infos,
                       instruments=instruments, background=bg_dist, respondents=resp,
                       open_answers=opens, field_labels=field_labels,
-                      value_labels=value_labels, cooperation=_cooperation(ws, min_n),
+                      value_labels=value_labels,
+                      cooperation=_cooperation(ws, min_n, full=projects is None),
                       register=register, fields=sets)

@@ -3,7 +3,10 @@
 Builders (:mod:`evaltool.report.build`) make a :class:`Document`; the HTML renderer and the
 Excel workbook both read it, so every table shown is also written to the workbook. A
 :class:`Table` keeps raw values (numbers stay numbers in Excel) and a column spec saying how
-each column is formatted; rows marked ``suppressed`` show ``–`` in every statistic column.
+each column is formatted; rows marked ``suppressed`` show ``–`` in every statistic column, and
+``cells`` withholds single cells (a small count and the share computed from it, see
+:mod:`evaltool.report.privacy`). A column may be shown only in the HTML report (a confidence
+interval as one ``12,3…15,6`` column) or only in the workbook (its two numeric limits).
 """
 
 from __future__ import annotations
@@ -18,9 +21,12 @@ from .i18n import DASH, fmt_date, fmt_num, fmt_p, fmt_pct
 #: Column kinds → (HTML formatter, Excel number format).
 KINDS = {
     "text": None, "int": "0", "num1": "0.0", "num2": "0.00", "num3": "0.000",
-    "signed1": "+0.0;-0.0;0.0", "p": "0.000", "pct": "0%", "pct1": "0.0%", "date": None,
-    "eur": "#,##0",
+    "signed0": "+0;-0;0", "signed1": "+0.0;-0.0;0.0", "signed2": "+0.00;-0.00;0.00",
+    "num2i": "0.##", "signed2i": "+0.##;-0.##;0", "p": "0.000", "pct": "0%", "pct1": "0.0%",
+    "date": None, "eur": "#,##0",
 }
+"""``num2i`` / ``signed2i``: whole numbers without decimals, others with two (a table mixing
+counts and ratios, such as the network figures)."""
 
 
 @dataclass
@@ -32,6 +38,7 @@ class Column:
     header: str
     kind: str = "text"
     stat: bool = True
+    where: str = "both"     # "both", "html" (report only) or "excel" (workbook only)
 
 
 @dataclass
@@ -42,6 +49,7 @@ class Table:
     columns: list[Column]
     suppressed: np.ndarray | None = None
     notes: list[str] = field(default_factory=list)
+    cells: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.frame = self.frame.reset_index(drop=True)
@@ -51,10 +59,23 @@ class Table:
             else:
                 self.suppressed = np.zeros(len(self.frame), dtype=bool)
         self.suppressed = np.asarray(self.suppressed, dtype=bool)
+        self.cells = {k: np.asarray(v, dtype=bool) for k, v in self.cells.items()}
+
+    def withheld(self, column: Column) -> np.ndarray:
+        """Rows whose cell in ``column`` shows ``–``."""
+        mask = self.suppressed if column.stat else np.zeros(len(self.frame), dtype=bool)
+        extra = self.cells.get(column.key)
+        return mask | extra if extra is not None else mask
 
     @property
     def has_suppressed(self) -> bool:
-        return bool(self.suppressed.any())
+        return any(self.withheld(c).any() for c in self.columns)
+
+    def html_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.where != "excel"]
+
+    def excel_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.where != "html"]
 
     def _cell(self, value, kind: str, lang: str) -> str:
         if value is None or value is pd.NA:
@@ -69,8 +90,12 @@ class Table:
             return fmt_num(value, lang, 0)
         if kind in ("num1", "num2", "num3"):
             return fmt_num(value, lang, int(kind[-1]))
-        if kind == "signed1":
-            return fmt_num(value, lang, 1, sign=True)
+        if kind in ("signed0", "signed1", "signed2"):
+            return fmt_num(value, lang, int(kind[-1]), sign=True)
+        if kind in ("num2i", "signed2i"):
+            v = float(value)
+            digits = 0 if np.isfinite(v) and v == round(v) else 2
+            return fmt_num(v, lang, digits, sign=kind == "signed2i")
         if kind == "p":
             return fmt_p(value, lang)
         if kind in ("pct", "pct1"):
@@ -82,13 +107,12 @@ class Table:
     def html_rows(self, lang: str) -> list[list[tuple[str, str]]]:
         """Rows of (text, css class) cells: ``num`` for numbers, ``dash`` for withheld."""
         out = []
-        cols = [(c, self.frame[c.key].tolist()) for c in self.columns]
+        cols = [(c, self.frame[c.key].tolist(), self.withheld(c)) for c in self.html_columns()]
         for i in range(len(self.frame)):
             row = []
-            dashed = self.suppressed[i]
-            for c, values in cols:
+            for c, values, dashed in cols:
                 css = "" if c.kind == "text" else "num"
-                if dashed and c.stat:
+                if dashed[i]:
                     row.append((DASH, "num dash"))
                 else:
                     row.append((self._cell(values[i], c.kind, lang), css))
@@ -99,17 +123,18 @@ class Table:
         """Headers as shown, raw values (numbers stay numbers), ``–`` in withheld statistic
         cells, empty cells for missing values."""
         data = {}
-        sup = self.suppressed
-        for c in self.columns:
+        cols = self.excel_columns()
+        for c in cols:
             arr = self.frame[c.key].to_numpy(dtype=object, na_value=None)
-            if c.stat and sup.any():
+            dashed = self.withheld(c)
+            if dashed.any():
                 arr = arr.copy()
-                arr[sup] = DASH
+                arr[dashed] = DASH
             data[c.header] = arr
-        return pd.DataFrame(data, columns=[c.header for c in self.columns], dtype=object)
+        return pd.DataFrame(data, columns=[c.header for c in cols], dtype=object)
 
     def number_formats(self) -> dict[str, str]:
-        return {c.header: KINDS[c.kind] for c in self.columns if KINDS.get(c.kind)}
+        return {c.header: KINDS[c.kind] for c in self.excel_columns() if KINDS.get(c.kind)}
 
 
 @dataclass

@@ -32,9 +32,32 @@ STRINGS: dict[str, tuple[str, str, str]] = {
     "word_figure": ("Kuvio", "Figur", "Figure"),
     "back_to_index": ("Kaikki raportit", "Alla rapporter", "All reports"),
     "made_with": ("Laadittu evaltool-ohjelmalla", "Skapad med evaltool", "Made with evaltool"),
-    "min_n_note": ("– = tieto jätetty pois, koska se perustuisi alle {min_n} vastaajaan.",
-                   "– = uppgiften visas inte eftersom den bygger på färre än {min_n} svarande.",
-                   "– = not shown because it would rest on fewer than {min_n} respondents."),
+    "min_n_note": ("– = tieto jätetty pois, koska se perustuisi alle {min_n} vastaajaan tai "
+                   "sen avulla voisi päätellä tällaisen luvun.",
+                   "– = uppgiften visas inte eftersom den bygger på färre än {min_n} svarande "
+                   "eller skulle avslöja ett sådant tal.",
+                   "– = not shown because it would rest on fewer than {min_n} respondents or "
+                   "would reveal such a number."),
+    "likert_merged": ("Kuviossa vastausvaihtoehtojen ääripäät on yhdistetty, koska osa "
+                      "luokista on liian pieniä näytettäviksi erikseen; taulukossa on "
+                      "kaikki luokat.",
+                      "I figuren har svarsalternativens ytterändar slagits ihop eftersom en "
+                      "del klasser är för små att visas separat; tabellen visar alla klasser.",
+                      "The figure merges the ends of the answer scale because some categories "
+                      "are too small to show on their own; the table has every category."),
+    "rci_chart_left_out": ("Kuviosta on jätetty pois osa-alueet, joiden luokista jokin "
+                           "perustuisi alle {min_n} asiakkaaseen tai paljastaisi tällaisen "
+                           "luvun.",
+                           "Domäner där någon klass skulle bygga på färre än {min_n} klienter "
+                           "eller avslöja ett sådant tal har lämnats bort ur figuren.",
+                           "Domains where a class would rest on fewer than {min_n} clients, or "
+                           "reveal such a number, are left out of the figure."),
+    "min_n_chart": ("Osuuksia, jotka perustuisivat alle {min_n} vastaajaan tai paljastaisivat "
+                    "tällaisen luvun, ei ole piirretty.",
+                    "Andelar som bygger på färre än {min_n} svarande eller skulle avslöja ett "
+                    "sådant tal har inte ritats.",
+                    "Shares resting on fewer than {min_n} respondents, or revealing such a "
+                    "number, are not drawn."),
     "excel_note": ("Raportin taulukot ovat myös Excel-työkirjassa {file}.",
                    "Rapportens tabeller finns också i Excel-arbetsboken {file}.",
                    "The report's tables are also in the Excel workbook {file}."),
@@ -100,6 +123,10 @@ STRINGS: dict[str, tuple[str, str, str]] = {
     "sec_attrition": ("Kato", "Bortfall mellan mätningar", "Attrition"),
     "sec_linkage": ("Mittausten yhdistäminen", "Länkning av mätningar", "Linking waves"),
     "sec_project_info": ("Hanke", "Projektet", "The project"),
+    "sec_orgs": ("Organisaatioiden asema verkostossa", "Organisationernas position i nätverket",
+                 "Organisations in the network"),
+    "sec_esr_projects": ("ESR-indikaattorit hankkeittain", "ESF-indikatorer per projekt",
+                         "ESF indicators by project"),
     # table titles / column headers
     "col_project": ("Hanke", "Projekt", "Project"),
     "col_code": ("Koodi", "Kod", "Code"),
@@ -114,6 +141,8 @@ STRINGS: dict[str, tuple[str, str, str]] = {
     "col_ci_low": ("95 % LV alaraja", "95 % KI nedre", "95% CI low"),
     "col_ci_high": ("95 % LV yläraja", "95 % KI övre", "95% CI high"),
     "col_ci": ("95 % luottamusväli", "95 % konfidensintervall", "95% CI"),
+    "lower": ("alaraja", "nedre", "low"),
+    "upper": ("yläraja", "övre", "high"),
     "col_mean_from": ("Keskiarvo alussa", "Medelvärde före", "Mean before"),
     "col_mean_to": ("Keskiarvo lopussa", "Medelvärde efter", "Mean after"),
     "col_change": ("Muutos", "Förändring", "Change"),
@@ -199,6 +228,13 @@ STRINGS: dict[str, tuple[str, str, str]] = {
     "col_value_received": ("Saatu arvostus (1–4)", "Mottaget värde (1–4)",
                            "Value received (1–4)"),
     "col_clients": ("Asiakkaita", "Klienter", "Clients"),
+    "col_respondents": ("Vastaajia", "Svarande", "Respondents"),
+    "col_n_orgs": ("Vastanneita organisaatioita", "Svarande organisationer",
+                   "Responding organisations"),
+    "col_value_round1": ("Arvo, kierros 1", "Värde, omgång 1", "Value, round 1"),
+    "col_value_round2": ("Arvo, kierros 2", "Värde, omgång 2", "Value, round 2"),
+    "col_realised_planned": ("toteutunut / suunniteltu", "förverkligat / planerat",
+                             "realised / planned"),
     "col_followed": ("Seurannassa", "Uppföljda", "Followed up"),
     "col_follow_rate": ("Seurantaan vastanneet, %", "Svarade på uppföljningen, %",
                         "Follow-up rate, %"),
@@ -213,7 +249,20 @@ STRINGS: dict[str, tuple[str, str, str]] = {
     "col_jaccard": ("Jaccard-päällekkäisyys", "Jaccard-överlapp", "Jaccard overlap"),
     "col_basis": ("Perusta", "Bas", "Basis"),
     "col_threshold": ("Raja", "Gräns", "Threshold"),
-    "col_pattern": ("Vastausmalli", "Svarsmönster", "Pattern"),
+    "col_pattern": ("Asiakkaat", "Klienter", "Clients"),
+    "link_wave": ("Vastasi {a}. mittaukseen", "Svarade i mätning {a}", "Answered wave {a}"),
+    "link_pair": ("Vastasi sekä {a}. että {b}. mittaukseen", "Svarade i både mätning {a} och {b}",
+                  "Answered both wave {a} and wave {b}"),
+    "pattern_only": ("Vastasi vain {waves} mittaukseen", "Svarade bara i mätning {waves}",
+                     "Answered wave {waves} only"),
+    "pattern_only_many": ("Vastasi vain {waves} mittaukseen",
+                          "Svarade bara i mätningarna {waves}", "Answered waves {waves} only"),
+    "pattern_all": ("Vastasi kaikkiin mittauksiin ({waves})", "Svarade i alla mätningar ({waves})",
+                    "Answered all waves ({waves})"),
+    "and_list": ("{head} ja {last}", "{head} och {last}", "{head} and {last}"),
+    "ord": (".", "", ""),
+    "version_n": ("versio {n}", "version {n}", "version {n}"),
+    "network_wide": ("koko verkosto", "hela nätverket", "whole network"),
     "col_kind": ("Laji", "Typ", "Kind"),
     "col_base": ("Perusjoukko", "Bas", "Base"),
     "col_n_good": ("Hyvä elämänlaatu (n)", "God livskvalitet (n)", "Good quality of life (n)"),
@@ -280,12 +329,20 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "Öppna svar visas inte eftersom projektet har färre än {min_n} svarande.",
         "Open answers are not shown because the project has fewer than {min_n} respondents."),
     "open_answers_note": (
-        "Vastaukset on lueteltu sellaisinaan aakkosjärjestyksessä; samanlaiset vastaukset "
-        "on yhdistetty ja niiden lukumäärä on suluissa.",
-        "Svaren återges ordagrant i alfabetisk ordning; likadana svar har slagits ihop och "
-        "deras antal står inom parentes.",
-        "Answers are listed verbatim in alphabetical order; identical answers are merged with "
-        "their count in brackets."),
+        "Vastaukset on lueteltu sellaisinaan aakkosjärjestyksessä; sähköpostiosoitteet, "
+        "puhelinnumerot, henkilötunnukset ja verkko-osoitteet on korvattu merkinnällä […]. "
+        "Samanlaiset vastaukset on yhdistetty; niiden lukumäärä on suluissa, kun se on "
+        "vähintään {min_n}.",
+        "Svaren återges ordagrant i alfabetisk ordning; e-postadresser, telefonnummer, "
+        "personbeteckningar och webbadresser har ersatts med […]. Likadana svar har slagits "
+        "ihop; antalet står inom parentes när det är minst {min_n}.",
+        "Answers are listed verbatim in alphabetical order; e-mail addresses, phone numbers, "
+        "personal identity codes and web addresses are replaced by […]. Identical answers "
+        "are merged; their count is in brackets when it is at least {min_n}."),
+    "open_field_withheld": (
+        "Vastauksia ei näytetä, koska kysymykseen vastasi alle {min_n} asiakasta.",
+        "Svaren visas inte eftersom färre än {min_n} klienter besvarade frågan.",
+        "Not shown because fewer than {min_n} clients answered the question."),
     "n_open_answers": ("{n} vastausta", "{n} svar", "{n} answers"),
     # figures
     "fig_means": ("{instrument}: keskiarvot (0–100) ja 95 %:n luottamusvälit mittauskerroittain",
@@ -335,52 +392,73 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "shows the number of ties."),
     # sentences
     "s_clients": (
-        "Hankkeen asiakaskyselyihin vastasi {n} asiakasta ({waves}).",
-        "Projektets klientenkäter besvarades av {n} klienter ({waves}).",
-        "{n} clients of the project answered the client questionnaires ({waves})."),
+        "{title}: vastaajia oli {n} ({waves}).",
+        "{title} besvarades av {n} av projektets klienter ({waves}).",
+        "{title} was answered by {n} of the project's clients ({waves})."),
     "s_clients_programme": (
-        "Ohjelman {p} hankkeen asiakaskyselyihin vastasi {n} asiakasta ({waves}).",
-        "Klientenkäterna i programmets {p} projekt besvarades av {n} klienter ({waves}).",
-        "{n} clients of the programme's {p} projects answered the client questionnaires "
-        "({waves})."),
+        "{title}: vastaajia oli {n} ohjelman {p} hankkeessa ({waves}).",
+        "{title} användes i {p} av programmets projekt; antal svarande {n} ({waves}).",
+        "{title} was used in {p} of the programme's projects; respondents: {n} ({waves})."),
+    "s_clients_total": (
+        "Ohjelman {q} hankkeen asiakaskyselyissä vastaajia oli yhteensä {n}.",
+        "Klientenkäterna i {q} av programmets projekt hade sammanlagt {n} svarande.",
+        "The client questionnaires of {q} of the programme's projects had {n} respondents "
+        "in all."),
     "s_follow": (
-        "Sekä {a}. että {b}. mittaukseen vastasi {n} asiakasta eli {pct} ensimmäiseen "
+        "Sekä {a}. että {b}. mittaukseen vastanneita oli {n} eli {pct} {a}. mittaukseen "
         "vastanneista.",
         "{n} klienter, {pct} av dem som svarade i mätning {a}, svarade både i mätning {a} "
         "och {b}.",
         "{n} clients ({pct} of those answering wave {a}) answered both wave {a} and wave {b}."),
-    "s_change_up": (
-        "{instrument}: {domain} parani keskimäärin {diff} pistettä (95 %:n luottamusväli "
-        "{low}…{high}; dz = {dz}).",
-        "{instrument}: {domain} förbättrades i genomsnitt med {diff} poäng (95 % KI "
-        "{low}…{high}; dz = {dz}).",
-        "{instrument}: {domain} improved by {diff} points on average (95% CI {low} to {high}; "
-        "dz = {dz})."),
-    "s_change_down": (
-        "{instrument}: {domain} heikkeni keskimäärin {diff} pistettä (95 %:n luottamusväli "
-        "{low}…{high}; dz = {dz}).",
-        "{instrument}: {domain} försämrades i genomsnitt med {diff} poäng (95 % KI "
-        "{low}…{high}; dz = {dz}).",
-        "{instrument}: {domain} declined by {diff} points on average (95% CI {low} to {high}; "
-        "dz = {dz})."),
+    "s_change_one": (
+        "{domain} muuttui {a}. mittauksesta {b}. mittaukseen keskimäärin {diff} pistettä "
+        "(95 %:n luottamusväli {low}…{high}; dz = {dz}).",
+        "{domain} förändrades från mätning {a} till {b} med i genomsnitt {diff} poäng "
+        "(95 % KI {low}…{high}; dz = {dz}).",
+        "{domain} changed from wave {a} to wave {b} by {diff} points on average (95% CI {low} "
+        "to {high}; dz = {dz})."),
     "s_largest": (
-        "Suurin muutos oli osa-alueella {domain}: {diff} pistettä (95 %:n luottamusväli "
-        "{low}…{high}; dz = {dz}); {improved} asiakkaista parani luotettavasti.",
-        "Den största förändringen gällde {domain}: {diff} poäng (95 % KI {low}…{high}; "
-        "dz = {dz}); {improved} av klienterna förbättrades tillförlitligt.",
-        "The largest change was in {domain}: {diff} points (95% CI {low} to {high}; "
-        "dz = {dz}); {improved} of the clients improved reliably."),
+        "Suurin muutos {a}. mittauksesta {b}. mittaukseen (efektikoolla dz mitattuna) oli "
+        "osa-alueella {domain}: {diff} pistettä (95 %:n luottamusväli {low}…{high}; "
+        "dz = {dz}).",
+        "Den största förändringen från mätning {a} till {b} (mätt med effektstorleken dz) "
+        "gällde {domain}: {diff} poäng (95 % KI {low}…{high}; dz = {dz}).",
+        "The largest change from wave {a} to wave {b} (by effect size dz) was in {domain}: "
+        "{diff} points (95% CI {low} to {high}; dz = {dz})."),
+    "s_improved": (
+        "Luotettavasti parani {improved} asiakkaista.",
+        "{improved} av klienterna förbättrades tillförlitligt.",
+        "{improved} of the clients improved reliably."),
+    "s_org_degree": (
+        "{org}: yhteyksiä kumppaniverkostossa {d2} kierroksella {r2} ja {d1} kierroksella "
+        "{r1}.",
+        "{org}: {d2} band i partnernätverket i omgången {r2} och {d1} i omgången {r1}.",
+        "{org}: {d2} ties in the partner network in round {r2} and {d1} in round {r1}."),
+    "s_org_degree_one": (
+        "{org}: yhteyksiä kumppaniverkostossa {d2} kierroksella {r2}.",
+        "{org}: {d2} band i partnernätverket i omgången {r2}.",
+        "{org}: {d2} ties in the partner network in round {r2}."),
     "s_coop": (
-        "Kumppanikyselyn indeksi {index} muuttui kierrosten {r1} ja {r2} välillä {diff} "
-        "pistettä ({m1} → {m2}).",
-        "Partnerenkätens index {index} förändrades med {diff} poäng mellan omgångarna {r1} "
-        "och {r2} ({m1} → {m2}).",
-        "The partner survey index {index} changed by {diff} points between rounds {r1} and "
-        "{r2} ({m1} → {m2})."),
+        "Kumppanikyselyn yhteistyöindeksien muutos koko verkostossa kierrosten {r1} ja {r2} "
+        "välillä (pisteinä asteikolla 0–100, suluissa 95 %:n luottamusväli): {changes}.",
+        "Förändringen i partnerenkätens samarbetsindex i hela nätverket mellan omgångarna {r1} "
+        "och {r2} (poäng på skalan 0–100, 95 % KI inom parentes): {changes}.",
+        "Change in the partner survey's cooperation indices across the whole network between "
+        "rounds {r1} and {r2} (points on the 0–100 scale, 95% CI in brackets): {changes}."),
     "s_esr": (
-        "Osallistujia on toteutunut {real} suunnitellusta {plan} ({pct}).",
-        "Av planerade {plan} deltagare har {real} förverkligats ({pct}).",
-        "{real} of the planned {plan} participants have been realised ({pct})."),
+        "ESR-seurannan mukaan osallistujia on {real}, kun suunniteltu määrä oli {plan} "
+        "({pct} suunnitellusta).",
+        "Enligt ESF-uppföljningen är antalet deltagare {real} mot planerade {plan} "
+        "({pct} av det planerade).",
+        "According to ESF monitoring the project has {real} participants against {plan} "
+        "planned ({pct})."),
+    "s_esr_programme": (
+        "ESR-seurannan mukaan hankkeiden osallistujia on yhteensä {real}, kun suunniteltu "
+        "määrä oli {plan} ({pct} suunnitellusta).",
+        "Enligt ESF-uppföljningen har projekten sammanlagt {real} deltagare mot planerade "
+        "{plan} ({pct} av det planerade).",
+        "According to ESF monitoring the projects have {real} participants in all against "
+        "{plan} planned ({pct})."),
     "s_instrument": (
         "{title} ({version}). Osa-alueet pisteytetään asteikolle 0–100. Puuttuvien "
         "tietojen sääntö: {rule}.",
@@ -388,15 +466,60 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "{rule}.",
         "{title} ({version}). Domains are scored 0–100. Missing-data rule: {rule}."),
     "s_flow": (
-        "Aineistoon tallennettiin {stored} vastausta; {discarded} hylättiin puuttuvien "
-        "vastausten vuoksi ja {scored} pisteytettiin. Tuonnissa hylättiin {rejected} riviä. "
+        "Tallennettuja vastauksia oli {stored}, pisteytettyjä {scored} ja puuttuvien "
+        "vastausten vuoksi hylättyjä {discarded}.",
+        "Antalet lagrade svar var {stored}, poängsatta {scored} och på grund av bortfall "
+        "förkastade {discarded}.",
+        "{stored} responses were stored, {scored} scored and {discarded} discarded for missing "
+        "items."),
+    "s_flow_all": (
+        "Tallennettuja vastauksia oli {stored}, ja kaikki pisteytettiin.",
+        "Antalet lagrade svar var {stored}, och alla poängsattes.",
+        "{stored} responses were stored and all were scored."),
+    "s_rejected": (
+        "Tuonnissa virheellisinä hylättyjä rivejä oli {rejected}.",
+        "Vid importen avvisades {rejected} felaktiga rader.",
+        "{rejected} rows were rejected at import as invalid."),
+    "s_linked": (
         "Sekä {a}. että {b}. mittaukseen vastanneita asiakkaita oli {linked}.",
-        "{stored} svar lagrades; {discarded} förkastades på grund av bortfall och {scored} "
-        "poängsattes. Vid importen avvisades {rejected} rader. {linked} klienter svarade i "
-        "både mätning {a} och {b}.",
-        "{stored} responses were stored; {discarded} were discarded for missing items and "
-        "{scored} were scored. {rejected} rows were rejected at import. {linked} clients "
-        "answered both wave {a} and wave {b}."),
+        "{linked} klienter svarade i både mätning {a} och {b}.",
+        "{linked} clients answered both wave {a} and wave {b}."),
+    "s_linkage": (
+        "Osuus on laskettu perusjoukosta: mittaukseen vastanneet kaikista asiakkaista, kahteen "
+        "mittaukseen vastanneet aiempaan mittaukseen vastanneista.",
+        "Andelen räknas på basen: de som svarade i en mätning av alla klienter, de som svarade "
+        "i två mätningar av dem som svarade i den tidigare.",
+        "Shares are of the base: those answering a wave of all clients, those answering two "
+        "waves of those answering the earlier one."),
+    "s_multi": (
+        "Asiakas on voinut valita useita tavoitteita; osuudet on laskettu kysymykseen "
+        "vastanneista.",
+        "Klienten har kunnat välja flera mål; andelarna räknas på dem som besvarade frågan.",
+        "Clients could choose several goals; shares are of those who answered the question."),
+    "s_good_qol": (
+        "Hyvä elämänlaatu: kysymysten keskiarvo on vähintään {threshold} asteikolla "
+        "{lo}–{hi}.",
+        "God livskvalitet: frågornas medelvärde är minst {threshold} på skalan {lo}–{hi}.",
+        "Good quality of life: the mean of the items is at least {threshold} on the "
+        "{lo}–{hi} scale."),
+    "s_mixed": (
+        "Lähtötaso on mallin mukainen keskiarvo ensimmäisessä mittauksessa; muut rivit ovat "
+        "muutoksia siitä.",
+        "Utgångsnivån är modellens medelvärde vid första mätningen; övriga rader är "
+        "förändringar från den.",
+        "The baseline is the model mean at the first wave; the other rows are changes from "
+        "it."),
+    "forest_reference": (
+        "Pystysuora katkoviiva: koko ohjelman vakioitu muutos.",
+        "Den lodräta streckade linjen: hela programmets justerade förändring.",
+        "Dotted vertical line: the whole programme's adjusted change."),
+    "s_raters": (
+        "Saatu luottamus ja arvostus ovat muiden organisaatioiden antamien arvioiden "
+        "keskiarvoja; alle {min_n} organisaation arviot on jätetty pois.",
+        "Mottaget förtroende och värde är medelvärden av andra organisationers bedömningar; "
+        "bedömningar från färre än {min_n} organisationer visas inte.",
+        "Trust and value received are means of other organisations' ratings; ratings from "
+        "fewer than {min_n} organisations are not shown."),
     "s_missing": (
         "Yksittäiset puuttuvat vastaukset ja vastaukset ”en osaa sanoa” käsitellään "
         "puuttuvina: osa-alueen pistemäärä lasketaan vastattujen kysymysten keskiarvosta, "
@@ -444,15 +567,17 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "Reliable change: the change is larger than measurement error would explain "
         "(|RCI| > 1.96)."),
     "s_benchmark": (
-        "Vakioitu muutos on loppumittauksen keskiarvo lähtötason erot huomioiden "
-        "(kovarianssianalyysi, kaikki hankkeet). Ero ohjelmaan: hankkeen vakioitu muutos "
-        "miinus koko ohjelman muutos.",
-        "Justerad förändring är slutmätningens medelvärde med hänsyn till skillnader i "
-        "utgångsnivå (kovariansanalys, alla projekt). Skillnad mot programmet: projektets "
-        "justerade förändring minus programmets förändring.",
-        "Adjusted change is the follow-up mean allowing for differences in baseline "
-        "(analysis of covariance, all projects). Difference from programme: the project's "
-        "adjusted change minus the programme's change."),
+        "Vakioitu muutos on muutos, joka hankkeessa olisi ollut, jos sen asiakkaiden "
+        "lähtötaso olisi ollut koko ohjelman keskitasoa (kovarianssianalyysi, kaikki "
+        "hankkeet). Ero ohjelmaan: hankkeen vakioitu muutos miinus koko ohjelman muutos.",
+        "Justerad förändring är den förändring projektet skulle ha haft om dess klienters "
+        "utgångsnivå hade varit programmets genomsnitt (kovariansanalys, alla projekt). "
+        "Skillnad mot programmet: projektets justerade förändring minus programmets "
+        "förändring.",
+        "Adjusted change is the change the project would have had if its clients had started "
+        "at the programme's average baseline (analysis of covariance, all projects). "
+        "Difference from programme: the project's adjusted change minus the programme's "
+        "change."),
     "s_subgroups": (
         "Lähtötaso ryhmitellään koko ohjelman alimman kolmanneksen rajan mukaan. Matalalta "
         "lähtötasolta nouseminen johtuu osin regressiosta keskiarvoon.",
@@ -566,6 +691,16 @@ def fmt_date(value, lang: str) -> str:
     if lang == "en":
         return f"{d.day} {_MONTHS_EN[d.month - 1]} {d.year}"
     return f"{d.day}.{d.month}.{d.year}"
+
+
+def fmt_range_pct(low, high, lang: str, digits: int = 1) -> str:
+    """A confidence interval of a share: ``3,5…20,7 %``."""
+    lo, hi = _finite(low), _finite(high)
+    if lo is None or hi is None:
+        return ""
+    a, b = fmt_num(lo * 100, lang, digits), fmt_num(hi * 100, lang, digits)
+    unit = "%" if lang == "en" else _NBSP + "%"
+    return f"{a}…{b}{unit}" if lang != "en" else f"{a} to {b}{unit}"
 
 
 def fmt_range(low, high, lang: str, digits: int = 1) -> str:
