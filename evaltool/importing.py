@@ -198,14 +198,16 @@ def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: Client
         raw = readers.read_raw(path, sheet=opts.sheet)
         tidy = layouts.recognise(raw, opts.layout or mapping.options.get("layout"))
     except readers.ReadError as exc:
-        report.error(exc.code, str(exc), file=name, sheet=exc.sheet)
+        report.error(exc.code, _without_name(str(exc), name), file=name, sheet=exc.sheet)
         return None
     except layouts.LayoutError as exc:
-        report.error(getattr(exc, "code", "layout-ambiguous"), str(exc), **where)
+        report.error(getattr(exc, "code", "layout-ambiguous"), _without_name(str(exc), name),
+                     **where)
         return None
     where = {"file": name, "sheet": tidy.raw.sheet}
+    other = _other_sheets_hint(tidy.raw) if opts.sheet is None else ""
     if tidy.n_respondents == 0:
-        report.error("file-empty", "the file has a header but no respondents", **where)
+        report.error("file-empty", "the file has a header but no respondents" + other, **where)
         return None
     data = tidy.data
     n = len(data)
@@ -225,12 +227,13 @@ def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: Client
         if id_pos is None:
             report.error("id-column-missing",
                          "no respondent id column found (looked for headers such as 'id', "
-                         "'Asiakasnumero', 'Vastaajatunnus'); name it with --id-column",
-                         **where)
+                         "'Asiakasnumero', 'Vastaajatunnus'); name it with --id-column"
+                         + other, **where)
     if id_pos is None:
         return None
     used.add(id_pos)
     ids = data[id_pos].astype(str).str.strip()
+    id_keys, id_changed = normalise_ids(ids)
     for idx in np.flatnonzero((ids == "").to_numpy()):
         report.error("id-missing", "the response has no respondent id", **cell_where(idx, id_pos))
 
@@ -327,7 +330,7 @@ def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: Client
                         if looks else "")
                      + "); give a --mapping file (evaltool inspect FILE --write-mapping "
                      "map.toml writes one to edit), or --layout if the layout was recognised "
-                     "wrongly", **where)
+                     "wrongly" + other, **where)
         return None
     if placement.item_like and placement.missing_items:
         for pos in placement.item_like:
@@ -366,7 +369,7 @@ def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: Client
         warnings.append({"code": "items-unplaced", "message": msg})
 
     # --- duplicates within the file
-    keys = pd.DataFrame({"project": project, "wave": wave, "source_id": ids})
+    keys = pd.DataFrame({"project": project, "wave": wave, "id_key": id_keys})
     dup = keys.duplicated(keep=False) & (ids != "")
     for idx in np.flatnonzero(dup.to_numpy()):
         report.error("duplicate-respondent",
@@ -374,14 +377,59 @@ def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: Client
                      f"{project.iloc[idx]!r}, wave {wave.iloc[idx]}",
                      value=ids.iloc[idx], **cell_where(idx, id_pos))
 
-    # --- unused columns
-    for pos, header in tidy.headers.items():
-        if pos not in used and (data[pos] != "").any():
-            msg = "column not used"
-            report.warning("column-unused", msg, **{**where, "column": column_letter(pos),
-                                                    "header": header})
+    # --- respondent ids compared as whole numbers
+    if id_changed.any():
+        examples = list(dict.fromkeys(
+            f"{a!r} → {b!r}" for a, b in zip(ids[id_changed].head(200),
+                                              id_keys[id_changed].head(200), strict=True)))
+        msg = (f"{int(id_changed.sum())} respondent id(s) written as numbers with leading "
+               "zeros or a zero decimal part are compared as whole numbers, so waves "
+               "exported differently still link (" + ", ".join(examples[:3]) + ")")
+        report.warning("id-normalised", msg, **{**where, "column": column_letter(id_pos),
+                                                "header": tidy.headers.get(id_pos)})
+        warnings.append({"code": "id-normalised", "column": column_letter(id_pos),
+                         "count": int(id_changed.sum()), "message": msg})
+
+    # --- unused columns (one warning each; one warning for all of them when there are many)
+    filled = layouts.filled_columns(data, [p for p in tidy.headers if p not in used])
+    unused = [pos for pos in tidy.headers if pos in filled]
+    by_header: dict[str, int] = {}
+    for pos in sorted(columns):
+        by_header.setdefault(layouts.normalise_header(tidy.headers.get(pos, "")), pos)
+    for pos in list(unused):
+        twin = by_header.get(layouts.normalise_header(tidy.headers.get(pos, "")))
+        if twin is None:
+            continue
+        unused.remove(pos)
+        same = bool((data[pos].str.strip() == data[twin].str.strip()).all())
+        head = {**where, "column": column_letter(pos), "header": tidy.headers.get(pos)}
+        if same:
+            msg = (f"column not used: a copy of column {column_letter(twin)} (same header, "
+                   f"same answers), which is item {columns[twin]}")
+            report.warning("column-unused", msg, **head)
+            warnings.append({"code": "column-unused", "column": column_letter(pos),
+                             "header": tidy.headers.get(pos), "message": msg})
+        else:
+            report.error("items-unplaced",
+                         f"columns {column_letter(twin)} and {column_letter(pos)} have the "
+                         f"same header but different answers, so it is not clear which is "
+                         f"item {columns[twin]}; name the one to use in a --mapping file (e.g. "
+                         f'"{column_letter(pos)}" = "skip")', **head)
+    if len(unused) > MAX_COLUMN_WARNINGS:
+        msg = (f"{len(unused)} columns not used: {layouts.column_runs(unused)}")
+        report.warning("column-unused", msg, **where)
+        warnings.append({"code": "column-unused", "count": len(unused), "message": msg})
+    else:
+        for pos in unused:
+            header = tidy.headers[pos]
+            report.warning("column-unused", "column not used",
+                           **{**where, "column": column_letter(pos), "header": header})
             warnings.append({"code": "column-unused", "column": column_letter(pos),
                              "header": header})
+    if other:
+        msg = other.removeprefix("; ")
+        report.warning("sheet-unread", msg, **where)
+        warnings.append({"code": "sheet-unread", "message": msg})
     for row, reason in tidy.dropped:
         report.warning("rows-dropped", reason, **where, row=row)
         warnings.append({"code": "rows-dropped", "row": row, "message": reason})
@@ -416,6 +464,7 @@ def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: Client
     missing = reason_strings(decoded.reasons)
     frame = pd.DataFrame({
         "project": project.to_numpy(), "wave": wave.to_numpy(), "source_id": ids.to_numpy(),
+        "id_key": id_keys.to_numpy(),
         "date": dates.to_numpy(), "source_row": rows, "n_missing": scores["n_missing"],
         "discarded": discarded, "incomplete": incomplete, "missing": missing,
     })
@@ -432,6 +481,48 @@ def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: Client
 
 
 _BARE_CODE = re.compile(r"(?i)(?:q|k)?0*(\d{1,3})")
+
+#: At most this many unused columns are warned about one by one; more make one warning.
+MAX_COLUMN_WARNINGS = 20
+
+#: A respondent id that is a whole number, possibly with leading zeros or a zero decimal
+#: part as spreadsheets and their CSV exports write it: ``007``, ``1001.0``, ``1001,00``.
+_WHOLE_NUMBER_ID = re.compile(r"\+?0*(\d+)(?:[.,]0+)?")
+
+
+def normalise_ids(ids: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """The keys by which respondents are linked across files and waves, and the mask of
+    ids whose key differs from the id as written.
+
+    Surrounding spaces are dropped; an id that is a whole number is compared as that
+    number, without leading zeros or a zero decimal part: ``1001``, ``1001.0``, ``1001,00``
+    and ``001001`` are one client (Excel turns ``007`` into 7 and CSV exports of number
+    cells write ``1001.0``). Any other id — with letters, signs, separators or a non-zero
+    decimal part (``A007``, ``1001.5``, ``1 001``) — is compared exactly as written.
+    """
+    text = ids.astype(str).str.strip()
+    codes, uniques = pd.factorize(text.to_numpy(dtype=object), use_na_sentinel=False)
+    keys = np.array([(m.group(1) if (m := _WHOLE_NUMBER_ID.fullmatch(u)) else u)
+                     for u in uniques], dtype=object)
+    changed = np.array([k != u for k, u in zip(keys, uniques, strict=True)], dtype=bool)
+    return (pd.Series(keys[codes] if len(codes) else np.array([], dtype=object),
+                      index=ids.index, dtype=object),
+            changed[codes] if len(codes) else np.zeros(0, dtype=bool))
+
+
+def _without_name(message: str, name: str) -> str:
+    """A reader's message without the file name it starts with (the report names it)."""
+    return message.removeprefix(f"{name}: ")
+
+
+def _other_sheets_hint(raw: readers.RawTable) -> str:
+    """``"; the workbook also has sheets …"`` when other sheets may hold the data."""
+    if not raw.other_sheets:
+        return ""
+    names = ", ".join(repr(n) for n in raw.other_sheets[:8])
+    more = f" and {len(raw.other_sheets) - 8} more" if len(raw.other_sheets) > 8 else ""
+    return (f"; sheet {raw.sheet!r} was read, the workbook also has sheet(s) {names}{more} "
+            "(not read; choose one with --sheet)")
 
 
 def reason_strings(reasons: np.ndarray) -> np.ndarray:
@@ -469,7 +560,7 @@ def import_clients(ws: Workspace, paths: list[str | Path], opts: ClientImportOpt
         allkeys = pd.concat([p.frame.assign(_file=i) for i, p in enumerate(to_store)],
                             ignore_index=True)
         allkeys["respondent"] = ws.pseudonyms(allkeys["project"].tolist(),
-                                              allkeys["source_id"].tolist())
+                                              allkeys["id_key"].tolist())
         dup = allkeys.duplicated(["project", "wave", "respondent"], keep="first")
         for _, r in allkeys[dup].iterrows():
             report.error("duplicate-respondent",

@@ -29,8 +29,9 @@ layout → placement on an instrument's items and fields) and returns plain data
     ``unplaced`` or ``empty``), ``metadata_role``, ``stored``, ``maps_to`` (as a mapping file
     writes it: ``p1``, ``gender``, ``goals:work``, ``skip``), ``matched_by``, ``n_values``,
     ``n_distinct`` and ``values`` (value → count, most frequent first; hidden for identifiers)
-``notes``, ``problems``
-    remarks of the layout and mapping-file problems
+``notes``, ``problems``, ``other_sheets``
+    remarks of the layout, mapping-file problems and other sheets of a workbook that may
+    hold data (not read; ``--sheet`` chooses one)
 
 :func:`format_inspection` renders it for the terminal; :func:`mapping_toml` /
 :func:`write_mapping` write a mapping file to start from.
@@ -41,6 +42,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import layouts, readers
@@ -81,15 +83,22 @@ def _guess(tidy: layouts.Tidy, mapping: dict[str, str] | None, patterns: dict[st
     return best[1], best[2]
 
 
-def _value_counts(values: pd.Series, limit: int = MAX_VALUES) -> tuple[dict[str, int], int]:
-    counts = values[values != ""].value_counts(sort=True)
-    shown = {}
-    for value, n in counts.iloc[:limit].items():
+def _value_counts(values: pd.Series, limit: int = MAX_VALUES
+                  ) -> tuple[dict[str, int], int, int]:
+    """The most frequent non-empty values (ties in order of appearance), the number of
+    distinct ones and of non-empty cells."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    keep = np.array([str(u) != "" for u in uniques], dtype=bool)
+    order = [k for k in np.argsort(-counts, kind="stable") if keep[k]]
+    shown: dict[str, int] = {}
+    for k in order[:limit]:
+        value, n = uniques[k], counts[k]
         text = str(value)
         if len(text) > 60:
             text = text[:57] + "…"
         shown[text] = shown.get(text, 0) + int(n)
-    return shown, int(len(counts))
+    return shown, len(order), int(counts[keep].sum())
 
 
 def inspect_file(path: str | Path, sheet: str | int | None = None, layout: str | None = None,
@@ -147,10 +156,10 @@ def inspect_file(path: str | Path, sheet: str | int | None = None, layout: str |
             entry["role"] = "metadata"
             entry["metadata_role"] = role_meta or "respondent_id"
             entry["stored"] = pos in (id_pos, date_pos)
-        if not (values != "").any():
+        shown, n_distinct, n_values = _value_counts(values)
+        if not n_values:
             entry["role"] = "empty" if entry["role"] == "unplaced" else entry["role"]
-        entry["n_values"] = int((values != "").sum())
-        shown, n_distinct = _value_counts(values.astype(str))
+        entry["n_values"] = n_values
         entry["n_distinct"] = n_distinct
         hidden = entry["metadata_role"] in HIDDEN_ROLES
         entry["values"] = None if hidden else shown
@@ -176,7 +185,12 @@ def inspect_file(path: str | Path, sheet: str | int | None = None, layout: str |
         "id_column": letters.get(id_pos) if id_pos is not None else None,
         "items": {}, "missing_items": [], "fields": {}, "unplaced": [], "item_like": [],
         "columns": columns, "notes": list(tidy.notes), "problems": [],
+        "other_sheets": list(raw.other_sheets),
     }
+    if raw.other_sheets:
+        out["notes"].append(f"sheet {raw.sheet!r} was read; the workbook also has sheet(s) "
+                            + ", ".join(repr(n) for n in raw.other_sheets)
+                            + " (choose one with --sheet)")
     if placement is not None:
         out["items"] = {code: letters[pos] for pos, code in
                         sorted(placement.items.items(), key=lambda kv: kv[0])}
@@ -191,6 +205,16 @@ def inspect_file(path: str | Path, sheet: str | int | None = None, layout: str |
         out["item_like"] = [letters[p] for p in placement.item_like]
         out["problems"] = list(placement.problems) + list(placement.warnings)
     return out
+
+
+def _runs(letters: list[str], width: int = 120) -> str:
+    """Column letters with consecutive runs shortened (``AB–XFD``), cut to ``width``."""
+    from .validation import column_index
+
+    text = layouts.column_runs(column_index(x) for x in letters)
+    if len(text) > width:
+        text = text[:width].rsplit(", ", 1)[0] + f" … ({len(letters)} columns)"
+    return text
 
 
 def _short(text: str | None, width: int) -> str:
@@ -264,7 +288,7 @@ def format_inspection(info: dict, max_values: int = 6) -> str:
                      + ", ".join(info["missing_items"]))
     if info["item_like"]:
         lines.append("Columns with answers that could not be placed: "
-                     + ", ".join(info["item_like"])
+                     + _runs(info["item_like"])
                      + " — name them in a mapping file (--write-mapping FILE, then --mapping)")
     for p in info.get("problems", []):
         lines.append(f"Mapping: {p}")
@@ -281,8 +305,8 @@ def _toml_str(text: str) -> str:
 def mapping_toml(info: dict) -> str:
     """A mapping file (TOML) to start from: the layout and id column found, every placed
     column with its target and evidence, and unplaced columns commented out to fill in."""
-    heads = [c["header"] for c in info["columns"]]
-    dup = {h for h in heads if heads.count(h) > 1}
+    heads = pd.Series([c["header"] for c in info["columns"]], dtype=object)
+    dup = set(heads[heads.duplicated()])
     lines = [
         f"# evaltool mapping for {info['file']}"
         + (f" (instrument {info['instrument']})" if info.get("instrument") else ""),

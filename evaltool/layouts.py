@@ -129,6 +129,10 @@ FOOTER_WORDS = {
 
 #: Footer rows are looked for among the last this many non-empty rows of a table.
 FOOTER_SCAN = 20
+#: A count footer: ``N = 25``, ``n: 25``, ``N 25``, ``lkm 25``, ``Yhteensä: 25`` — a
+#: separator between the word and the number, so client codes such as ``N01`` are not
+#: footers.
+_FOOTER_COUNT = re.compile(r"(?:n|lkm|yht\.?|yhteensä)(?:\s*[=:]\s*|\s+)\d+")
 
 _COMPILED = {
     role: re.compile(r"^(?:" + "|".join(pats) + r")$") for role, pats in METADATA_PATTERNS.items()
@@ -137,7 +141,12 @@ _COMPILED = {
 
 def normalise_header(text: str) -> str:
     """Casefold, collapse spaces and strip `` :.?*`` at the ends (for header matching)."""
-    text = unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ").casefold()
+    return _normalise_header(str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _normalise_header(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").casefold()
     text = re.sub(r"\s+", " ", text).strip()
     return text.strip(" :.?*")
 
@@ -331,8 +340,7 @@ def split_body(cells: pd.DataFrame, first_data: int, row_offset: int,
         first_val[tail] = block[np.arange(len(tail)), np.argmax(block != "", axis=1)]
         for i in tail:
             h = normalise_header(first_val[i])
-            footer[i] = h in FOOTER_WORDS or bool(
-                re.fullmatch(r"(?:n|lkm|yht\.?|yhteensä)\s*[=:]?\s*\d+", h))
+            footer[i] = h in FOOTER_WORDS or bool(_FOOTER_COUNT.fullmatch(h))
     for r, v in zip(rows[footer], first_val[footer], strict=True):
         dropped.append((int(r), f"footer row ({v})"))
     keep &= ~footer
@@ -542,6 +550,46 @@ def _is_subheader_row(cells: pd.DataFrame, h: int) -> bool:
     return True
 
 
+def _is_label_row(cells: pd.DataFrame, h: int, sample: int = 200) -> bool:
+    """Is row ``h + 1`` a row of question labels under a full header row ``h`` (codes such
+    as ``q1`` over their wording), rather than the first respondent?
+
+    Only when the answers below can tell: in most of the row's filled columns the row holds
+    text that is not a number, differs from the header, and is none of the values in the
+    rows below, which look like answers (all numbers, or few distinct values); and the row's
+    texts differ from one another (a respondent's label answers repeat across a grid).
+    """
+    if h + 2 >= len(cells):
+        return False
+    r1 = cells.iloc[h].to_numpy(dtype=object)
+    r2 = cells.iloc[h + 1].to_numpy(dtype=object)
+    e2 = r2 != ""
+    n2 = int(e2.sum())
+    if n2 < 3 or n2 < 0.6 * int((r1 != "").sum()):
+        return False
+    texts = pd.Series(r2[e2]).astype(str)
+    if looks_numeric(texts).mean() > 0.2:
+        return False
+    norm = [normalise_header(t) for t in texts]
+    if len(set(norm)) < 0.8 * len(norm):
+        return False
+    below = cells.iloc[h + 2: h + 2 + sample]
+    labelled = answer_cols = 0
+    for j in np.flatnonzero(e2):
+        col = below[j].to_numpy(dtype=object)
+        vals = col[col != ""]
+        if len(vals) < 5:
+            continue
+        distinct = set(vals.tolist())
+        numeric = bool(looks_numeric(pd.Series(list(distinct), dtype=object)).all())
+        if not (numeric or len(distinct) <= max(5, 0.5 * len(vals))):
+            continue
+        answer_cols += 1
+        if r2[j] not in distinct and normalise_header(r2[j]) != normalise_header(r1[j]):
+            labelled += 1
+    return answer_cols >= 3 and labelled >= 0.8 * answer_cols
+
+
 def _is_group_row(cells: pd.DataFrame, g: int, h: int,
                   merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> bool:
     """Is row ``g`` (directly above the header row ``h``) a row of group headers?"""
@@ -598,6 +646,23 @@ def _generic_normalise(raw: RawTable, layout: str) -> Tidy:
     if stem_row is not None:
         columns = _two_row_columns(cells, stem_row, sub_row, raw.merged)
         header_rows = 2
+    elif _is_label_row(cells, h):
+        # Codes over labels (``q1`` / ``Elämänlaatu``): the codes are the headers, the
+        # labels help placement; data starts below the label row.
+        r1 = cells.iloc[h].astype(str).tolist()
+        r2 = cells.iloc[h + 1].astype(str).tolist()
+        columns = {}
+        for j, (code, label) in enumerate(zip(r1, r2, strict=True)):
+            code, label = code.strip(), label.strip()
+            if code:
+                columns[j] = ColumnInfo(j, code, label=label or None)
+            elif label:
+                columns[j] = ColumnInfo(j, label)
+        split_grid_headers(columns, {p: c.label for p, c in columns.items() if c.label})
+        notes.append(f"row {h + 2 + raw.row_offset} holds question labels under the headers "
+                     "of row " f"{h + 1 + raw.row_offset}; data start below it")
+        top = h
+        return _finish(raw, layout, 2, h + 2, columns, notes, header_row=top + 1)
     else:
         columns = {p: ColumnInfo(p, t) for p, t in headers_from_row(cells.iloc[h]).items()}
         split_grid_headers(columns)
@@ -989,7 +1054,12 @@ def recognise(raw: RawTable, layout: str | None = None) -> Tidy:
 
 def _norm(text: str) -> str:
     """Matching form of a label: NFC, casefolded, dashes unified, spacing collapsed."""
-    text = unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ").casefold()
+    return _norm_cached(str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _norm_cached(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").casefold()
     text = re.sub(r"[‐-―−]", "-", text)
     text = re.sub(r"\s*-\s*", "-", text) if re.search(r"\d\s*-\s*\d", text) else text
     return re.sub(r"\s+", " ", text).strip().strip(" :.?*")
@@ -1100,6 +1170,35 @@ def _answer_like(values: Iterable[str], labels: set[str], nums: set[float],
     if not n_seen:
         return False
     return n_ok == n_seen or (loose and n_ok >= 0.5 * n_seen)
+
+
+def filled_columns(data: pd.DataFrame, positions: Iterable[int]) -> set[int]:
+    """Those of ``positions`` whose column in ``data`` holds a non-empty cell (one pass
+    over a block of columns when there are many)."""
+    positions = [p for p in positions if p in data.columns]
+    if len(positions) <= 50:
+        return {p for p in positions if (data[p].to_numpy(dtype=object) != "").any()}
+    out: set[int] = set()
+    for start in range(0, len(positions), 1000):
+        part = positions[start:start + 1000]
+        block = data[part].to_numpy(dtype=object) != ""
+        out.update(p for p, hit in zip(part, block.any(axis=0), strict=True) if hit)
+    return out
+
+
+def _head_values(tidy: Tidy, pos: int, rows: int = 2000) -> list[str]:
+    """Distinct values of a column's first rows (kept with the tidy table: placement on
+    several instruments asks for them again)."""
+    state = tidy.__dict__.get("_head")
+    if state is None or state[0] is not tidy.data:
+        state = (tidy.data, tidy.data.iloc[:rows].to_numpy(dtype=object),
+                 {c: j for j, c in enumerate(tidy.data.columns)}, {})
+        tidy.__dict__["_head"] = state
+    _, head, where, cache = state
+    if pos not in cache:
+        cache[pos] = ([str(v) for v in pd.unique(head[:, where[pos]])]
+                      if pos in where else [])
+    return cache[pos]
 
 
 def _distinct(data: pd.DataFrame, pos: int, limit: int = 60) -> list[str]:
@@ -1257,9 +1356,8 @@ def place(tidy: Tidy, instrument, mapping: dict[str, str] | None = None,
         """Do the column's values look like answers on the instrument's scales? (checked on
         the distinct values of the first rows, which is enough to tell text from answers)"""
         if (pos, loose) not in answer_cache:
-            head = tidy.data[pos].iloc[:2000].to_numpy(dtype=object)
             answer_cache[(pos, loose)] = _answer_like(
-                [str(v) for v in pd.unique(head)], labels_all, nums_all, loose)
+                _head_values(tidy, pos), labels_all, nums_all, loose)
         return answer_cache[(pos, loose)]
 
     def label_texts(info: ColumnInfo) -> list[str]:
@@ -1408,8 +1506,9 @@ def place(tidy: Tidy, instrument, mapping: dict[str, str] | None = None,
                     break
 
     # leftovers
+    filled = filled_columns(tidy.data, [p for p in cand if free(p)])
     for pos in cand:
-        if free(pos) and (tidy.data[pos] != "").any():
+        if free(pos) and pos in filled:
             pl.unplaced.append(pos)
             if answer_like(pos):
                 pl.item_like.append(pos)
@@ -1616,7 +1715,7 @@ def decode_fields(tidy: Tidy, placement: Placement, instrument, dont_know: Itera
 # --------------------------------------------------------------------------- summaries
 
 
-def _letters(positions: Iterable[int]) -> str:
+def column_runs(positions: Iterable[int]) -> str:
     """Column letters, consecutive runs shortened (``C–J, M``)."""
     pos = sorted(set(positions))
     parts: list[str] = []
@@ -1650,6 +1749,7 @@ def found(tidy: Tidy, placement: Placement | None = None) -> dict:
             flds.setdefault(name, []).append(column_letter(pos))
         out["fields"] = flds
         out["unplaced"] = [column_letter(p) for p in placement.unplaced]
+        out["unplaced_runs"] = column_runs(placement.unplaced)
         out["how"] = sorted(set(placement.how[p] for p in placement.items))
     return out
 
@@ -1675,5 +1775,9 @@ def describe_found(info: dict) -> str:
     if info.get("fields"):
         parts.append("fields " + ", ".join(sorted(info["fields"])))
     if info.get("unplaced"):
-        parts.append("unplaced columns " + ", ".join(info["unplaced"][:12]))
+        runs = info.get("unplaced_runs") or ", ".join(info["unplaced"])
+        if len(runs) > 60:
+            runs = runs[:60].rsplit(", ", 1)[0] + " …"
+        parts.append(f"{len(info['unplaced'])} unplaced column"
+                     f"{'s' if len(info['unplaced']) != 1 else ''} ({runs})")
     return "; ".join(parts)

@@ -28,6 +28,7 @@ import csv
 import hashlib
 import io
 import math
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -43,6 +44,10 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 #: Refuse zip containers whose members expand to more than this (zip-bomb guard).
 MAX_UNZIPPED_BYTES = 2 * 1024 * 1024 * 1024
 MAX_ZIP_RATIO = 200
+#: Refuse a sheet whose cells span more than this many cells (rows × columns): a stray
+#: value far from the table (``XFD1048576``) would make the spreadsheet engine allocate
+#: the whole rectangle and crash the process.
+MAX_SHEET_CELLS = 20_000_000
 
 SPREADSHEET_FORMATS = ("xlsx", "xls", "ods")
 DELIMITERS = (";", ",", "\t")
@@ -86,6 +91,8 @@ class RawTable:
     #: Rows of ``cells`` with at least one non-empty cell (computed while reading; None when
     #: not known).
     row_filled: np.ndarray | None = None
+    #: Other sheets of the workbook that may hold data (not read; ``--sheet`` chooses one).
+    other_sheets: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -144,6 +151,30 @@ def _check_zip(path: Path) -> None:
                             "file-corrupt")
 
 
+def _markup_kind(path: Path) -> str | None:
+    """What a markup file is ('a web page (HTML)', 'an Excel 2003 XML spreadsheet', …), or
+    None when the file does not start like markup."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head[2:].decode("utf-16-le" if head[:2] == b"\xff\xfe" else "utf-16-be",
+                               errors="ignore")
+    else:
+        text = head.decode("utf-8", errors="ignore")
+    text = text.lstrip("\ufeff \t\r\n").casefold()
+    if text.startswith(("<!doctype html", "<html", "<table", "<head", "<meta", "<body")):
+        return "a web page (HTML)"
+    if text.startswith("mime-version:") and "multipart/related" in text:
+        return "a saved web page (MHTML)"
+    if text.startswith("<?xml"):
+        if "urn:schemas-microsoft-com:office:spreadsheet" in text or "excel.sheet" in text:
+            return "an Excel 2003 XML spreadsheet"
+        if "<html" in text:
+            return "a web page (XHTML)"
+        return "an XML file"
+    return None
+
+
 def read_raw(path: str | Path, sheet: str | int | None = None,
              encoding: str | None = None) -> RawTable:
     """Read one sheet (spreadsheets) or the whole file (text, SPSS) as raw text cells.
@@ -169,6 +200,16 @@ def read_raw(path: str | Path, sheet: str | int | None = None,
     ext = path.suffix.lower().lstrip(".")
     if fmt in ("xlsx", "ods"):
         _check_zip(path)
+    if fmt == "text":
+        markup = _markup_kind(path)
+        if markup is not None:
+            raise ReadError(
+                f"{path.name}: this is {markup}, not "
+                + (f"an .{ext} file" if ext in ("xlsx", "xlsm", "xls", "ods", "sav", "zsav")
+                   else "a spreadsheet or CSV file")
+                + " (web tools often save such files under an Excel name); open it in "
+                "Excel and save it as an Excel workbook (.xlsx) or CSV, then import that file",
+                "file-corrupt")
     if fmt == "text" and ext in ("xlsx", "xlsm", "xls", "ods", "sav", "zsav"):
         raise ReadError(
             f"{path.name}: the name says .{ext} but the content is not a {ext} file "
@@ -220,6 +261,11 @@ def _read_spreadsheet(path: Path, fmt: str, sheet: str | int | None) -> RawTable
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types
+        if _encrypted(path, exc):
+            raise ReadError(
+                f"{path.name}: the workbook is password-protected (encrypted); open it in "
+                "Excel, remove the password (File → Info → Protect Workbook → Encrypt with "
+                "Password, clear it), save it and import it again", "file-corrupt")
         raise ReadError(f"{path.name}: cannot open the workbook ({exc})", "file-corrupt")
     names = list(wb.sheet_names)
     if not names:
@@ -238,21 +284,216 @@ def _read_spreadsheet(path: Path, fmt: str, sheet: str | int | None) -> RawTable
             raise ReadError(f"{path.name}: there is no sheet {sheet!r}; sheets: "
                             + ", ".join(repr(n) for n in names), "sheet-missing", sheet=sheet)
     else:
-        chosen = names
+        # Visible worksheets first, in order; hidden sheets (drop-down lists) last.
+        chosen = ([n for n in names if _sheet_visible(wb, n)]
+                  + [n for n in names if not _sheet_visible(wb, n)])
+    parts = _xlsx_sheet_parts(path) if fmt == "xlsx" else {}
+    empty = {n for n, (_, dim) in parts.items() if not _may_hold_table(dim)}
+    empty |= {n for n in names if not _sheet_visible(wb, n)}
+    fallback: RawTable | None = None
     for name in chosen:
+        if name in parts:
+            _check_extent(path, name, *parts[name])
         try:
             sh = wb.get_sheet_by_name(name)
             rows = sh.to_python(skip_empty_area=False)
             merged = list(sh.merged_cell_ranges or [])
+        except MemoryError:
+            raise ReadError(f"{path.name}: sheet {name!r} is too large to read",
+                            "file-corrupt", sheet=name)
         except Exception as exc:
             raise ReadError(f"{path.name}: sheet {name!r} cannot be read ({exc})",
                             "file-corrupt", sheet=name)
+        except BaseException as exc:  # a panic inside the Rust engine (pyo3 PanicException)
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            raise ReadError(f"{path.name}: sheet {name!r} cannot be read ({exc})",
+                            "file-corrupt", sheet=name)
         cells, row_filled = _rows_to_frame(rows)
-        if cells.size:
-            return RawTable(path=path, file_format=fmt, cells=cells, sheet=name, sheets=names,
-                            merged=[((int(a[0]), int(a[1])), (int(b[0]), int(b[1])))
-                                    for a, b in merged], row_filled=row_filled)
-    raise ReadError(f"{path.name}: all sheets are empty", "file-empty", sheet=chosen[0])
+        del rows
+        if not cells.size:
+            empty.add(name)
+            continue
+        table = RawTable(path=path, file_format=fmt, cells=cells, sheet=name, sheets=names,
+                         merged=[((int(a[0]), int(a[1])), (int(b[0]), int(b[1])))
+                                 for a, b in merged], row_filled=row_filled)
+        if sheet is not None or _looks_like_table(cells, row_filled):
+            fallback = table
+            break
+        if fallback is None:
+            fallback = table
+    if fallback is None:
+        raise ReadError(f"{path.name}: all sheets are empty", "file-empty", sheet=chosen[0])
+    if sheet is None:
+        fallback.other_sheets = [n for n in names if n != fallback.sheet and n not in empty]
+    return fallback
+
+
+def _looks_like_table(cells: pd.DataFrame, row_filled: np.ndarray | None = None) -> bool:
+    """Does a sheet hold a table: one of its top rows with two or more filled cells? (An
+    instructions sheet of text lines in one column, or one note, does not.)"""
+    if cells.shape[1] < 2:
+        return False
+    top = cells.iloc[:30].to_numpy(dtype=object) != ""
+    return bool(len(top)) and int(top.sum(axis=1).max()) >= 2
+
+
+def _sheet_visible(wb, name: str) -> bool:
+    """Is a sheet a visible worksheet (not hidden, not a chart sheet)?"""
+    try:
+        meta = {m.name: m for m in wb.sheets_metadata}[name]
+    except (AttributeError, KeyError):
+        return True
+    return (str(meta.visible).rsplit(".", 1)[-1] == "Visible"
+            and str(meta.typ).rsplit(".", 1)[-1] == "WorkSheet")
+
+
+def _may_hold_table(dimension: str | None) -> bool:
+    """Can a sheet with this ``<dimension ref>`` hold a table (two rows and two columns)?
+    None (no dimension written) → perhaps."""
+    if dimension is None:
+        return True
+    ends = [_cell_ref(x) for x in dimension.split(":")]
+    if len(ends) != 2 or None in ends:
+        return False
+    (r1, c1), (r2, c2) = ends
+    return r2 > r1 and c2 > c1
+
+
+def _encrypted(path: Path, exc: Exception) -> bool:
+    """Is an unreadable workbook password-protected? (An encrypted xlsx is an OLE2 file
+    holding an ``EncryptedPackage`` stream; calamine names a protected .xls.)"""
+    if "password" in str(exc).casefold() or "encrypt" in str(exc).casefold():
+        return True
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(64 * 1024 * 1024)
+    except OSError:
+        return False
+    return "EncryptedPackage".encode("utf-16-le") in data
+
+
+_XML_ATTR = re.compile(r'([\w:]+)\s*=\s*"([^"]*)"')
+
+
+def _xlsx_sheet_parts(path: Path) -> dict[str, tuple[str, str | None]]:
+    """Sheet name → (zip member of its worksheet XML, its ``<dimension ref>`` or None),
+    read from the workbook's small index parts without parsing any sheet. Empty when the
+    workbook does not follow the usual structure (calamine then reports any problem)."""
+    import html
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            book = zf.read("xl/workbook.xml").decode("utf-8", errors="replace")
+            rels_xml = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", errors="replace")
+            targets = {}
+            for m in re.finditer(r"<(?:\w+:)?Relationship\b([^>]*)>", rels_xml):
+                attrs = dict(_XML_ATTR.findall(m.group(1)))
+                if "Id" in attrs and "Target" in attrs:
+                    targets[attrs["Id"]] = attrs["Target"]
+            members = set(zf.namelist())
+            out: dict[str, tuple[str, str | None]] = {}
+            for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)>", book):
+                attrs = dict(_XML_ATTR.findall(m.group(1)))
+                rid = next((v for k, v in attrs.items() if k.endswith(":id")), None)
+                name = attrs.get("name")
+                target = targets.get(rid or "")
+                if name is None or target is None:
+                    continue
+                member = (target.lstrip("/") if target.startswith("/")
+                          else "xl/" + target.removeprefix("./"))
+                if member not in members:
+                    continue
+                with zf.open(member) as fh:
+                    head = fh.read(64 * 1024).decode("utf-8", errors="replace")
+                dim = re.search(r'<(?:\w+:)?dimension\s+ref="([^"]+)"', head)
+                out[html.unescape(name)] = (member, dim.group(1) if dim else None)
+            return out
+    except (KeyError, OSError, zipfile.BadZipFile, ValueError):
+        return {}
+
+
+def _cell_ref(ref: str) -> tuple[int, int] | None:
+    """``XFD1048576`` → (row 1048576, column 16384), 1-based; None when not a reference."""
+    m = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})", ref.strip())
+    if not m:
+        return None
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)), col
+
+
+#: A cell holding a value (``<c r="AB12" t="s">``; formatting-only cells are self-closing).
+_VALUE_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>/]*>')
+_VALUE_COL = re.compile(rb'<c r="([A-Z]{1,3})\d{1,7}"[^>/]*>')
+
+
+def _col_number(letters: str) -> int:
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return col
+
+
+def _sheet_chunks(path: Path, member: str):
+    """The worksheet XML in overlapping chunks (a tag cut by a chunk edge is whole in the
+    next one)."""
+    with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
+        carry = b""
+        while chunk := fh.read(16 * 1024 * 1024):
+            yield carry + chunk
+            carry = chunk[-1024:]
+
+
+def _check_extent(path: Path, name: str, member: str, dimension: str | None) -> None:
+    """Refuse a sheet whose cells would span more than :data:`MAX_SHEET_CELLS`.
+
+    The sheet's ``<dimension>`` (written by Excel, LibreOffice and most tools) is trusted
+    when it is small. It also counts formatted empty cells (a whole column formatted in
+    Excel reaches row 1048576), so a large one is checked against the cells that hold a
+    value, and a value far from the table is named so the user can delete it. A sheet
+    without a dimension (written by a script) is not scanned: that would cost a pass over
+    its XML on every import. (A crafted file can lie about its dimension, as a zip bomb
+    can about its sizes: run untrusted files in a separate process if that matters.)
+    """
+    if dimension is None:
+        return
+    end = _cell_ref(dimension.split(":")[-1])
+    if end is not None and end[0] * end[1] <= MAX_SHEET_CELLS:
+        return
+    max_row = max_col = 0
+    row_ref = col_ref = ""
+    for buf in _sheet_chunks(path, member):
+        widest = max(set(_VALUE_COL.findall(buf)), key=lambda c: (len(c), c), default=b"")
+        if widest and _col_number(widest.decode()) > max_col:
+            max_col = _col_number(widest.decode())
+            m = re.search(rb'<c r="' + widest + rb'(\d{1,7})"[^>/]*>', buf)
+            col_ref = widest.decode() + (m.group(1).decode() if m else "")
+        pos = len(buf)
+        while (pos := buf.rfind(b'<c r="', 0, pos)) >= 0:
+            m = _VALUE_CELL.match(buf, pos)
+            if m:
+                if int(m.group(2)) > max_row:
+                    max_row, row_ref = int(m.group(2)), (m.group(1) + m.group(2)).decode()
+                break
+    if max_row * max_col > MAX_SHEET_CELLS:
+        far = ", ".join(dict.fromkeys(r for r in (row_ref, col_ref) if r))
+        raise ReadError(
+            f"{path.name}: sheet {name!r} has values as far as row {max_row} and column "
+            f"{_column_letters(max_col)} ({max_row * max_col:,} cells; at most "
+            f"{MAX_SHEET_CELLS:,} are read); delete the stray cell(s) far from the table "
+            f"(e.g. {far}; Ctrl+End in Excel goes to the last one) or copy the table to a "
+            "new workbook", "file-corrupt", sheet=name)
+
+
+def _column_letters(col: int) -> str:
+    """1-based column number → letters (1 → A, 16384 → XFD)."""
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 def _rows_to_frame(rows: list[list]) -> tuple[pd.DataFrame, np.ndarray]:
@@ -420,8 +661,11 @@ def _read_text(path: Path, encoding: str | None = None) -> RawTable:
             io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
             na_filter=False, engine="c", skip_blank_lines=False, quotechar='"',
         )
-    except pd.errors.ParserError:
-        cells = _read_ragged(text, delimiter)
+    except pd.errors.ParserError as exc:
+        m = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+        if m:
+            raise _open_quote_error(path, int(m.group(1)) + 1 + row_offset) from exc
+        cells = _read_ragged(text, delimiter, path, row_offset)
     except pd.errors.EmptyDataError:
         raise ReadError(f"{path.name}: the file is empty", "file-empty")
     cells.columns = range(cells.shape[1])
@@ -433,9 +677,25 @@ def _read_text(path: Path, encoding: str | None = None) -> RawTable:
                     delimiter=delimiter, decimal=decimal, row_offset=row_offset)
 
 
-def _read_ragged(text: str, delimiter: str) -> pd.DataFrame:
-    """Rows with differing field counts (title rows, footers) through the csv module."""
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+def _open_quote_error(path: Path, row: int) -> ReadError:
+    return ReadError(
+        f"{path.name}: row {row}: a field starts with a quote (\") that is never closed, so "
+        "everything after it would be read as one answer and the respondents below it "
+        "would be lost; correct the quote in the file (inside a quoted field a quote is "
+        "written twice: \"\") and save it again", "file-corrupt")
+
+
+def _read_ragged(text: str, delimiter: str, path: Path, row_offset: int = 0) -> pd.DataFrame:
+    """Rows with differing field counts (title rows, footers) through the csv module; a
+    quote left open at the end of the file is an error, not one long answer."""
+    # A sentinel line after the text: it comes back as a row of its own unless a quote
+    # left open swallowed it (the csv module itself reads to the end without complaint).
+    sentinel = "\x1e"
+    body = text if text.endswith(("\n", "\r")) or not text else text + "\n"
+    rows = list(csv.reader(io.StringIO(body + sentinel), delimiter=delimiter))
+    if not rows or rows[-1] != [sentinel]:
+        raise _open_quote_error(path, len(rows) + row_offset)
+    rows.pop()
     width = max((len(r) for r in rows), default=0)
     return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
 

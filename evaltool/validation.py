@@ -42,6 +42,8 @@ CODES = {
     "project-unregistered": "the project is not in the ESR project register",
     "org-near-duplicate": "organisation names differ only in punctuation or spacing",
     "mapping-invalid": "the mapping file is not valid",
+    "id-normalised": "respondent ids written as numbers are compared as whole numbers",
+    "sheet-unread": "the workbook has other sheets that were not read",
 }
 
 
@@ -153,3 +155,11 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+def column_index(letters: str) -> int:
+    """0-based column index of spreadsheet column letters (A → 0, AA → 26)."""
+    index = 0
+    for ch in letters.strip().upper():
+        index = index * 26 + ord(ch) - 64
+    return index - 1

@@ -657,3 +657,362 @@ def test_wrong_instrument_with_numbered_columns_is_an_error(tmp_path):
     issue = err.value.report.errors[0]
     assert issue.code == "items-unplaced" and "18 more numbered question columns" in issue.message
     assert ws.conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0] == 0
+
+
+# --------------------------------------------------------------------------- messy files
+
+
+def _answers(n: int, seed: int = 0) -> list[list[int]]:
+    return np.random.default_rng(seed).integers(1, 6, size=(n, 26)).tolist()
+
+
+def test_codes_row_over_labels_row_is_a_two_row_header(ws, tmp_path):
+    rows = [["Asiakasnumero", *ITEMS],
+            ["Asiakkaan tunnus", *[f"Kysymys {i}" for i in range(1, 27)]]]
+    rows += [[f"A{i}", *a] for i, a in enumerate(_answers(6))]
+    res = run(ws, [write_xlsx(tmp_path / "a.xlsx", rows)])
+    assert res.files[0].rows_stored == 6 and res.files[0].details["header_rows"] == 2
+    meta, values = stored(ws)
+    assert meta["source_row"].tolist() == [3, 4, 5, 6, 7, 8]
+    np.testing.assert_array_equal(values, np.array(_answers(6), dtype=float))
+
+
+def test_a_first_respondent_with_label_answers_is_not_taken_for_a_label_row(ws, tmp_path):
+    inst = load_instrument("whoqol-bref")
+    answers = _answers(6, seed=3)
+    labels = [[inst.response_sets[inst.item(c).response_set]["fi"][v - 1]
+               for c, v in zip(ITEMS, row, strict=True)] for row in answers]
+    rows = [["Asiakasnumero", *ITEMS]] + [[f"A{i}", *r] for i, r in enumerate(labels)]
+    run(ws, [write_xlsx(tmp_path / "a.xlsx", rows)])
+    _, values = stored(ws)
+    np.testing.assert_array_equal(values, np.array(answers, dtype=float))
+
+
+def test_merged_group_header_over_items(ws, tmp_path):
+    wb = openpyxl.Workbook()
+    sh = wb.active
+    sh.append(["", "", "WHOQOL-BREF", *[""] * 25])
+    sh.merge_cells(start_row=1, start_column=3, end_row=1, end_column=28)
+    sh.append(["Asiakasnumero", "Pvm", *ITEMS])
+    for i, a in enumerate(_answers(5)):
+        sh.append([f"A{i}", "16.3.2024", *a])
+    wb.save(tmp_path / "m.xlsx")
+    run(ws, [tmp_path / "m.xlsx"])
+    meta, values = stored(ws)
+    assert meta["date"].tolist() == ["2024-03-16"] * 5
+    np.testing.assert_array_equal(values, np.array(_answers(5), dtype=float))
+
+
+def test_finnish_excel_csv_with_open_answer_holding_semicolon_and_newline(ws, tmp_path):
+    import csv
+    import io
+
+    rows = [["Asiakasnumero", "Päivämäärä", *ITEMS, "Paino", "Vapaa sana"]]
+    for i, a in enumerate(_answers(4)):
+        rows.append([f"Ä{i}", "16.3.2024", *a, "72,5", 'Hyvä; "kiitos"\ntoinen rivi'])
+    buf = io.StringIO()
+    buf.write("sep=;\r\n")
+    csv.writer(buf, delimiter=";", lineterminator="\r\n").writerows(rows)
+    path = tmp_path / "excel.csv"
+    path.write_bytes(buf.getvalue().encode("cp1252"))
+    res = run(ws, [path])
+    assert res.files[0].rows_stored == 4
+    details = res.files[0].details
+    assert (details["encoding"], details["delimiter"], details["decimal"]) == ("cp1252", ";", ",")
+    meta, values = stored(ws)
+    assert meta["source_id"].tolist() == ["Ä0", "Ä1", "Ä2", "Ä3"]
+    assert meta["source_row"].tolist() == [3, 4, 5, 6]  # sep= line and header first
+    np.testing.assert_array_equal(values, np.array(_answers(4), dtype=float))
+    from evaltool import readers
+
+    assert readers.read_raw(path).cells.iloc[1, 29] == 'Hyvä; "kiitos"\ntoinen rivi'
+
+
+def _pseudonyms(ws, project: str) -> dict[int, set[str]]:
+    meta, _ = ws.responses("whoqol-bref", projects=[project])
+    return {int(w): set(g["respondent"]) for w, g in meta.groupby("wave")}
+
+
+def test_whole_number_ids_link_across_waves_however_they_are_written(ws, tmp_path):
+    """1001 (text), 1001.0 (a CSV of number cells), 1001,0 (Finnish CSV), a float cell in
+    xlsx and 001001 are one client; A1001 and 1001.5 are not normalised."""
+    answers = _answers(3)
+    base = [["Asiakasnumero", *ITEMS]]
+    write_text(tmp_path / "w1.csv", base + [[str(1001 + i), *a] for i, a in enumerate(answers)])
+    write_text(tmp_path / "w2.csv", base + [[f"{1001 + i}.0", *a] for i, a in enumerate(answers)])
+    write_text(tmp_path / "w3.csv", base + [[f"{1001 + i},00", *a]
+                                           for i, a in enumerate(answers)])
+    write_xlsx(tmp_path / "w4.xlsx", base + [[float(1001 + i), *a] for i, a in enumerate(answers)])
+    write_text(tmp_path / "w5.csv", base + [[f"00{1001 + i}", *a]
+                                           for i, a in enumerate(answers)])
+    results = [run(ws, [tmp_path / f], wave=w, id_column="Asiakasnumero")
+               for w, f in enumerate(["w1.csv", "w2.csv", "w3.csv", "w4.xlsx", "w5.csv"], 1)]
+    waves = _pseudonyms(ws, "P1")
+    assert len(waves) == 5 and all(waves[w] == waves[1] for w in waves)
+    # the ids as first written are kept as the source ids
+    assert sorted(ws.source_ids()["source_id"]) == ["1001", "1002", "1003"]
+    normalised = [[i for i in r.report.warnings if i.code == "id-normalised"] for r in results]
+    assert [len(n) for n in normalised] == [0, 1, 1, 0, 1]
+    assert normalised[1][0].column == "A" and "'1001.0' → '1001'" in normalised[1][0].message
+    imp = ws.imports().iloc[1]
+    assert any(w["code"] == "id-normalised" for w in json.loads(imp["warnings"]))
+
+
+def test_leading_zeros_that_excel_dropped_still_link(ws, tmp_path):
+    answers = _answers(3, seed=4)
+    base = [["Asiakasnumero", *ITEMS]]
+    write_text(tmp_path / "w1.csv", base + [[f"{7 + i:03d}", *a] for i, a in enumerate(answers)])
+    write_xlsx(tmp_path / "w2.xlsx", base + [[7 + i, *a] for i, a in enumerate(answers)])
+    run(ws, [tmp_path / "w1.csv"], wave=1)
+    run(ws, [tmp_path / "w2.xlsx"], wave=2)
+    waves = _pseudonyms(ws, "P1")
+    assert waves[1] == waves[2]
+    assert sorted(ws.source_ids()["source_id"]) == ["007", "008", "009"]
+
+
+def test_ids_that_are_not_whole_numbers_stay_distinct():
+    from evaltool.importing import normalise_ids
+
+    ids = pd.Series(["007", " 7 ", "7.0", "7,00", "A007", "7.5", "1 001", "-7", "0", "000",
+                     "", "1e3"])
+    keys, changed = normalise_ids(ids)
+    assert keys.tolist() == ["7", "7", "7", "7", "A007", "7.5", "1 001", "-7", "0", "0", "",
+                             "1e3"]
+    assert changed.tolist() == [True, False, True, True, False, False, False, False, False,
+                                True, False, False]
+
+
+def test_ids_equal_after_normalisation_are_duplicates(ws, ws_dir, tmp_path, db_digest):
+    base = [["Asiakasnumero", *ITEMS]]
+    path = write_text(tmp_path / "a.csv", base + [["007", *_answers(1)[0]],
+                                                  ["7", *_answers(1, 1)[0]]])
+    before = db_digest(ws_dir)
+    errors = failure(ws, [path])
+    assert [(e[0], e[3], e[4], e[6]) for e in errors] == [
+        ("duplicate-respondent", 2, "A", "007"), ("duplicate-respondent", 3, "A", "7")]
+    assert db_digest(ws_dir) == before
+
+
+def test_label_spellings_dont_know_variants_and_coded_labels(ws, tmp_path):
+    q1 = ["Erittäin huono ", "HUONO", "ei hyvä eikä huono", "  Hyvä", "ERITTÄIN HYVÄ",
+          "EOS", "eos", "e.o.s.", "1 = Erittäin huono", "Erittäin hyvä (5)", "En osaa sanoa"]
+    rows = [["Asiakasnumero", *ITEMS]]
+    for i, v in enumerate(q1):
+        rows.append([f"E{i:02d}", v, "Tyytyväinen ", *_answers(1, i)[0][2:]])
+    run(ws, [write_xlsx(tmp_path / "a.xlsx", rows)])
+    meta, values = stored(ws)
+    np.testing.assert_array_equal(values[:, 0], [1, 2, 3, 4, 5, np.nan, np.nan, np.nan, 1, 5,
+                                                 np.nan])
+    assert [m[0] for m in meta["missing"]] == list(".....ddd..d")
+    assert (values[:, 1] == 4).all()
+
+
+def test_tool_codes_webropol_eos_6_qualtrics_minus_99_limesurvey_a_codes(ws, tmp_path):
+    # Webropol numeric export: EOS is the next code after the scale (6)
+    rows = [["Vastaaja", "Vastausaika", *[f"{i}. Kysymys {i}" for i in range(1, 27)]]]
+    for i, a in enumerate(_answers(3)):
+        rows.append([str(i + 1), f"16.3.2024 10:3{i}", 6, *a[1:]])
+    write_text(tmp_path / "webropol.csv", rows)
+    # LimeSurvey answer codes A1 … A5
+    rows = [["id", "submitdate", "lastpage", "startlanguage", "seed", "token",
+             *[f"Q{i:02d}" for i in range(1, 27)]]]
+    for i, a in enumerate(_answers(3, 1)):
+        rows.append([str(i + 1), "2024-03-17 14:08:44", "3", "fi", "1", f"T{i}",
+                     *[f"A{v}" for v in a]])
+    write_text(tmp_path / "lime.csv", rows)
+    r1 = run(ws, [tmp_path / "webropol.csv"], project="Web")
+    r2 = run(ws, [tmp_path / "lime.csv"], project="Lime")
+    assert (r1.files[0].layout, r2.files[0].layout) == ("webropol", "limesurvey")
+    meta, values = ws.responses("whoqol-bref", projects=["Web"])
+    assert np.isnan(values[:, 0]).all() and {m[0] for m in meta["missing"]} == {"m"}
+    meta, values = ws.responses("whoqol-bref", projects=["Lime"])
+    np.testing.assert_array_equal(np.sort(values, axis=0),
+                                  np.sort(np.array(_answers(3, 1), dtype=float), axis=0))
+
+
+def test_qualtrics_recode_minus_99_is_missing(ws, tmp_path):
+    codes = ["StartDate", "Status", "Finished", "ResponseId", "ExternalReference",
+             *[f"Q1_{i}" for i in range(1, 27)]]
+    labels = ["Start Date", "Response Type", "Finished", "Response ID", "External Data Reference",
+              *[f"Elämänlaatu - Kysymys {i}" for i in range(1, 27)]]
+    rows = [codes, labels, [json.dumps({"ImportId": c}) for c in codes]]
+    for i, a in enumerate(_answers(3, 2)):
+        a[2] = -99
+        rows.append(["2024-03-17 13:05:56", "0", "1", f"R_{i}", f"X{i}", *a])
+    write_text(tmp_path / "q.csv", rows, delimiter=",")
+    res = run(ws, [tmp_path / "q.csv"])
+    assert res.files[0].layout == "qualtrics"
+    meta, values = stored(ws)
+    assert np.isnan(values[:, 2]).all() and all(m[2] == "m" for m in meta["missing"])
+
+
+def test_dates_as_excel_serials_date_cells_and_text_in_one_column(ws, tmp_path):
+    from datetime import date, datetime
+
+    when = [date(2024, 3, 16), "16.3.2024", 45367, "45367", "2024-03-16",
+            datetime(2024, 3, 16, 10, 31), " 16.3.2024 klo 10.31"]
+    rows = [["Asiakasnumero", "Päivämäärä", *ITEMS]]
+    rows += [[f"D{i}", w, *a] for i, (w, a) in enumerate(zip(when, _answers(7), strict=True))]
+    run(ws, [write_xlsx(tmp_path / "d.xlsx", rows)])
+    meta, _ = stored(ws)
+    assert meta["date"].tolist() == ["2024-03-16"] * 7
+
+
+def test_formula_footer_without_cached_values(ws, tmp_path):
+    """openpyxl writes formulas without cached results: the footer row reads as empty
+    cells, with or without a label."""
+    from openpyxl.utils import get_column_letter
+
+    for label, name in (("Keskiarvo", "a.xlsx"), (None, "b.xlsx")):
+        wb = openpyxl.Workbook()
+        sh = wb.active
+        sh.append(["Asiakasnumero", *ITEMS])
+        for i, a in enumerate(_answers(4)):
+            sh.append([f"F{i}", *a])
+        sh.append([label] + [f"=AVERAGE({get_column_letter(j)}2:{get_column_letter(j)}5)"
+                             for j in range(2, 28)])
+        wb.save(tmp_path / name)
+        res = run(ws, [tmp_path / name], project=name)
+        assert res.files[0].rows_stored == 4
+        assert [i.code for i in res.report.errors] == []
+
+
+def test_client_codes_that_start_with_n_are_not_footers(ws, tmp_path):
+    rows = [["Asiakasnumero", *ITEMS]] + [[f"N{i}", *a] for i, a in enumerate(_answers(4))]
+    rows.append(["N = 4", *[""] * 26])
+    res = run(ws, [write_xlsx(tmp_path / "n.xlsx", rows)])
+    assert res.files[0].rows_stored == 4
+    assert [r for r in res.report.warnings if r.code == "rows-dropped"][0].row == 6
+
+
+def test_many_unused_columns_make_one_warning(ws, tmp_path):
+    rows = [["Asiakasnumero", *ITEMS, *[f"x{k}" for k in range(3000)]]]
+    rows += [[f"W{i}", *a, *["x"] * 3000] for i, a in enumerate(_answers(3))]
+    res = run(ws, [write_xlsx(tmp_path / "wide.xlsx", rows)])
+    unused = [i for i in res.report.warnings if i.code == "column-unused"]
+    assert len(unused) == 1 and unused[0].message == "3000 columns not used: AB–DLK"
+    assert len(json.loads(ws.imports().iloc[0]["warnings"])) == 1
+
+
+def test_duplicate_item_headers(ws, tmp_path):
+    answers = _answers(3)
+    same = [["Asiakasnumero", *ITEMS, "q1"]] + [[f"A{i}", *a, a[0]] for i, a in enumerate(answers)]
+    res = run(ws, [write_xlsx(tmp_path / "same.xlsx", same)])
+    assert [(i.code, i.column) for i in res.report.warnings] == [("column-unused", "AB")]
+    differ = [["Asiakasnumero", *ITEMS, "q1"]] + [[f"B{i}", *a, 6 - a[0]]
+                                                  for i, a in enumerate(answers)]
+    errors = failure(ws, [write_xlsx(tmp_path / "differ.xlsx", differ)])
+    assert [(e[0], e[4], e[5]) for e in errors] == [("items-unplaced", "AB", "q1")]
+
+
+def test_instructions_and_empty_sheets_before_the_data(ws, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Tyhjä"
+    ohje = wb.create_sheet("Ohje")
+    for line in ("Täytä yksi rivi per asiakas.", "", "Koodit: 1 = Erittäin huono …"):
+        ohje.append([line])
+    data = wb.create_sheet("Vastaukset")
+    for row in [["Asiakasnumero", *ITEMS]] + [[f"S{i}", *a] for i, a in enumerate(_answers(3))]:
+        data.append(row)
+    wb.save(tmp_path / "s.xlsx")
+    res = run(ws, [tmp_path / "s.xlsx"])
+    assert ws.imports()["sheet"].tolist() == ["Vastaukset"]
+    assert res.report.warnings == []
+
+
+def test_other_sheets_with_data_are_named(ws, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Alku"
+    for name in ("Alku", "Loppu"):
+        sh = wb[name] if name in wb.sheetnames else wb.create_sheet(name)
+        for row in [["Asiakasnumero", *ITEMS]] + [[f"S{i}", *a]
+                                                  for i, a in enumerate(_answers(3))]:
+            sh.append(row)
+    wb.save(tmp_path / "kaksi.xlsx")
+    res = run(ws, [tmp_path / "kaksi.xlsx"])
+    warn = [i for i in res.report.warnings if i.code == "sheet-unread"]
+    assert len(warn) == 1 and "'Loppu'" in warn[0].message and "--sheet" in warn[0].message
+
+
+@pytest.mark.parametrize("name, content, says", [
+    ("vienti.xls", b"<html><head><meta charset='utf-8'></head><body><table><tr><td>id</td>"
+                   b"<td>q1</td></tr><tr><td>A1</td><td>3</td></tr></table></body></html>",
+     "web page (HTML)"),
+    ("vienti2.xls", "\ufeff<table><tr><th>Asiakasnumero</th></tr></table>".encode(),
+     "web page (HTML)"),
+    ("vienti.csv", b"<!DOCTYPE html>\n<html><body><table></table></body></html>",
+     "web page (HTML)"),
+    ("vienti3.xls", b'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+                    b'<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'
+                    b"</Workbook>", "Excel 2003 XML spreadsheet"),
+])
+def test_markup_saved_as_a_spreadsheet_is_a_clear_error(ws, ws_dir, tmp_path, db_digest,
+                                                        runner, name, content, says):
+    from evaltool.cli import main
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    before = db_digest(ws_dir)
+    errors = failure(ws, [path])
+    assert [e[:2] for e in errors] == [("file-corrupt", name)]
+    res = runner.invoke(main, ["import", "clients", str(path), "-w", str(ws_dir),
+                               "--project", "P", "--wave", "1"])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert f"ERROR [file-corrupt] {name}: this is " in res.stderr and says in res.stderr
+    assert f"{name}: {name}" not in res.stderr  # the file is named once
+    assert db_digest(ws_dir) == before
+
+
+def test_open_quote_in_csv_is_an_error_not_lost_respondents(ws, ws_dir, tmp_path, db_digest):
+    rows = [["Asiakasnumero", *ITEMS, "Vapaa sana"]]
+    rows += [[f"U{i}", *a, '"Hyvä; alku' if i == 2 else "ok"]
+             for i, a in enumerate(_answers(6))]
+    path = write_text(tmp_path / "lainaus.csv", rows)
+    before = db_digest(ws_dir)
+    errors = failure(ws, [path])
+    assert [e[:2] for e in errors] == [("file-corrupt", "lainaus.csv")]
+    with pytest.raises(ImportFailed) as info:
+        run(ws, [path])
+    assert "row 4: a field starts with a quote" in info.value.report.errors[0].message
+    # a ragged file (a title row) goes through the csv module: the same check
+    ragged = tmp_path / "otsikko.csv"
+    ragged.write_text("Kysely 2024\n" + path.read_text(), encoding="utf-8")
+    with pytest.raises(ImportFailed) as info:
+        run(ws, [ragged])
+    assert "row 5: a field starts with a quote" in info.value.report.errors[0].message
+    assert db_digest(ws_dir) == before
+
+
+def test_a_stray_cell_far_from_the_table_is_an_error_not_a_crash(ws, ws_dir, tmp_path,
+                                                                   db_digest):
+    from openpyxl.styles import Font
+
+    rows = [["Asiakasnumero", *ITEMS]] + [[f"R{i}", *a] for i, a in enumerate(_answers(3))]
+    write_xlsx(tmp_path / "far.xlsx", rows)
+    wb = openpyxl.load_workbook(tmp_path / "far.xlsx")
+    wb.active["XFD1048576"] = " "
+    wb.save(tmp_path / "far.xlsx")
+    before = db_digest(ws_dir)
+    errors = failure(ws, [tmp_path / "far.xlsx"])
+    assert [e[:3] for e in errors] == [("file-corrupt", "far.xlsx", "Vastaukset")]
+    with pytest.raises(ImportFailed) as info:
+        run(ws, [tmp_path / "far.xlsx"])
+    assert "XFD1048576" in info.value.report.errors[0].message
+    assert db_digest(ws_dir) == before
+    # formatting far away (a whole column styled) is no stray value
+    wb = openpyxl.load_workbook(tmp_path / "far.xlsx")
+    wb.active["XFD1048576"] = None
+    wb.active["XFD1048576"].font = Font(bold=True)
+    wb.save(tmp_path / "styled.xlsx")
+    assert run(ws, [tmp_path / "styled.xlsx"]).files[0].rows_stored == 3
+
+
+def test_password_protected_workbook(ws, tmp_path):
+    # An encrypted xlsx is an OLE2 container with an EncryptedPackage stream.
+    path = tmp_path / "salattu.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+                     + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 1024)
+    with pytest.raises(ImportFailed) as info:
+        run(ws, [path])
+    issue = info.value.report.errors[0]
+    assert issue.code == "file-corrupt" and "password-protected" in issue.message

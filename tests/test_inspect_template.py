@@ -195,3 +195,60 @@ def test_template_for_an_instrument_without_fields(tmp_path: Path):
     info = inspect_file(path, instrument="whoqol-bref")
     assert info["layout"] == "plain" and len(info["items"]) == 26
     assert info["metadata"]["respondent_id"] == "A"
+
+
+def _whoqol_rows(n: int, extra: int = 0) -> list[list]:
+    import numpy as np
+
+    items = [f"q{i}" for i in range(1, 27)]
+    answers = np.random.default_rng(0).integers(1, 6, size=(n, 26 + extra)).tolist()
+    return ([["Asiakasnumero", *items, *[f"lisä{k}" for k in range(extra)]]]
+            + [[f"A{i}", *a] for i, a in enumerate(answers)])
+
+
+def test_inspect_a_wide_sheet_names_unplaced_columns_in_runs(tmp_path: Path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for row in _whoqol_rows(5, extra=400):
+        wb.active.append(row)
+    wb.save(tmp_path / "leveä.xlsx")
+    info = inspect_file(tmp_path / "leveä.xlsx", instrument="whoqol-bref")
+    assert len(info["items"]) == 26 and len(info["item_like"]) == 400
+    text = format_inspection(info)
+    assert "Columns with answers that could not be placed: AB–PK —" in text
+    assert info["columns"][1]["n_values"] == 5 and info["columns"][1]["n_distinct"] <= 5
+
+
+def test_inspect_value_counts_most_frequent_first_ties_in_order():
+    import pandas as pd
+
+    from evaltool.inspect import _value_counts
+
+    shown, distinct, filled = _value_counts(pd.Series(["b", "", "a", "a", "c", "b", "", "a"]))
+    assert list(shown.items()) == [("a", 3), ("b", 2), ("c", 1)]
+    assert (distinct, filled) == (3, 6)
+
+
+def test_inspect_names_other_sheets_and_refuses_web_pages(tmp_path: Path, runner):
+    import openpyxl
+
+    from evaltool.cli import main
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Alku"
+    for row in _whoqol_rows(3):
+        wb.active.append(row)
+    second = wb.create_sheet("Loppu")
+    for row in _whoqol_rows(3):
+        second.append(row)
+    wb.save(tmp_path / "kaksi.xlsx")
+    info = inspect_file(tmp_path / "kaksi.xlsx")
+    assert info["sheet"] == "Alku" and info["other_sheets"] == ["Loppu"]
+    assert "Note: sheet 'Alku' was read; the workbook also has sheet(s) 'Loppu'" in \
+        format_inspection(info)
+    page = tmp_path / "vienti.xls"
+    page.write_text("<html><body><table><tr><td>id</td></tr></table></body></html>")
+    res = runner.invoke(main, ["inspect", str(page)])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert "this is a web page (HTML)" in res.output

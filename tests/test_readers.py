@@ -203,3 +203,104 @@ def test_spss_rows_are_case_numbers(tmp_path):
     pyreadstat.write_sav(pd.DataFrame({"id": ["a", "b", "c"], "q1": [1.0, 2.0, 3.0]}), path)
     tidy = recognise(read_raw(path))
     assert tidy.rows.tolist() == [1, 2, 3]
+
+
+def test_instructions_sheets_are_passed_over_and_other_data_sheets_listed(tmp_path: Path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Ohje"
+    wb.active.append(["Täytä yksi rivi per asiakas."])
+    wb.active.append(["Koodit: 1 = huono … 5 = hyvä"])
+    lists = wb.create_sheet("_listat")
+    lists.append(["a", "b"])
+    lists.append(["c", "d"])
+    lists.sheet_state = "hidden"
+    for name in ("Alku", "Loppu"):
+        sh = wb.create_sheet(name)
+        sh.append(["id", "q1"])
+        sh.append(["A1", 3])
+    wb.create_sheet("Tyhjä")
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    raw = read_raw(path)
+    assert raw.sheet == "Alku" and raw.other_sheets == ["Loppu"]
+    assert read_raw(path, sheet="Ohje").cells.iloc[0, 0] == "Täytä yksi rivi per asiakas."
+    assert read_raw(path, sheet="Loppu").other_sheets == []  # chosen: nothing to point at
+
+
+def test_a_header_only_sheet_is_still_the_table(tmp_path: Path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Vastaukset"
+    wb.active.append(["id", "q1", "q2"])
+    notes = wb.create_sheet("Ohje")
+    notes.append(["Ohje", "teksti"])
+    notes.append(["x", "y"])
+    wb.save(tmp_path / "tyhja.xlsx")
+    assert read_raw(tmp_path / "tyhja.xlsx").sheet == "Vastaukset"
+
+
+def test_sheet_extent_guard_trusts_a_small_dimension_and_checks_a_large_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    for i in range(10):
+        wb.active.append([f"r{i}", i])
+    wb.active["T40"].font = Font(bold=True)  # formatting only: dimension A1:T40
+    wb.save(tmp_path / "styled.xlsx")
+    wb.active["T40"] = "x"
+    wb.save(tmp_path / "stray.xlsx")
+    monkeypatch.setattr(readers, "MAX_SHEET_CELLS", 100)
+    assert read_raw(tmp_path / "styled.xlsx").cells.shape == (10, 2)
+    with pytest.raises(ReadError, match=r"row 40 and column T .*e\.g\. T40") as info:
+        read_raw(tmp_path / "stray.xlsx")
+    assert info.value.code == "file-corrupt" and info.value.sheet == "Sheet"
+    monkeypatch.setattr(readers, "MAX_SHEET_CELLS", 10_000)
+    assert read_raw(tmp_path / "stray.xlsx").cells.shape == (40, 20)
+
+
+@pytest.mark.parametrize("content, what", [
+    (b"\xff\xfe" + "<html><body><table></table></body></html>".encode("utf-16-le"),
+     r"web page \(HTML\)"),
+    (b"  \r\n<TABLE border=1><TR><TD>id</TD></TR></TABLE>", r"web page \(HTML\)"),
+    (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n", "MHTML"),
+    (b'<?xml version="1.0"?><data/>', "an XML file"),
+])
+def test_markup_is_recognised_whatever_the_name(tmp_path: Path, content: bytes, what: str):
+    for name in ("x.xls", "x.csv", "x.txt"):
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(ReadError, match=what) as info:
+            read_raw(path)
+        assert info.value.code == "file-corrupt"
+
+
+def test_text_that_mentions_html_is_still_text(tmp_path: Path):
+    path = tmp_path / "a.csv"
+    path.write_text("id;vastaus\nA1;<html> on merkintäkieli\n", encoding="utf-8")
+    assert read_raw(path).cells.iloc[1, 1] == "<html> on merkintäkieli"
+
+
+@pytest.mark.parametrize("text, row", [
+    ('id;q1;open\nA1;1;"ok"\nA2;2;"auki\nA3;3;x\n', 3),
+    ('Kysely\nid;q1;open\nA1;1;"ok"\nA2;2;"auki;\n\nA3;3;x', 4),  # ragged: csv module
+    ('sep=;\nid;q1;open\nA1;1;"auki\n', 3),
+])
+def test_a_quote_left_open_is_an_error_with_its_row(tmp_path: Path, text: str, row: int):
+    path = tmp_path / "a.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ReadError, match=f"row {row}: a field starts with a quote") as info:
+        read_raw(path)
+    assert info.value.code == "file-corrupt"
+
+
+def test_ragged_files_keep_every_row(tmp_path: Path):
+    path = tmp_path / "a.csv"
+    path.write_text('Kysely\nid;q1;open\nA1;1;"rivi 1\nrivi 2"\nA2;2', encoding="utf-8")
+    cells = read_raw(path).cells
+    assert cells.shape == (4, 3) and cells.iloc[2, 2] == "rivi 1\nrivi 2"
+    assert cells.iloc[3].tolist() == ["A2", "2", ""]
