@@ -738,3 +738,39 @@ def test_mask_identifiers():
     assert mask_identifiers("katso www.esimerkki.fi") == "katso […]"
     assert mask_identifiers("Jakso kesti 3 kk ja 2 viikkoa, 40 h.") == \
         "Jakso kesti 3 kk ja 2 viikkoa, 40 h."
+
+
+# ------------------------------------------------------------------ reading responses
+
+
+def test_report_reader_equals_the_workspace_reader(ws_path, tmp_path):
+    """The reports' packed reader gives Workspace.responses' rows and answers, also when a
+    stored answer is not a whole number on the scale (then it reads the plain way)."""
+    import shutil
+
+    from evaltool.report.collect import _responses
+    from evaltool.workspace import answers_table_name, quote_ident
+
+    copy = tmp_path / "ws"
+    shutil.copytree(ws_path, copy)
+    with Workspace.open(copy) as ws:
+        for bend in (False, True):
+            if bend:
+                table = quote_ident(answers_table_name("whoqol-bref"))
+                with ws.transaction():
+                    ws.conn.execute(f"UPDATE {table} SET q5 = 3.5 WHERE response_id = "
+                                    f"(SELECT min(response_id) FROM {table})")
+                    ws.conn.execute(f"UPDATE {table} SET q6 = 9 WHERE response_id = "
+                                    f"(SELECT max(response_id) FROM {table})")
+            for name in ws.instrument_names():
+                inst = ws.load_instrument(name)
+                meta, values = _responses(ws, inst, None)
+                want_meta, want = ws.responses(name)
+                assert np.array_equal(values, want, equal_nan=True), name
+                for col in ("id", "project", "wave", "respondent", "discarded", "incomplete",
+                            "missing", "date"):
+                    assert meta[col].tolist() == want_meta[col].tolist(), (name, col)
+                part, _ = _responses(ws, inst, None, detail=["S10246"])
+                assert part["missing"].notna().sum() == (want_meta["project"] == "S10246").sum()
+                if bend and name == "whoqol-bref":
+                    assert 3.5 in values and 9 in values

@@ -91,9 +91,9 @@ class _Builder:
         return Figure(f"fig-{self.n_figures}", title, fig, note)
 
     def col(self, key: str, header_key: str | None = None, kind: str = "text",
-            stat: bool = True, header: str | None = None) -> Column:
+            stat: bool = True, header: str | None = None, repeat: bool = True) -> Column:
         return Column(key, header if header is not None else self.t(header_key or f"col_{key}"),
-                      kind, stat)
+                      kind, stat, repeat=repeat)
 
     # ---------------------------------------------------------------- small helpers
 
@@ -487,7 +487,7 @@ def _qol(b: _Builder, project: ProjectInfo | None) -> Chapter:
             wave_label=lambda f: f["wave"].map(b.wave)))
         sec.blocks.append(b.table(
             f"{title}: {b.t('sec_means')}", means,
-            [b.col("domain_label", "col_domain", stat=False),
+            [b.col("domain_label", "col_domain", stat=False, repeat=False),
              b.col("wave_label", "col_wave", stat=False), b.col("n", kind="int", stat=False),
              b.col("mean", kind="num1"), b.col("sd", kind="num1"), *b.ci_cols()]))
         ch.sections.append(sec)
@@ -550,8 +550,8 @@ def _qol(b: _Builder, project: ProjectInfo | None) -> Chapter:
                           [Paragraph(b.t("s_subgroups"))])
             sec.blocks.append(b.table(
                 sec.title, sub,
-                [b.col("domain_label", "col_domain", stat=False),
-                 b.col("variable_label", "col_variable", stat=False),
+                [b.col("domain_label", "col_domain", stat=False, repeat=False),
+                 b.col("variable_label", "col_variable", stat=False, repeat=False),
                  b.col("level_label", "col_level", stat=False),
                  b.col("n", kind="int", stat=False), b.col("mean_from", kind="num1"),
                  b.col("mean_to", kind="num1"), b.col("mean_diff", "col_change", "signed1"),
@@ -722,7 +722,7 @@ def _trajectories(b: _Builder, inst: InstrumentData, mixed: pd.DataFrame, key: s
     rows = b.with_ci(rows)
     sec.blocks.append(b.table(
         sec.title, rows,
-        [b.col("domain_label", "col_domain", stat=False),
+        [b.col("domain_label", "col_domain", stat=False, repeat=False),
          b.col("term_label", "col_term", stat=False), b.col("n", kind="int", stat=False),
          b.col("estimate", kind="num1"), b.col("se", kind="num2"), *b.ci_cols(),
          b.col("var_client", kind="num1"), b.col("var_residual", kind="num1")],
@@ -760,11 +760,16 @@ def _experience(b: _Builder, project: ProjectInfo | None) -> Chapter:
                            ).reshape(counts.shape)
             if len(shown):
                 chart_cats, shares, note = list(cats)[: len(values)], wide.to_numpy(float), ""
+                held = None
                 if hide.any():
                     chart_cats, shares, note = _collapsed_likert(b, chart_cats, counts)
+                    with np.errstate(invalid="ignore"):
+                        rest = 1 - np.nansum(shares, axis=1)
+                    held = np.where(np.isnan(shares).all(axis=1), np.nan,
+                                    np.round(rest, 9)).tolist()
                 sec.blocks.append(b.figure(sec.title, charts.diverging(
-                    item_labels, chart_cats, shares.T.tolist(), b.t("axis_share"), b.lang),
-                    note=note))
+                    item_labels, chart_cats, shares.T.tolist(), b.t("axis_share"), b.lang,
+                    withheld=held, withheld_name=b.t("likert_withheld")), note=note))
             ns = part.groupby("item")["n"].first().reindex(codes)
             sup = part.groupby("item")["suppressed"].first().reindex(codes).to_numpy()
             frame = pd.DataFrame({"item_label": item_labels, "n": ns.to_numpy()})
@@ -818,7 +823,7 @@ def _collapsed_likert(b: _Builder, cats: list[str], counts: np.ndarray
         shares = np.where(hide, np.nan, merged / n)
     note = b.t("likert_merged")
     if hide.any():
-        note += " " + b.t("min_n_chart", min_n=b.data.min_n)
+        note += " " + b.t("likert_withheld_note", min_n=b.data.min_n)
     return names, shares, note
 
 
@@ -938,7 +943,7 @@ def _cooperation(b: _Builder, project: ProjectInfo | None) -> Chapter:
             pos = orgs.index.get_indexer(order)
             sec.blocks.append(b.table(
                 b.t("sec_orgs"), table,
-                [b.col("round", stat=False), b.col("org", "col_org", stat=False),
+                [b.col("round", stat=False, repeat=False), b.col("org", "col_org", stat=False),
                  b.col("sector_label", "col_sector", stat=False),
                  b.col("in_degree", kind="int", stat=False),
                  b.col("out_degree", kind="int", stat=False),
@@ -961,10 +966,14 @@ def _cooperation(b: _Builder, project: ProjectInfo | None) -> Chapter:
         if ind["mean"].notna().any():
             isec.blocks.append(b.figure(b.t("fig_indices"), charts.lines_with_ci(
                 series, b.t("col_round"), b.t("axis_score"), b.lang)))
-        ind = b.with_ci(ind)
+        block = {c: k for k, c in enumerate(pd.unique(ind["index"]))}
+        rnd = {r: k for k, r in enumerate(coop.rounds)}
+        ind = b.with_ci(ind.assign(_b=ind["index"].map(block), _r=ind["round"].map(rnd))
+                        .sort_values(["_b", "_r"], kind="stable"))
         isec.blocks.append(b.table(
             b.t("sec_indices"), ind,
-            [b.col("index_label", "col_index", stat=False), b.col("round", stat=False),
+            [b.col("index_label", "col_index", stat=False, repeat=False),
+             b.col("round", stat=False),
              b.col("n", "col_n_orgs", kind="int", stat=False), b.col("mean", kind="num1"),
              b.col("sd", kind="num1"), *b.ci_cols()]))
         ch.sections.append(isec)
@@ -1157,8 +1166,8 @@ def _appendix(b: _Builder, project: ProjectInfo | None) -> Chapter:
                     b.t("this_project"))), digits=2)
             rel_sec.blocks.append(b.table(
                 f"{title}: {b.t('sec_reliability')}", rel,
-                [b.col("project_label", "col_project", stat=False),
-                 b.col("domain_label", "col_domain", stat=False),
+                [b.col("project_label", "col_project", stat=False, repeat=False),
+                 b.col("domain_label", "col_domain", stat=False, repeat=False),
                  b.col("wave_label", "col_wave", stat=False),
                  b.col("n", kind="int", stat=False), b.col("k", kind="int", stat=False),
                  b.col("alpha", kind="num2"), *b.ci_cols(digits=2)]))
@@ -1244,11 +1253,11 @@ def _comparison(b: _Builder) -> Chapter:
         hide = _rci_cells(frame, d.min_n)["improved"]
         sec.blocks.append(b.table(
             f"{inst.short_title(b.lang)}: {b.t('ch_comparison')}", frame,
-            [Column("project_label", b.t("col_project"), "text", False, "html"),
+            [Column("project_label", b.t("col_project"), "text", False, "html", False),
              Column("project", b.t("col_code"), "text", False, "excel"),
              Column("name", b.t("col_name"), "text", False, "excel"),
-             b.col("clients", "col_respondents", kind="int", stat=False),
-             b.col("follow", "col_follow_rate", "pct", stat=False),
+             b.col("clients", "col_respondents", kind="int", stat=False, repeat=False),
+             b.col("follow", "col_follow_rate", "pct", stat=False, repeat=False),
              b.col("domain_label", "col_domain", stat=False),
              b.col("n", kind="int", stat=False), b.col("mean_from", kind="num1"),
              b.col("mean_diff", "col_change", "signed1"), *b.ci_cols(),

@@ -80,12 +80,27 @@ def render(fig: dict, div_id: str) -> str:
 
 def lines_with_ci(series: list[dict], x_title: str, y_title: str, lang: str,
                   y_range: tuple[float, float] | None = None) -> dict:
-    """One line per series (``name``, ``x`` labels, ``y``, ``low``, ``high``) with error bars."""
+    """One line per series (``name``, ``x`` labels, ``y``, ``low``, ``high``) with error bars.
+
+    With error bars and several series, the series are drawn side by side around each x
+    position (dodged), so that their intervals do not hide each other."""
     data = []
+    labels: list[str] = []
+    for s in series:
+        for v in s["x"]:
+            if str(v) not in labels:
+                labels.append(str(v))
+    pos = {v: i for i, v in enumerate(labels)}
+    bars = any(s.get("low") for s in series) and len(series) > 1
+    width = min(0.3, 0.06 * (len(series) - 1)) if bars else 0.0
     for k, s in enumerate(series):
         y, lo, hi = _nums(s["y"]), _nums(s.get("low", [])), _nums(s.get("high", []))
+        shift = (k / (len(series) - 1) - 0.5) * width if bars else 0.0
         trace = {"type": "scatter", "mode": "lines+markers", "name": esc(s["name"]),
-                 "x": [esc(v) for v in s["x"]], "y": y,
+                 "x": [round(pos[str(v)] + shift, 4) for v in s["x"]], "y": y,
+                 "customdata": [esc(v) for v in s["x"]],
+                 "hovertemplate": "%{customdata}: %{y:.1f}<extra>" + esc(s["name"])
+                                  + "</extra>",
                  "line": {"color": s.get("color", PALETTE[k % len(PALETTE)]), "width": 2},
                  "marker": {"size": 7}, "connectgaps": False}
         if lo and hi:
@@ -101,9 +116,10 @@ def lines_with_ci(series: list[dict], x_title: str, y_title: str, lang: str,
     yaxis = {"title": {"text": y_title}}
     if y_range:
         yaxis["range"] = list(y_range)
-    return {"data": data, "layout": layout(lang, 380, xaxis={"title": {"text": x_title},
-                                                             "type": "category"},
-                                           yaxis=yaxis)}
+    xaxis = {"title": {"text": x_title}, "tickvals": list(range(len(labels))),
+             "ticktext": [esc(v) for v in labels], "range": [-0.4, len(labels) - 0.6],
+             "zeroline": False, "showgrid": False}
+    return {"data": data, "layout": layout(lang, 380, xaxis=xaxis, yaxis=yaxis)}
 
 
 def stacked_shares(categories: list[str], parts: list[dict], x_title: str, lang: str) -> dict:
@@ -162,10 +178,12 @@ def forest(labels: list[str], groups: list[dict], x_title: str, lang: str,
 
 
 def diverging(items: list[str], categories: list[str], shares: list[list[float | None]],
-              x_title: str, lang: str) -> dict:
+              x_title: str, lang: str, withheld: list[float | None] | None = None,
+              withheld_name: str = "") -> dict:
     """Diverging stacked bars of a Likert block: ``shares[c][i]`` = share (0–1) of category
     ``c`` for item ``i``. Lower categories go left of zero, upper ones right, the middle one
-    (odd scales) is split across zero."""
+    (odd scales) is split across zero. ``withheld`` (share per item of answers in categories
+    not shown) is drawn hatched at the far left, so every bar still spans 100 %."""
     k = len(categories)
     half = k // 2
     mid = half if k % 2 else None
@@ -190,6 +208,15 @@ def diverging(items: list[str], categories: list[str], shares: list[list[float |
     if mid is not None:
         data.append(trace(mid, 1, 0.5, True))
     data += [trace(c, 1, 1.0, True) for c in range(k - half, k)]
+    if withheld is not None and any(v for v in _nums(withheld)):
+        held = [None if not v else round(v * 100, 4) for v in _nums(withheld)]
+        data.append({"type": "bar", "orientation": "h", "y": ylab,
+                     "x": [None if v is None else -v for v in held], "name": esc(withheld_name),
+                     "legendrank": 2000, "customdata": held,
+                     "marker": {"color": "#F2F2F2", "line": {"color": "#BBBBBB", "width": 1},
+                                "pattern": {"shape": "/", "fgcolor": "#BBBBBB"}},
+                     "hovertemplate": "%{y}: %{customdata:.0f} %<extra>" + esc(withheld_name)
+                                      + "</extra>"})
     height = 140 + 40 * max(1, len(items))
     return {"data": data, "layout": layout(
         lang, height, barmode="relative",
@@ -266,6 +293,7 @@ def network(positions: dict[str, tuple[float, float]], nodes: list[str],
                 "text": [esc(n) for n in names] if named else None,
                 "textposition": "top center",
                 "textfont": {"size": 13 if big else 10, "color": "#222" if big else "#666"},
+                "cliponaxis": False,
                 "hovertext": [esc(hover.get(n, n)) for n in names], "hoverinfo": "text",
                 "marker": {"color": color,
                            "size": [(16 if big else 7) + 1.2 * math.sqrt(degree.get(n, 0)) * 3
@@ -277,6 +305,8 @@ def network(positions: dict[str, tuple[float, float]], nodes: list[str],
     if highlight and highlight in positions:
         data.append(node_trace([highlight], HIGHLIGHT, True))
     axis = {"visible": False, "showgrid": False, "zeroline": False}
-    return {"data": data, "layout": layout(lang, 460, xaxis=axis, yaxis=axis,
-                                           margin={"l": 10, "r": 10, "t": 10, "b": 10},
+    side = 90 if labels else 10
+    return {"data": data, "layout": layout(lang, 520 if labels else 460, xaxis=axis,
+                                           yaxis=axis,
+                                           margin={"l": side, "r": side, "t": 20, "b": 10},
                                            hovermode="closest")}

@@ -39,6 +39,7 @@ class Column:
     kind: str = "text"
     stat: bool = True
     where: str = "both"     # "both", "html" (report only) or "excel" (workbook only)
+    repeat: bool = True     # False: the report shows the value once per run of equal rows
 
 
 @dataclass
@@ -108,11 +109,21 @@ class Table:
         """Rows of (text, css class) cells: ``num`` for numbers, ``dash`` for withheld."""
         out = []
         cols = [(c, self.frame[c.key].tolist(), self.withheld(c)) for c in self.html_columns()]
+        # grouping columns (repeat=False): a value is shown where it, or a grouping value
+        # to its left, changes
+        keys = []
+        prefix: list = []
+        for c, values, _ in cols:
+            if not c.repeat:
+                prefix = prefix + [values]
+            keys.append(list(zip(*prefix, strict=True)) if not c.repeat else None)
         for i in range(len(self.frame)):
             row = []
-            for c, values, dashed in cols:
+            for (c, values, dashed), key in zip(cols, keys, strict=True):
                 css = "" if c.kind == "text" else "num"
-                if dashed[i]:
+                if key is not None and i and key[i] == key[i - 1]:
+                    row.append(("", css))
+                elif dashed[i]:
                     row.append((DASH, "num dash"))
                 else:
                     row.append((self._cell(values[i], c.kind, lang), css))

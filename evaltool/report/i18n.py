@@ -45,6 +45,14 @@ STRINGS: dict[str, tuple[str, str, str]] = {
                       "del klasser är för små att visas separat; tabellen visar alla klasser.",
                       "The figure merges the ends of the answer scale because some categories "
                       "are too small to show on their own; the table has every category."),
+    "likert_withheld": ("Ei eritelty (pieniä luokkia)", "Ej specificerat (små klasser)",
+                        "Not broken down (small categories)"),
+    "likert_withheld_note": ("Viivoitettu osa: vastaukset luokissa, jotka perustuisivat alle "
+                             "{min_n} vastaajaan tai paljastaisivat tällaisen luvun.",
+                             "Den streckade delen: svar i klasser som skulle bygga på färre "
+                             "än {min_n} svarande eller avslöja ett sådant tal.",
+                             "Hatched part: answers in categories that would rest on fewer "
+                             "than {min_n} respondents or reveal such a number."),
     "rci_chart_left_out": ("Kuviosta on jätetty pois osa-alueet, joiden luokista jokin "
                            "perustuisi alle {min_n} asiakkaaseen tai paljastaisi tällaisen "
                            "luvun.",
@@ -378,11 +386,12 @@ STRINGS: dict[str, tuple[str, str, str]] = {
     "axis_count": ("Lukumäärä", "Antal", "Count"),
     "network_legend": (
         "Kukin piste on organisaatio; viiva on yhteistyösuhde (vähintään verkostoitumisen "
-        "tasoa). Tämän hankkeen organisaatio on korostettu.",
+        "tasoa). Pisteen koko kertoo yhteyksien määrän; tämän hankkeen organisaatio on "
+        "korostettu.",
         "Varje punkt är en organisation; en linje är ett samarbete (minst nätverksnivå). "
-        "Projektets organisation är markerad.",
-        "Each dot is an organisation; a line is a collaboration (at least networking). The "
-        "project's organisation is highlighted."),
+        "Punktens storlek visar antalet band; projektets organisation är markerad.",
+        "Each dot is an organisation; a line is a collaboration (at least networking). Dot size "
+        "shows the number of ties; the project's organisation is highlighted."),
     "network_legend_all": (
         "Kukin piste on organisaatio; viiva on yhteistyösuhde (vähintään verkostoitumisen "
         "tasoa). Pisteen koko kertoo yhteyksien määrän.",
@@ -393,12 +402,12 @@ STRINGS: dict[str, tuple[str, str, str]] = {
     # sentences
     "s_clients": (
         "{title}: vastaajia oli {n} ({waves}).",
-        "{title} besvarades av {n} av projektets klienter ({waves}).",
-        "{title} was answered by {n} of the project's clients ({waves})."),
+        "{title}: besvarades av {n} av projektets klienter ({waves}).",
+        "{title}: answered by {n} of the project's clients ({waves})."),
     "s_clients_programme": (
         "{title}: vastaajia oli {n} ohjelman {p} hankkeessa ({waves}).",
-        "{title} användes i {p} av programmets projekt; antal svarande {n} ({waves}).",
-        "{title} was used in {p} of the programme's projects; respondents: {n} ({waves})."),
+        "{title}: användes i {p} av programmets projekt, antal svarande {n} ({waves}).",
+        "{title}: used in {p} of the programme's projects, {n} respondents ({waves})."),
     "s_clients_total": (
         "Ohjelman {q} hankkeen asiakaskyselyissä vastaajia oli yhteensä {n}.",
         "Klientenkäterna i {q} av programmets projekt hade sammanlagt {n} svarande.",
