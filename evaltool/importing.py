@@ -242,7 +242,7 @@ def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: Client
         if not str(opts.project).strip():
             report.error("project-missing", "--project is empty", **where)
             return None
-        project = pd.Series([str(opts.project).strip()] * n)
+        project = pd.Series(np.full(n, str(opts.project).strip(), dtype=object))
     else:
         ppos = _column(tidy, opts.project_column or "", "project", report, where,
                        "project-missing")
@@ -256,7 +256,14 @@ def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: Client
 
     # --- wave
     if opts.wave is not None:
-        wtext = pd.Series([str(opts.wave).strip()] * n)
+        one = pd.to_numeric(pd.Series([str(opts.wave).strip().replace(",", ".")]),
+                            errors="coerce").iloc[0]
+        if pd.isna(one) or one < 1 or one != np.floor(one):
+            report.error("wave-invalid", f"--wave must be a whole number ≥ 1, not "
+                         f"{opts.wave!r}", **where)
+            return None
+        wtext = pd.Series(np.full(n, str(opts.wave).strip(), dtype=object))
+        wave_num = pd.Series(np.full(n, float(one)))
         wpos = None
     else:
         wpos = _column(tidy, opts.wave_column or "", "wave", report, where, "wave-missing")
@@ -264,12 +271,8 @@ def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: Client
             return None
         used.add(wpos)
         wtext = data[wpos].astype(str).str.strip()
-    wave_num = pd.to_numeric(wtext.str.replace(",", ".", regex=False), errors="coerce")
+        wave_num = pd.to_numeric(wtext.str.replace(",", ".", regex=False), errors="coerce")
     bad_wave = wave_num.isna() | (wave_num < 1) | (wave_num != np.floor(wave_num))
-    if opts.wave is not None and bad_wave.any():
-        report.error("wave-invalid", f"--wave must be a whole number ≥ 1, not {opts.wave!r}",
-                     **where)
-        return None
     for idx in np.flatnonzero(bad_wave.to_numpy()):
         code = "wave-missing" if wtext.iloc[idx] == "" else "wave-invalid"
         report.error(code, "the wave must be a whole number ≥ 1 (1 = entry, 2 = mid-point, …)",
@@ -390,6 +393,17 @@ def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: Client
         warnings.append({"code": "id-normalised", "column": column_letter(id_pos),
                          "count": int(id_changed.sum()), "message": msg})
 
+    rounded = ids.str.fullmatch(r"\d(?:[.,]\d+)?[eE]\+?\d+").to_numpy(dtype=bool)
+    if rounded.any():
+        msg = (f"{int(rounded.sum())} respondent id(s) are numbers in scientific notation "
+               f"(e.g. {ids[rounded].iloc[0]!r}): Excel has rounded long numeric ids, so "
+               "different clients may share an id and waves may not link; export the file "
+               "again with the id column formatted as text")
+        report.warning("id-rounded", msg, **{**where, "column": column_letter(id_pos),
+                                             "header": tidy.headers.get(id_pos)})
+        warnings.append({"code": "id-rounded", "column": column_letter(id_pos),
+                         "count": int(rounded.sum()), "message": msg})
+
     # --- unused columns (one warning each; one warning for all of them when there are many)
     filled = layouts.filled_columns(data, [p for p in tidy.headers if p not in used])
     unused = [pos for pos in tidy.headers if pos in filled]
@@ -488,6 +502,7 @@ MAX_COLUMN_WARNINGS = 20
 #: A respondent id that is a whole number, possibly with leading zeros or a zero decimal
 #: part as spreadsheets and their CSV exports write it: ``007``, ``1001.0``, ``1001,00``.
 _WHOLE_NUMBER_ID = re.compile(r"\+?0*(\d+)(?:[.,]0+)?")
+_ID_FIRST = frozenset("+0123456789")
 
 
 def normalise_ids(ids: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -502,8 +517,9 @@ def normalise_ids(ids: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """
     text = ids.astype(str).str.strip()
     codes, uniques = pd.factorize(text.to_numpy(dtype=object), use_na_sentinel=False)
-    keys = np.array([(m.group(1) if (m := _WHOLE_NUMBER_ID.fullmatch(u)) else u)
-                     for u in uniques], dtype=object)
+    # Only an id starting with a digit or '+' can be a number (most client codes are not).
+    keys = np.array([(m.group(1) if u[:1] in _ID_FIRST and (m := _WHOLE_NUMBER_ID.fullmatch(u))
+                      else u) for u in uniques], dtype=object)
     changed = np.array([k != u for k, u in zip(keys, uniques, strict=True)], dtype=bool)
     return (pd.Series(keys[codes] if len(codes) else np.array([], dtype=object),
                       index=ids.index, dtype=object),

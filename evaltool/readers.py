@@ -509,27 +509,33 @@ def _rows_to_frame(rows: list[list]) -> tuple[pd.DataFrame, np.ndarray]:
     return _text_frame([arr[:, j] for j in range(width)], _cell_text)
 
 
+def _column_text(col: np.ndarray, to_text) -> tuple[np.ndarray, np.ndarray]:
+    """Text of a column's cells and the mask of non-empty ones: the column is factorised
+    once (``pd.factorize`` hashes in C) and only its distinct values are turned into text."""
+    codes, uniques = pd.factorize(col)  # missing cells (None, NaN) get code -1
+    texts = np.array([to_text(v) for v in uniques] + [""], dtype=object)
+    filled = np.array([bool(t) and not t.isspace() for t in texts], dtype=bool)
+    texts[~filled] = ""
+    return texts[codes], filled[codes]
+
+
 def _text_frame(columns: list[np.ndarray], to_text) -> tuple[pd.DataFrame, np.ndarray]:
     """Columns of cell values → a trimmed DataFrame of text (object dtype) and the mask of
     its rows that hold at least one non-empty cell.
 
-    Each column is factorised once (``pd.factorize`` hashes in C) and only its distinct
-    values are turned into text by ``to_text``, so the cost grows with the number of distinct
-    answers, not cells. Text is kept exactly as written (surrounding spaces included);
-    whitespace-only cells become ``""``. Trailing empty rows and columns are dropped.
+    Each column's distinct values are turned into text once (:func:`_column_text`), so the
+    cost grows with the number of distinct answers, not cells. Text is kept exactly as
+    written (surrounding spaces included); whitespace-only cells become ``""``. Trailing
+    empty rows and columns are dropped.
     """
     out: dict[int, np.ndarray] = {}
     last_col = -1
     any_row = np.zeros(len(columns[0]) if columns else 0, dtype=bool)
     for j, col in enumerate(columns):
-        codes, uniques = pd.factorize(col)  # missing cells (None, NaN) get code -1
-        texts = np.array([to_text(v) for v in uniques] + [""], dtype=object)
-        filled = np.array([bool(t) and not t.isspace() for t in texts], dtype=bool)
-        texts[~filled] = ""
-        out[j] = texts[codes]
+        out[j], filled = _column_text(col, to_text)
         if filled.any():
             last_col = j
-            any_row |= filled[codes] if not filled.all() else True
+            any_row |= filled
     if last_col < 0:
         return pd.DataFrame(dtype=object), np.zeros(0, dtype=bool)
     n = int(np.flatnonzero(any_row)[-1]) + 1

@@ -44,6 +44,7 @@ CODES = {
     "mapping-invalid": "the mapping file is not valid",
     "id-normalised": "respondent ids written as numbers are compared as whole numbers",
     "sheet-unread": "the workbook has other sheets that were not read",
+    "id-rounded": "respondent ids are numbers Excel has rounded (scientific notation)",
 }
 
 

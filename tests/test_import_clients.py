@@ -1016,3 +1016,11 @@ def test_password_protected_workbook(ws, tmp_path):
         run(ws, [path])
     issue = info.value.report.errors[0]
     assert issue.code == "file-corrupt" and "password-protected" in issue.message
+
+
+def test_ids_rounded_by_excel_are_warned_about(ws, tmp_path):
+    rows = [["Respondent ID", *ITEMS]] + [[f"1,23457E+{10 + i}", *a]
+                                          for i, a in enumerate(_answers(3))]
+    res = run(ws, [write_text(tmp_path / "sm.csv", rows)])
+    warn = [i for i in res.report.warnings if i.code == "id-rounded"]
+    assert len(warn) == 1 and warn[0].column == "A" and "'1,23457E+10'" in warn[0].message
