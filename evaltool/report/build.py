@@ -147,6 +147,10 @@ def _summary(b: _Builder, project: ProjectInfo | None) -> Chapter:
     n_row = resp[resp["project"].isna()] if key is None else resp[resp["project"] == key]
     n_clients = int(n_row["n"].iloc[0]) if len(n_row) else 0
     facts = []
+    if not n_clients and key is not None:
+        ch.intro.append(Paragraph(b.t("s_no_clients")))
+    elif n_clients < d.min_n and key is not None:
+        ch.intro.append(Paragraph(b.t("s_small_project", min_n=d.min_n)))
     if n_clients:
         facts.append((b.t("col_clients"), fmt_int(n_clients, b.lang)))
         if key is None:

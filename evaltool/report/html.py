@@ -283,14 +283,19 @@ def write_index(data: ReportData, out: Path, names: dict[str, str]) -> Path:
     for key, info in data.projects.items():
         reg = info.register or {}
         n = resp.get(key) if hasattr(resp, "get") else None
+        used = [inst.short_title(lang) for inst in data.instruments
+                if key in inst.n_respondents]
         rows.append({"key": key, "name": info.name, "href": f"{names[key]}.html",
                      "organisation": reg.get("organisation") or "",
-                     "clients": fmt_int(n, lang) if n is not None else ""})
+                     "instruments": ", ".join(used),
+                     "clients": fmt_int(n, lang) if n is not None
+                     else t("no_client_data", lang)})
     words = {"title": t("report_index", lang),
              "intro": t("s_index_intro", lang, date=fmt_date(data.created, lang)),
              "programme": t("programme_link", lang), "projects": t("project_reports", lang),
              "code": t("col_code", lang), "name": t("col_name", lang),
-             "organisation": t("col_organisation", lang), "clients": t("col_clients", lang)}
+             "organisation": t("col_organisation", lang), "clients": t("col_clients", lang),
+             "instruments": t("col_instruments", lang)}
     text = _environment().get_template("index.html.j2").render(
         lang=lang, words=words, projects=rows, programme_href=f"{PROGRAMME_NAME}.html",
         css=Markup(_stylesheet()), version=__version__)

@@ -610,6 +610,18 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "Frågornas medelvärden anges på svarsskalan som de besvarats (inte omvända).",
         "Item means are on the answer scale as answered (not reversed)."),
     "s_synthetic_none": ("", "", ""),
+    "s_no_clients": (
+        "Hankkeesta ei ole tuotu asiakaskyselyjen vastauksia.",
+        "Inga svar på klientenkäter har importerats för projektet.",
+        "No client questionnaire answers have been imported for the project."),
+    "s_small_project": (
+        "Hankkeessa on alle {min_n} vastaajaa, joten sen tuloksia ei näytetä; raportissa on "
+        "vastaajien määrät ja koko ohjelman vertailutiedot.",
+        "Projektet har färre än {min_n} svarande, så dess resultat visas inte; rapporten "
+        "visar antalet svarande och programmets jämförelseuppgifter.",
+        "The project has fewer than {min_n} respondents, so its results are not shown; the "
+        "report gives the numbers of respondents and the programme's figures for comparison."),
+    "col_instruments": ("Mittarit", "Instrument", "Instruments"),
     "s_unregistered": (
         "Hanke ei ole ESR-hankerekisterissä.", "Projektet finns inte i ESF-projektregistret.",
         "The project is not in the ESF project register."),
