@@ -281,6 +281,9 @@ def _file_table(ws: Workspace, instrument: str, label_to_key: dict[str, str],
 
 
 def _flow(meta: pd.DataFrame, scored: np.ndarray, only: set[str] | None) -> pd.DataFrame:
+    if only is not None:
+        pick = meta["project"].isin(only).to_numpy()
+        meta, scored = meta[pick], scored[pick]
     m = meta.assign(scored=scored, incomplete=meta["incomplete"].astype(int),
                     discarded=meta["discarded"].astype(int))
     m = _with_programme(m[["project", "wave", "incomplete", "discarded", "scored", "date"]],
@@ -801,8 +804,8 @@ def _layout(orgs: pd.DataFrame, dyads: pd.DataFrame) -> dict[str, tuple[float, f
 # --------------------------------------------------------------------------- entry point
 
 
-def collect(ws: Workspace, lang: str | None = None, projects: list[str] | None = None
-            ) -> ReportData:
+def collect(ws: Workspace, lang: str | None = None, projects: list[str] | None = None,
+            keys: tuple | None = None) -> ReportData:
     """Read and compute everything the reports of ``ws`` show.
 
     ``projects`` limits the per-project rows of the outcome tables to those projects (keys);
@@ -812,8 +815,13 @@ def collect(ws: Workspace, lang: str | None = None, projects: list[str] | None =
 
     lang = check_lang(lang or ws.get_setting("lang") or "fi")
     min_n = ws.min_n
-    register = project_register(ws)
-    infos, label_to_key = _project_keys(ws, register)
+    if keys is None:  # (register, project infos, label → key), when already read
+        register = project_register(ws)
+        infos, label_to_key = _project_keys(ws, register)
+    else:
+        register, infos, label_to_key = keys
+        infos = {k: ProjectInfo(v.key, v.name, list(v.labels), v.register)
+                 for k, v in infos.items()}
     sets = field_sets(ws)
     only = None if projects is None else set(projects)
     wide, bg_dist, opens, resp = _background(ws, label_to_key, min_n, sets, only)

@@ -139,21 +139,22 @@ def _project(data: ReportData, project: str) -> ProjectInfo:
     return info
 
 
-def _resolve_key(ws: Workspace, project: str) -> str | None:
-    from ..projects import project_register, register_lookup
+def _resolve_key(ws: Workspace, project: str) -> tuple[str | None, tuple]:
+    """The key of ``project`` (a client-data label, register code or name; case ignored)
+    and the register and project keys read to find it (handed on to :func:`collect`)."""
+    from ..projects import project_register
+    from .collect import _project_keys
 
     register = project_register(ws)
-    labels = ws.projects_seen()
-    lookup = register_lookup(register, labels) if len(register) else dict.fromkeys(labels)
-    keys = {lab: (code or lab) for lab, code in lookup.items()}
+    infos, label_to_key = _project_keys(ws, register)
     want = project.strip().casefold()
-    for lab, key in keys.items():
+    for lab, key in label_to_key.items():
         if want in (lab.casefold(), key.casefold()):
-            return key
+            return key, (register, infos, label_to_key)
     for code, name in zip(register["code"], register["name"], strict=True):
         if want in (code.casefold(), str(name).casefold()):
-            return code
-    return None
+            return code, (register, infos, label_to_key)
+    return None, (register, infos, label_to_key)
 
 
 def write_project_report(ws: Workspace, project: str, out_dir: str | Path | None = None,
@@ -162,8 +163,8 @@ def write_project_report(ws: Workspace, project: str, out_dir: str | Path | None
     (default: the workspace's ``reports/``); returns the HTML path. ``project`` is a
     register code or name or a client-data project label."""
     lang = check_lang(lang or ws.get_setting("lang"))
-    key = _resolve_key(ws, project)
-    data = collect(ws, lang, projects=[key] if key is not None else [])
+    key, keys = _resolve_key(ws, project)
+    data = collect(ws, lang, projects=[key] if key is not None else [], keys=keys)
     info = _project(data, key or project)
     out = _out_dir(ws, out_dir)
     return _write(project_document(data, info), out / f"{safe_name(info.key)}.html", data,
