@@ -93,6 +93,9 @@ class RawTable:
     row_filled: np.ndarray | None = None
     #: Other sheets of the workbook that may hold data (not read; ``--sheet`` chooses one).
     other_sheets: list[str] = field(default_factory=list)
+    #: Delimited text: the number of fields each row of ``cells`` has in the file (rows are
+    #: padded to the widest one in ``cells``); None for other formats.
+    field_counts: np.ndarray | None = None
 
     @property
     def name(self) -> str:
@@ -656,6 +659,8 @@ def _read_text(path: Path, encoding: str | None = None) -> RawTable:
     row_offset = 0
     first_line, _, rest = text.partition("\n")
     delimiter = None
+    # Long open answers: the csv module's default limit is 131 072 characters per field.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     if first_line.strip().lower().startswith("sep=") and len(first_line.strip()) == 5:
         delimiter = first_line.strip()[4]
         text = rest
@@ -667,20 +672,34 @@ def _read_text(path: Path, encoding: str | None = None) -> RawTable:
             io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
             na_filter=False, engine="c", skip_blank_lines=False, quotechar='"',
         )
+        counts = _field_counts(text, delimiter)
     except pd.errors.ParserError as exc:
         m = re.search(r"EOF inside string starting at row (\d+)", str(exc))
         if m:
             raise _open_quote_error(path, int(m.group(1)) + 1 + row_offset) from exc
-        cells = _read_ragged(text, delimiter, path, row_offset)
+        cells, counts = _read_ragged(text, delimiter, path, row_offset)
     except pd.errors.EmptyDataError:
         raise ReadError(f"{path.name}: the file is empty", "file-empty")
+    if counts is not None and len(counts) != len(cells):  # records split differently
+        counts = None
     cells.columns = range(cells.shape[1])
     cells = _trim(cells.fillna(""))
     if cells.empty:
         raise ReadError(f"{path.name}: the file holds no data", "file-empty")
     decimal = _decimal_mark(cells, delimiter)
     return RawTable(path=path, file_format="text", cells=cells, encoding=encoding,
-                    delimiter=delimiter, decimal=decimal, row_offset=row_offset)
+                    delimiter=delimiter, decimal=decimal, row_offset=row_offset,
+                    field_counts=None if counts is None else counts[:len(cells)])
+
+
+def _field_counts(text: str, delimiter: str) -> np.ndarray | None:
+    """The number of fields of each record (quotes respected), or None when the csv module
+    cannot split the text."""
+    try:
+        return np.array([len(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)],
+                        dtype=np.int64)
+    except csv.Error:
+        return None
 
 
 def _open_quote_error(path: Path, row: int) -> ReadError:
@@ -691,9 +710,11 @@ def _open_quote_error(path: Path, row: int) -> ReadError:
         "written twice: \"\") and save it again", "file-corrupt")
 
 
-def _read_ragged(text: str, delimiter: str, path: Path, row_offset: int = 0) -> pd.DataFrame:
-    """Rows with differing field counts (title rows, footers) through the csv module; a
-    quote left open at the end of the file is an error, not one long answer."""
+def _read_ragged(text: str, delimiter: str, path: Path, row_offset: int = 0
+                 ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Rows with differing field counts (title rows, footers) through the csv module, and
+    each row's field count; a quote left open at the end of the file is an error, not one
+    long answer."""
     # A sentinel line after the text: it comes back as a row of its own unless a quote
     # left open swallowed it (the csv module itself reads to the end without complaint).
     sentinel = "\x1e"
@@ -703,7 +724,8 @@ def _read_ragged(text: str, delimiter: str, path: Path, row_offset: int = 0) -> 
         raise _open_quote_error(path, len(rows) + row_offset)
     rows.pop()
     width = max((len(r) for r in rows), default=0)
-    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+    return (pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object),
+            np.array([len(r) for r in rows], dtype=np.int64))
 
 
 def _decimal_mark(cells: pd.DataFrame, delimiter: str) -> str:

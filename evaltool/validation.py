@@ -45,6 +45,7 @@ CODES = {
     "id-normalised": "respondent ids written as numbers are compared as whole numbers",
     "sheet-unread": "the workbook has other sheets that were not read",
     "id-rounded": "respondent ids are numbers Excel has rounded (scientific notation)",
+    "row-misaligned": "a row of a text file has more fields than its header",
 }
 
 

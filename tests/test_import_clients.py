@@ -1024,3 +1024,40 @@ def test_ids_rounded_by_excel_are_warned_about(ws, tmp_path):
     res = run(ws, [write_text(tmp_path / "sm.csv", rows)])
     warn = [i for i in res.report.warnings if i.code == "id-rounded"]
     assert len(warn) == 1 and warn[0].column == "A" and "'1,23457E+10'" in warn[0].message
+
+
+def test_unquoted_delimiter_in_an_answer_shifts_the_row_and_is_an_error(ws, ws_dir, tmp_path,
+                                                                        db_digest):
+    """'kiitos; 5' without quotes: the row's values move one column right and still look
+    like answers, so only the row's width tells."""
+    rows = [["Asiakasnumero", "Vapaa sana", *ITEMS]]
+    for i, a in enumerate(_answers(6)):
+        rows.append([f"A{i}", "kiitos; 5" if i == 3 else "ok", *a])
+    path = write_text(tmp_path / "siirtynyt.csv", rows)
+    before = db_digest(ws_dir)
+    errors = failure(ws, [path])
+    assert [(e[0], e[3], e[4], e[6]) for e in errors] == [("row-misaligned", 5, "AC", str(
+        _answers(6)[3][-1]))]
+    assert db_digest(ws_dir) == before
+    # an unlabelled column filled in most rows is a column, not shifted rows
+    rows = [[*r, "huom"] if k else r for k, r in enumerate(rows)]
+    rows[4][1] = "ok"
+    res = run(ws, [write_text(tmp_path / "huom.csv", rows)])
+    assert res.files[0].rows_stored == 6
+
+
+def test_unquoted_line_break_in_an_answer_splits_the_row_and_is_an_error(ws, tmp_path):
+    rows = [["Asiakasnumero", "Vapaa sana", *ITEMS]]
+    for i, a in enumerate(_answers(6)):
+        rows.append([f"A{i}", "hyvä\nkiitos" if i == 2 else "ok", *a])
+    errors = failure(ws, [write_text(tmp_path / "katkennut.csv", rows)])
+    assert [(e[0], e[3], e[4], e[6]) for e in errors] == [("row-misaligned", 4, "B", "hyvä")]
+
+
+def test_short_rows_that_excel_writes_are_no_error(ws, tmp_path):
+    """Excel leaves out the trailing empty fields of some rows of a CSV."""
+    answers = _answers(4)
+    rows = [["Asiakasnumero", *ITEMS, "Huom"]] + [[f"A{i}", *a] for i, a in enumerate(answers)]
+    path = tmp_path / "lyhyt.csv"
+    path.write_text("\n".join(";".join(map(str, r)) for r in rows) + "\n", encoding="utf-8")
+    assert run(ws, [path]).files[0].rows_stored == 4
