@@ -304,3 +304,11 @@ def test_ragged_files_keep_every_row(tmp_path: Path):
     cells = read_raw(path).cells
     assert cells.shape == (4, 3) and cells.iloc[2, 2] == "rivi 1\nrivi 2"
     assert cells.iloc[3].tolist() == ["A2", "2", ""]
+
+
+def test_an_open_answer_longer_than_the_csv_modules_limit(tmp_path: Path):
+    long = "pitkä vastaus " * 12_000  # 168 000 characters
+    path = tmp_path / "pitka.csv"
+    path.write_text(f'Kysely\nid;open\nA1;"{long}"\nA2;lyhyt\n', encoding="utf-8")
+    cells = read_raw(path).cells
+    assert cells.iloc[2, 1] == long and cells.iloc[3, 1] == "lyhyt"
