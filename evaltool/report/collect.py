@@ -269,6 +269,7 @@ def _file_table(ws: Workspace, instrument: str, label_to_key: dict[str, str],
         f"JOIN imports i ON i.id = r.import_id WHERE {where} "
         "GROUP BY r.project, r.import_id ORDER BY r.import_id", ws.conn, params=params)
     df["project"] = df["project"].map(label_to_key)
+    df["source_name"] = df["source_name"].astype(str).map(mask_identifiers)
     df = df.groupby(["project", "import_id", "source_name", "layout", "imported_at",
                      "rows_read", "rows_stored", "rows_rejected"], sort=True,
                     dropna=False)["stored_here"].sum().reset_index()

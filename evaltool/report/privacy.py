@@ -23,7 +23,8 @@ goal, changed reliably, answered a pattern of waves. What the reports protect:
   organisations' staff and are withheld when fewer than ``min_n`` organisations rated it.
 - **Open answers** are listed only when at least ``min_n`` clients of the project answered
   the question; e-mail addresses, phone numbers, Finnish personal identity codes and web
-  addresses in them are replaced by ``[…]`` (:func:`mask_identifiers`).
+  addresses in them (and in the names of imported files) are replaced by ``[…]``
+  (:func:`mask_identifiers`).
 
 Counts that are differences of shown bases (e.g. clients at wave 1 minus clients followed
 up) are not hidden: hiding them would mean hiding the analysis' n.
