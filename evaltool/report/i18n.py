@@ -552,7 +552,9 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "lähtötason keskihajonnasta ja Cronbachin alfasta (|RCI| > 1,96). Kolmen mittauksen "
         "aineistossa käytetään lineaarista sekamallia (REML, satunnainen asiakasvakio). "
         "Hanketta verrataan ohjelmaan kovarianssianalyysillä (loppumittaus lähtötasolla "
-        "vakioituna). Tieto jätetään pois, jos se perustuisi alle {min_n} vastaajaan.",
+        "vakioituna). Tieto jätetään pois, jos se perustuisi alle {min_n} vastaajaan; "
+        "samoin jätetään pois alle {min_n} asiakkaan luokkien lukumäärät ja osuudet sekä "
+        "luvut, joista ne voisi päätellä.",
         "Förändring hos samma klient testas med parat t-test och Wilcoxons teckenrangtest; "
         "p-värdena för en jämförelses domäner justeras med Holms metod. Effektstorleken är "
         "Cohens dz (medelförändring / standardavvikelse). Tillförlitlig förändring "
@@ -560,14 +562,17 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "Cronbachs alfa (|RCI| > 1,96). Med tre mätningar används en linjär blandad modell "
         "(REML, slumpmässigt klientintercept). Projektet jämförs med programmet med "
         "kovariansanalys (slutmätning justerad för utgångsnivå). Uppgifter som bygger på "
-        "färre än {min_n} svarande visas inte.",
+        "färre än {min_n} svarande visas inte, inte heller antal och andelar i klasser med "
+        "färre än {min_n} klienter eller tal som skulle avslöja dem.",
         "Change within clients is tested with the paired t-test and the Wilcoxon signed-rank "
         "test; p-values across the domains of one comparison are Holm-adjusted. The effect "
         "size is Cohen's dz (mean change / SD of change). Reliable change (Jacobson & Truax) "
         "uses the programme's baseline SD and Cronbach's alpha (|RCI| > 1.96). With three "
         "waves a linear mixed model is fitted (REML, random client intercept). The project "
         "is compared with the programme by analysis of covariance (follow-up adjusted for "
-        "baseline). Figures resting on fewer than {min_n} respondents are not shown."),
+        "baseline). Figures resting on fewer than {min_n} respondents are not shown, nor "
+        "are counts and shares of categories with fewer than {min_n} clients or numbers "
+        "that would reveal them."),
     "s_rci": (
         "Luotettava muutos: muutos on suurempi kuin mittausvirhe selittäisi "
         "(|RCI| > 1,96).",
