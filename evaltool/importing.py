@@ -305,7 +305,7 @@ def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: Client
             used.add(pos)
 
     # --- rows of a text file with more fields than the header (an unquoted delimiter)
-    _check_row_widths(tidy, report, where)
+    check_row_widths(tidy, report, where)
 
     # --- items and fields of the instrument (mapping file, codes, labels, grid positions)
     placement = layouts.place(tidy, instrument, mapping.columns, exclude=used,
@@ -529,7 +529,7 @@ def normalise_ids(ids: pd.Series) -> tuple[pd.Series, np.ndarray]:
             changed[codes] if len(codes) else np.zeros(0, dtype=bool))
 
 
-def _check_row_widths(tidy: layouts.Tidy, report: ValidationReport, where: dict) -> None:
+def check_row_widths(tidy: layouts.Tidy, report: ValidationReport, where: dict) -> None:
     """Errors for rows of a delimited text file whose values have moved columns.
 
     An answer holding the delimiter without quotes (``kiitos; 5``) gives its row an extra

@@ -29,9 +29,10 @@ layout → placement on an instrument's items and fields) and returns plain data
     ``unplaced`` or ``empty``), ``metadata_role``, ``stored``, ``maps_to`` (as a mapping file
     writes it: ``p1``, ``gender``, ``goals:work``, ``skip``), ``matched_by``, ``n_values``,
     ``n_distinct`` and ``values`` (value → count, most frequent first; hidden for identifiers)
-``notes``, ``problems``, ``other_sheets``
-    remarks of the layout, mapping-file problems and other sheets of a workbook that may
-    hold data (not read; ``--sheet`` chooses one)
+``notes``, ``problems``, ``other_sheets``, ``row_problems``
+    remarks of the layout, mapping-file problems, other sheets of a workbook that may
+    hold data (not read; ``--sheet`` chooses one) and rows of a text file whose values
+    moved columns (``row``, ``column``, ``message``; an import stops on them)
 
 :func:`format_inspection` renders it for the terminal; :func:`mapping_toml` /
 :func:`write_mapping` write a mapping file to start from.
@@ -112,7 +113,8 @@ def inspect_file(path: str | Path, sheet: str | int | None = None, layout: str |
     file path or a header → target dict. Raises :class:`evaltool.errors.UserError` (exit 2)
     when the file cannot be read or its layout is ambiguous.
     """
-    from .importing import BACKGROUND_FIELDS, load_mapping
+    from .importing import BACKGROUND_FIELDS, check_row_widths, load_mapping
+    from .validation import ValidationReport
 
     path = Path(path)
     options: dict[str, str] = {}
@@ -186,7 +188,12 @@ def inspect_file(path: str | Path, sheet: str | int | None = None, layout: str |
         "items": {}, "missing_items": [], "fields": {}, "unplaced": [], "item_like": [],
         "columns": columns, "notes": list(tidy.notes), "problems": [],
         "other_sheets": list(raw.other_sheets),
+        "row_problems": [],
     }
+    rows_report = ValidationReport()
+    check_row_widths(tidy, rows_report, {"file": path.name})
+    out["row_problems"] = [{"row": i.row, "column": i.column, "message": i.message}
+                           for i in rows_report.errors]
     if raw.other_sheets:
         out["notes"].append(f"sheet {raw.sheet!r} was read; the workbook also has sheet(s) "
                             + ", ".join(repr(n) for n in raw.other_sheets)
@@ -292,6 +299,8 @@ def format_inspection(info: dict, max_values: int = 6) -> str:
                      + " — name them in a mapping file (--write-mapping FILE, then --mapping)")
     for p in info.get("problems", []):
         lines.append(f"Mapping: {p}")
+    for p in info.get("row_problems", []):
+        lines.append(f"Row {p['row']}: {p['message']} (an import stops here)")
     for n in info.get("notes", []):
         lines.append(f"Note: {n}")
     return "\n".join(lines) + "\n"

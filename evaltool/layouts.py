@@ -631,7 +631,8 @@ def _finish(raw: RawTable, layout: str, header_rows: int, first_data: int,
 
 def _generic_normalise(raw: RawTable, layout: str) -> Tidy:
     """One header row (after any title rows), or two (a question row over sub-labels, or
-    group headers over column headers); footers and empty rows dropped."""
+    group headers over column headers), and possibly a row of question labels under them
+    (codes ``q1`` over their wording); footers and empty rows dropped."""
     cells = raw.cells
     if cells.empty:
         raise LayoutError(f"{raw.name}: the sheet holds no cells", "file-empty")
@@ -646,31 +647,36 @@ def _generic_normalise(raw: RawTable, layout: str) -> Tidy:
     if stem_row is not None:
         columns = _two_row_columns(cells, stem_row, sub_row, raw.merged)
         header_rows = 2
-    elif _is_label_row(cells, h):
-        # Codes over labels (``q1`` / ``Elämänlaatu``): the codes are the headers, the
-        # labels help placement; data starts below the label row.
-        r1 = cells.iloc[h].astype(str).tolist()
-        r2 = cells.iloc[h + 1].astype(str).tolist()
-        columns = {}
-        for j, (code, label) in enumerate(zip(r1, r2, strict=True)):
-            code, label = code.strip(), label.strip()
-            if code:
-                columns[j] = ColumnInfo(j, code, label=label or None)
-            elif label:
-                columns[j] = ColumnInfo(j, label)
-        split_grid_headers(columns, {p: c.label for p, c in columns.items() if c.label})
-        notes.append(f"row {h + 2 + raw.row_offset} holds question labels under the headers "
-                     "of row " f"{h + 1 + raw.row_offset}; data start below it")
-        top = h
-        return _finish(raw, layout, 2, h + 2, columns, notes, header_row=top + 1)
     else:
         columns = {p: ColumnInfo(p, t) for p, t in headers_from_row(cells.iloc[h]).items()}
-        split_grid_headers(columns)
         header_rows = 1
+    first_data = sub_row + 1
+    if _is_label_row(cells, sub_row):
+        # Codes over labels (``q1`` / ``Elämänlaatu``): the codes stay the headers, the
+        # labels help placement; data start below the label row.
+        labels = cells.iloc[sub_row + 1].astype(str).tolist()
+        for j, label in enumerate(labels):
+            label = label.strip()
+            if not label:
+                continue
+            info = columns.get(j)
+            if info is None or info.header.startswith("Unnamed: "):
+                columns[j] = ColumnInfo(j, label)
+            elif info.label is None:
+                info.label = label
+        notes.append(f"row {sub_row + 2 + raw.row_offset} holds question labels under the "
+                     f"header; data start below it")
+        header_rows += 1
+        first_data += 1
+    if stem_row is None:
+        texts = {p: c.header for p, c in columns.items() if not c.stem}
+        if header_rows > 1:  # grids are told by the labels when the headers are codes
+            texts = {p: c.label or c.header for p, c in columns.items() if not c.stem}
+        split_grid_headers(columns, texts)
     top = stem_row if stem_row is not None else sub_row
     if top:
         notes.append(f"{top} title row(s) above the header skipped")
-    return _finish(raw, layout, header_rows, sub_row + 1, columns, notes, header_row=top + 1)
+    return _finish(raw, layout, header_rows, first_data, columns, notes, header_row=top + 1)
 
 
 def _header_texts(raw: RawTable, rows: int = 3) -> list[set[str]]:

@@ -1061,3 +1061,22 @@ def test_short_rows_that_excel_writes_are_no_error(ws, tmp_path):
     path = tmp_path / "lyhyt.csv"
     path.write_text("\n".join(";".join(map(str, r)) for r in rows) + "\n", encoding="utf-8")
     assert run(ws, [path]).files[0].rows_stored == 4
+
+
+def test_group_row_codes_row_and_labels_row(ws, tmp_path):
+    wb = openpyxl.Workbook()
+    sh = wb.active
+    sh.append(["Asiakaskysely 2024"])
+    sh.append(["", "Fyysinen", *[""] * 6, "Psyykkinen", *[""] * 18])
+    sh.merge_cells(start_row=2, start_column=2, end_row=2, end_column=8)
+    sh.merge_cells(start_row=2, start_column=9, end_row=2, end_column=27)
+    sh.append(["Asiakasnumero", *ITEMS])
+    sh.append(["Asiakkaan tunnus", *[f"Kysymys {i}" for i in range(1, 27)]])
+    for i, a in enumerate(_answers(6)):
+        sh.append([f"G{i}", *a])
+    wb.save(tmp_path / "g.xlsx")
+    res = run(ws, [tmp_path / "g.xlsx"])
+    assert res.files[0].details["header_rows"] == 3
+    meta, values = stored(ws)
+    assert meta["source_row"].tolist() == [5, 6, 7, 8, 9, 10]
+    np.testing.assert_array_equal(values, np.array(_answers(6), dtype=float))

@@ -252,3 +252,15 @@ def test_inspect_names_other_sheets_and_refuses_web_pages(tmp_path: Path, runner
     res = runner.invoke(main, ["inspect", str(page)])
     assert res.exit_code == 2 and "Traceback" not in res.output
     assert "this is a web page (HTML)" in res.output
+
+
+def test_inspect_shows_rows_whose_values_moved(tmp_path: Path):
+    rows = _whoqol_rows(5)
+    rows[0].insert(1, "Vapaa sana")
+    for k, row in enumerate(rows[1:]):
+        row.insert(1, "kiitos; 5" if k == 2 else "ok")
+    path = tmp_path / "a.csv"
+    path.write_text("\n".join(";".join(map(str, r)) for r in rows) + "\n", encoding="utf-8")
+    info = inspect_file(path, instrument="whoqol-bref")
+    assert [(p["row"], p["column"]) for p in info["row_problems"]] == [(4, "AC")]
+    assert "Row 4: the row has 29 fields but the header 28" in format_inspection(info)
