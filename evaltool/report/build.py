@@ -223,7 +223,8 @@ def _summary(b: _Builder, project: ProjectInfo | None) -> Chapter:
             rng = fmt_range(r.ci_low, r.ci_high, b.lang)
             parts.append(f"{name} {fmt_num(r.diff, b.lang, 1, sign=True)}"
                          + (f" ({rng})" if rng else ""))
-            facts.append((f"{name}{scope}: {b.t('col_change')} {r.round1} → {r.round2}",
+            facts.append((f"{name}{scope}: {_lower_first(b.t('col_change'))} {r.round1} → "
+                          f"{r.round2}",
                           fmt_num(r.diff, b.lang, 1, sign=True)))
         if parts:
             r = comp.iloc[0]
