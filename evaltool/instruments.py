@@ -418,11 +418,15 @@ def decode_items(data: pd.DataFrame, columns: dict[int, str], instrument: Instru
             t = norm_text(text)
             num = nums[k]
             if not math.isnan(num):
-                if num in dk_codes or spss_labels.get(text, "") in dk:
+                # A don't-know code is don't know unless the file's own value label says
+                # it is some other kind of missing value.
+                label = spss_labels.get(text)
+                if label in dk or (num in dk_codes and label is None):
                     u_reason[k] = DONT_KNOW_CODE
                 elif text in spss_missing or num in instrument.missing_codes:
-                    u_reason[k] = (DONT_KNOW_CODE if spss_labels.get(text, "") in dk
-                                   else DECLARED_MISSING)
+                    u_reason[k] = DECLARED_MISSING
+                elif num in dk_codes:
+                    u_reason[k] = DONT_KNOW_CODE
                 elif lo <= num <= hi and float(num).is_integer():
                     u_val[k] = num
                 else:

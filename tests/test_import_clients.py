@@ -824,7 +824,7 @@ def test_tool_codes_webropol_eos_6_qualtrics_minus_99_limesurvey_a_codes(ws, tmp
     r2 = run(ws, [tmp_path / "lime.csv"], project="Lime")
     assert (r1.files[0].layout, r2.files[0].layout) == ("webropol", "limesurvey")
     meta, values = ws.responses("whoqol-bref", projects=["Web"])
-    assert np.isnan(values[:, 0]).all() and {m[0] for m in meta["missing"]} == {"m"}
+    assert np.isnan(values[:, 0]).all() and {m[0] for m in meta["missing"]} == {"d"}
     meta, values = ws.responses("whoqol-bref", projects=["Lime"])
     np.testing.assert_array_equal(np.sort(values, axis=0),
                                   np.sort(np.array(_answers(3, 1), dtype=float), axis=0))

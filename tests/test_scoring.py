@@ -303,3 +303,15 @@ domain_max_missing = { total = 0 }
     assert np.isnan(sc["total"].iloc[1])
     with pytest.raises(Exception, match="unknown items"):
         parse_instrument(text.replace('items = ["a1", "a2"]', 'items = ["a1", "zz"]'))
+
+
+def test_six_after_a_one_to_five_scale_is_dont_know_unless_labelled_otherwise():
+    """Webropol's numeric export codes "En osaa sanoa" after a 1-5 scale as 6."""
+    for name in ("whoqol-bref", "eurohis-qol-8"):
+        assert load_instrument(name).dont_know_codes == (6.0,)
+    _, dec = _decode({"q1": ["6", "9", "-99", "99", "3"]})
+    assert dec.reasons[:, 0].tolist() == [DONT_KNOW_CODE, DECLARED_MISSING, DECLARED_MISSING,
+                                          DECLARED_MISSING, ANSWERED]
+    _, dec = _decode({"q1": ["6", "6"]}, value_labels={0: {"6": "Ei vastausta"}},
+                     missing_codes={0: {"6"}})
+    assert dec.reasons[:, 0].tolist() == [DECLARED_MISSING, DECLARED_MISSING]
