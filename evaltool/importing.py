@@ -518,12 +518,12 @@ def normalise_ids(ids: pd.Series) -> tuple[pd.Series, np.ndarray]:
     cells write ``1001.0``). Any other id — with letters, signs, separators or a non-zero
     decimal part (``A007``, ``1001.5``, ``1 001``) — is compared exactly as written.
     """
-    text = ids.astype(str).str.strip()
-    codes, uniques = pd.factorize(text.to_numpy(dtype=object), use_na_sentinel=False)
+    codes, uniques = pd.factorize(ids.to_numpy(dtype=object), use_na_sentinel=False)
+    uniques = np.array([str(u).strip() for u in uniques], dtype=object)
     # Only an id starting with a digit or '+' can be a number (most client codes are not).
     keys = np.array([(m.group(1) if u[:1] in _ID_FIRST and (m := _WHOLE_NUMBER_ID.fullmatch(u))
                       else u) for u in uniques], dtype=object)
-    changed = np.array([k != u for k, u in zip(keys, uniques, strict=True)], dtype=bool)
+    changed = keys != uniques
     return (pd.Series(keys[codes] if len(codes) else np.array([], dtype=object),
                       index=ids.index, dtype=object),
             changed[codes] if len(codes) else np.zeros(0, dtype=bool))
