@@ -154,6 +154,18 @@ def _check_zip(path: Path) -> None:
                             "file-corrupt")
 
 
+#: Leading bytes of files that are neither spreadsheets nor text tables.
+_DOCUMENT_SIGNATURES = (
+    (b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"), (b"{\\rtf", "an RTF document"),
+)
+
+
+def _document_kind(head: bytes) -> str | None:
+    """'a PDF document', 'a PNG image', … from a file's leading bytes, or None."""
+    return next((what for sig, what in _DOCUMENT_SIGNATURES if head.startswith(sig)), None)
+
+
 def _markup_kind(path: Path) -> str | None:
     """What a markup file is ('a web page (HTML)', 'an Excel 2003 XML spreadsheet', …), or
     None when the file does not start like markup."""
@@ -204,14 +216,16 @@ def read_raw(path: str | Path, sheet: str | int | None = None,
     if fmt in ("xlsx", "ods"):
         _check_zip(path)
     if fmt == "text":
-        markup = _markup_kind(path)
+        markup = _markup_kind(path) or _document_kind(head)
         if markup is not None:
             raise ReadError(
                 f"{path.name}: this is {markup}, not "
                 + (f"an .{ext} file" if ext in ("xlsx", "xlsm", "xls", "ods", "sav", "zsav")
                    else "a spreadsheet or CSV file")
-                + " (web tools often save such files under an Excel name); open it in "
-                "Excel and save it as an Excel workbook (.xlsx) or CSV, then import that file",
+                + (" (web tools often save such files under an Excel name); open it in "
+                   "Excel and save it as an Excel workbook (.xlsx) or CSV, then import that "
+                   "file" if "web page" in markup or "XML" in markup else
+                   "; export the survey's answers again as an Excel workbook (.xlsx) or CSV"),
                 "file-corrupt")
     if fmt == "text" and ext in ("xlsx", "xlsm", "xls", "ods", "sav", "zsav"):
         raise ReadError(

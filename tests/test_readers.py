@@ -312,3 +312,17 @@ def test_an_open_answer_longer_than_the_csv_modules_limit(tmp_path: Path):
     path.write_text(f'Kysely\nid;open\nA1;"{long}"\nA2;lyhyt\n', encoding="utf-8")
     cells = read_raw(path).cells
     assert cells.iloc[2, 1] == long and cells.iloc[3, 1] == "lyhyt"
+
+
+@pytest.mark.parametrize("content, what", [
+    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a PNG image"),
+    (b"{\\rtf1\\ansi hello}", "an RTF document"),
+])
+def test_documents_and_images_are_named(tmp_path: Path, content: bytes, what: str):
+    for name in ("vastaukset.xlsx", "vastaukset.csv"):
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(ReadError, match=f"this is {what}, not") as info:
+            read_raw(path)
+        assert info.value.code == "file-corrupt"
