@@ -283,7 +283,9 @@ def _read_spreadsheet(path: Path, fmt: str, sheet: str | int | None) -> RawTable
                 f"{path.name}: the workbook is password-protected (encrypted); open it in "
                 "Excel, remove the password (File → Info → Protect Workbook → Encrypt with "
                 "Password, clear it), save it and import it again", "file-corrupt")
-        raise ReadError(f"{path.name}: cannot open the workbook ({exc})", "file-corrupt")
+        raise ReadError(f"{path.name}: cannot open the workbook: it is damaged or not really "
+                        f"an Excel file ({exc}); open it in Excel and save it again as an Excel "
+                        "workbook (.xlsx), or export it again", "file-corrupt")
     names = list(wb.sheet_names)
     if not names:
         raise ReadError(f"{path.name}: the workbook has no sheets", "file-empty")

@@ -326,3 +326,11 @@ def test_documents_and_images_are_named(tmp_path: Path, content: bytes, what: st
         with pytest.raises(ReadError, match=f"this is {what}, not") as info:
             read_raw(path)
         assert info.value.code == "file-corrupt"
+
+
+def test_a_damaged_legacy_workbook_is_a_clear_error(tmp_path: Path):
+    path = tmp_path / "vanha.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    with pytest.raises(ReadError, match="damaged or not really an Excel file") as info:
+        read_raw(path)
+    assert info.value.code == "file-corrupt"
