@@ -710,7 +710,13 @@ def _read_text(path: Path, encoding: str | None = None) -> RawTable:
 
 def _field_counts(text: str, delimiter: str) -> np.ndarray | None:
     """The number of fields of each record (quotes respected), or None when the csv module
-    cannot split the text."""
+    cannot split the text. Without any quote character a record is a line."""
+    if '"' not in text:
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        return np.array([line.count(delimiter) + 1 if line.strip("\r") else 0
+                         for line in lines], dtype=np.int64)
     try:
         return np.array([len(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)],
                         dtype=np.int64)

@@ -334,3 +334,22 @@ def test_a_damaged_legacy_workbook_is_a_clear_error(tmp_path: Path):
     with pytest.raises(ReadError, match="damaged or not really an Excel file") as info:
         read_raw(path)
     assert info.value.code == "file-corrupt"
+
+
+@pytest.mark.parametrize("text", [
+    "a;b;c\n1;2\n\n3;4;5;6\n", "a;b\r\n1;2\r\n", "a;b\n1;2", "x\n\n\n",
+    'a;b;c\n1;"2;3";4\n5;"rivi\nrivi";6\n',
+])
+def test_field_counts_as_the_csv_module_counts(text: str):
+    import csv
+    import io
+
+    expected = [len(r) for r in csv.reader(io.StringIO(text), delimiter=";")]
+    assert readers._field_counts(text, ";").tolist() == expected
+
+
+def test_text_tables_keep_each_rows_field_count(tmp_path: Path):
+    path = tmp_path / "a.csv"
+    path.write_text('sep=;\nid;q1;open\nA1;1;"x;y"\nA2;2\nA3;3;z;extra\n', encoding="utf-8")
+    raw = read_raw(path)
+    assert raw.field_counts.tolist() == [3, 3, 2, 4] and raw.cells.shape == (4, 4)
