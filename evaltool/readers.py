@@ -8,6 +8,8 @@ signature               format
 ``PK\\x03\\x04``          zip container: xlsx / xlsm (``xl/``) or ods (``content.xml``)
 ``D0 CF 11 E0``           OLE2: legacy Excel ``.xls``
 ``$FL2`` / ``$FL3``       SPSS ``.sav`` / ``.zsav``
+``<html``, ``<?xml`` …    a web page or Excel 2003 XML saved under a spreadsheet or CSV
+                        name: an error saying so (also PDF, images, RTF)
 anything else           delimited text (csv / tsv / txt)
 ======================  ==============================================
 
@@ -15,7 +17,16 @@ Spreadsheets are read with python-calamine (about 6× faster than openpyxl on la
 SPSS files with pyreadstat (value labels and declared missing values kept). Text files are
 decoded by the chain BOM → strict UTF-8 → cp1252 (what Finnish Excel writes) → charset
 detector, and the delimiter is chosen among ``;`` ``,`` and TAB by consistent field counts over
-the first records, respecting quotes; an Excel ``sep=;`` first line is honoured.
+the first records, respecting quotes; an Excel ``sep=;`` first line is honoured. A quote left
+open (which would swallow the rest of the file into one answer) is an error naming its row,
+and each row's field count is kept so that rows whose values moved columns can be told.
+
+Without ``sheet``, the first visible worksheet holding a table is read (an instructions sheet
+of text lines, empty and hidden sheets are passed over) and the other sheets that may hold
+data are listed in :attr:`RawTable.other_sheets`. Before a sheet is parsed, zip members are
+checked against a size and compression-ratio budget (zip bombs) and the sheet's extent
+against :data:`MAX_SHEET_CELLS` (a stray value at ``XFD1048576`` would make the engine
+allocate the whole rectangle and abort the process); password-protected workbooks are named.
 
 Every cell comes back as text (``""`` for empty) so that no reader guesses types: the
 layouts and instruments decide what a value means. Row ``i`` of :attr:`RawTable.cells` is
