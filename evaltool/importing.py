@@ -6,6 +6,10 @@ labels (:func:`instruments.decode_items`) and background / multi-select / open a
 (:func:`layouts.decode_fields`) → validate → score. All files of one call are stored in
 one transaction, only when no file has an error; otherwise nothing is written and the
 validation report lists every problem with file, sheet, row and column.
+
+Respondents are linked across files and waves by project and id; an id that is a whole
+number is compared as that number (``007``, ``7``, ``1001.0`` and ``1001,00`` are one client,
+see :func:`normalise_ids`), any other id exactly as written (surrounding spaces dropped).
 """
 
 from __future__ import annotations

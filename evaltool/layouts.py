@@ -25,8 +25,8 @@ layout          signature                                                       
 ``zef``         ``Answer ID`` / ``Vastauksen tunnus`` with ``Answered`` / ``Vastattu``  1–2
                 (assumed until a real export is seen)
 ``spss``        an SPSS ``.sav`` file (variable names, labels and value labels)       1
-``plain``       anything else: hand-typed sheets with title rows, merged group        1–2
-                headers and footer rows
+``plain``       anything else: hand-typed sheets with title rows, merged group        1–3
+                headers, a row of question labels under a row of codes, footer rows
 ==============  ====================================================================  =======
 
 Every layout yields per column a :class:`ColumnInfo`: the header as the user sees it, and for
