@@ -25,7 +25,7 @@ import pandas as pd
 
 from . import cooperation, layouts, readers
 from .errors import ImportFailed, UserError
-from .importing import load_mapping
+from .importing import check_row_widths, load_mapping
 from .instruments import builtin_path, norm_text
 from .validation import ValidationReport
 from .workspace import Workspace
@@ -139,6 +139,7 @@ def import_partners(ws: Workspace, path: str | Path, round_label: str,
         report.error(exc.code, str(exc), file=path.name, sheet=exc.sheet)
         raise ImportFailed("import stopped: the file cannot be read; nothing was stored",
                            report)
+    check_row_widths(tidy, report, {"file": path.name, "sheet": tidy.raw.sheet})
     df = _tidy_frame(tidy)
     roster_orgs, sectors = read_roster(roster) if roster else (None, None)
     by_norm = {norm_text(c): c for c in df.columns}

@@ -169,3 +169,20 @@ def test_hard_case_rounds_through_the_workspace(tmp_path):
     turnover = tables["compare_ties"].set_index("basis")
     assert turnover.loc["all", "new"] == 2 and pd.isna(turnover.loc["respondents_both",
                                                                    "jaccard"])
+
+
+def test_tie_list_row_shifted_by_an_unquoted_delimiter_is_an_error(tmp_path, files):
+    text = files[1][1].read_text(encoding="utf-8").splitlines()
+    header = text[0].split(";")
+    fields = text[2].split(";")
+    fields[0] = fields[0] + "; ry"  # an organisation name holding the delimiter, unquoted
+    text[2] = ";".join(fields)
+    path = tmp_path / "siirtynyt.csv"
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    assert len(text[2].split(";")) == len(header) + 1
+    ws = Workspace.init(tmp_path / "ws")
+    with pytest.raises(ImportFailed) as err:
+        import_partners(ws, path, "R1")
+    issue = err.value.report.errors[0]
+    assert issue.code == "row-misaligned" and issue.row == 3 and issue.file == "siirtynyt.csv"
+    assert ws.conn.execute("SELECT COUNT(*) FROM imports").fetchone()[0] == 0
