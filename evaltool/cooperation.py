@@ -1335,7 +1335,8 @@ def _decode_cell(scale: Scale, cell, report: ValidationReport, header: str, org:
 
 
 def _sector_of(
-    survey: PartnerSurvey, text: object, report: ValidationReport, header: str
+    survey: PartnerSurvey, text: object, report: ValidationReport, header: str,
+    row: int | None = None,
 ) -> str | None:
     if _blank(text):
         return None
@@ -1346,6 +1347,7 @@ def _sector_of(
             "unknown sector; use a sector code or label of the survey definition",
             header=header,
             value=_display(text),
+            row=row,
         )
     return code
 
@@ -1413,6 +1415,7 @@ def ties_from_matrix(
     sectors: Mapping[str, str] | None = None,
     aliases: Mapping[str, str] | None = None,
     item_columns: Mapping[str, str] | None = None,
+    rows: Sequence[int] | None = None,
 ) -> CooperationData:
     """Read a web-survey export with one row per responding organisation.
 
@@ -1436,7 +1439,8 @@ def ties_from_matrix(
     names that differ only in punctuation, spaces or hyphens ("TE-toimisto" / "TE toimisto")
     are reported as ``org-near-duplicate`` warnings. ``sectors`` (organisation → sector) gives
     sectors of organisations that did not answer. An organisation's rating of itself is
-    dropped. All rows get round ``round``.
+    dropped. All rows get round ``round``. ``rows`` gives each row's spreadsheet row number,
+    used in the validation report. Each column's distinct answers are decoded once.
 
     Returns :class:`CooperationData` with ``ties`` (a row per respondent and rated
     organisation with at least one answer), ``statements`` (a row per respondent and item),
@@ -1515,47 +1519,75 @@ def ties_from_matrix(
         report.error("no-items", "no roster or statement column was recognised")
 
     item_scale = {i.code: b.scale for b in survey.blocks for i in b.items}
-    respondents: dict[str, str | None] = {}
-    tie_rows: list[dict] = []
-    statement_rows: list[dict] = []
-    for _, row in df.iterrows():
-        org = names.resolve(row[org_col])
-        if org is None:
-            report.error("id-missing", "a response has no organisation", header=str(org_col))
-            continue
-        sector = None
-        if sec_col is not None:
-            sector = _sector_of(survey, row[sec_col], report, str(sec_col))
+    n = len(df)
+    row_no = list(rows) if rows is not None else [None] * n
+    # Organisation names are resolved in row order (the first spelling met is kept).
+    orgs = [names.resolve(v) for v in df[org_col].tolist()]
+    valid = np.array([o is not None for o in orgs], dtype=bool)
+    for i in np.flatnonzero(~valid):
+        report.error("id-missing", "a response has no organisation", header=str(org_col),
+                     row=row_no[i])
+    row_sector: list[str | None] = [None] * n
+    if sec_col is not None:
+        codes, uniques = pd.factorize(df[sec_col].astype(object), use_na_sentinel=False)
+        first = {k: int(np.argmax(codes == k)) for k in range(len(uniques))}
+        decoded = [_sector_of(survey, u, report, str(sec_col), row_no[first[k]])
+                   for k, u in enumerate(uniques)]
+        row_sector = [decoded[k] for k in codes]
+    respondents: dict[tuple, str | None] = {}
+    for i in np.flatnonzero(valid):
+        org = orgs[i]
         if (round, org) in respondents:
             report.warning(
                 "duplicate-respondent",
                 f"{org!r} answered more than once; its ratings are averaged",
-                header=str(org_col),
-                value=org,
+                header=str(org_col), value=org, row=row_no[i],
             )
-        respondents[round, org] = respondents.get((round, org)) or sector
-        ratings: dict[str, dict[str, float]] = {}
-        for col, measure, partner in roster_cols:
-            scale = survey.roster[measure].scale
-            value = _decode_cell(scale, row[col], report, str(col), org)
-            ratings.setdefault(partner, dict.fromkeys(MEASURES, math.nan))[measure] = value
-        for partner, values in ratings.items():
-            if partner == org or all(math.isnan(v) for v in values.values()):
-                continue
-            tie_rows.append(
-                {"round": round, "respondent_org": org, "partner_org": partner, **values}
-            )
-        for col, item in item_cols:
-            value = _decode_cell(item_scale[item], row[col], report, str(col), org)
-            statement_rows.append(
-                {
-                    "round": round,
-                    "respondent_org": org,
-                    "sector": None,
-                    "item": item,
-                    "value": value,
-                }
-            )
+        respondents[round, org] = respondents.get((round, org)) or row_sector[i]
+
+    def decode_column(scale: Scale, col) -> np.ndarray:
+        """A column's answers decoded once per distinct value; bad cells reported."""
+        codes, uniques = pd.factorize(df[col].astype(object), use_na_sentinel=False)
+        values = np.full(len(uniques), math.nan)
+        for k, cell in enumerate(uniques):
+            try:
+                values[k] = scale.decode(cell)
+            except _DecodeError as exc:
+                for i in np.flatnonzero((codes == k) & valid):
+                    report.error(exc.code, f"{exc} (answer of {orgs[i]})", header=str(col),
+                                 value=_display(cell), row=row_no[i])
+        return values[codes]
+
+    # Ties: one row per respondent row and rated organisation with at least one answer,
+    # in row order and, within a row, in the order the organisations first appear.
+    partners = list(dict.fromkeys(p for _, _, p in roster_cols))
+    ratings = np.full((n, len(partners), len(MEASURES)), math.nan)
+    for col, measure, partner in roster_cols:
+        ratings[:, partners.index(partner), MEASURES.index(measure)] = decode_column(
+            survey.roster[measure].scale, col)
+    org_arr = np.array(orgs, dtype=object)
+    partner_arr = np.array(partners, dtype=object)
+    keep = (valid[:, None] & ~np.isnan(ratings).all(axis=2)
+            & (org_arr[:, None] != partner_arr[None, :]))
+    ri, pi = np.nonzero(keep)
+    tie_frame = pd.DataFrame({"round": [round] * len(ri), "respondent_org": org_arr[ri],
+                              "partner_org": partner_arr[pi]})
+    for m, measure in enumerate(MEASURES):
+        tie_frame[measure] = ratings[ri, pi, m]
+    tie_rows = tie_frame.to_dict("records")
+    # Statements: every item for every responding row (missing answers as NaN).
+    items = [item for _, item in item_cols]
+    answers = np.full((n, len(items)), math.nan)
+    for j, (col, item) in enumerate(item_cols):
+        answers[:, j] = decode_column(item_scale[item], col)
+    vi = np.flatnonzero(valid)
+    statement_rows = pd.DataFrame({
+        "round": [round] * (len(vi) * len(items)),
+        "respondent_org": np.repeat(org_arr[vi], len(items)),
+        "sector": None,
+        "item": np.tile(np.array(items, dtype=object), len(vi)),
+        "value": answers[vi].ravel(),
+    }).to_dict("records")
     for rec in statement_rows:
         rec["sector"] = respondents.get((round, rec["respondent_org"]))
     sector_map = _resolve_sectors(survey, names, sectors, report)

@@ -155,7 +155,8 @@ def import_partners(ws: Workspace, path: str | Path, round_label: str,
         shape = "roster_matrix"
         data = cooperation.ties_from_matrix(df, definition, roster_orgs, round=round_label,
                                             sectors=sectors, aliases=maps.aliases or None,
-                                            item_columns=maps.columns or None)
+                                            item_columns=maps.columns or None,
+                                            rows=tidy.rows.tolist())
     for issue in data.report.issues:
         report.add(issue.code, issue.severity, issue.message, file=path.name,
                    sheet=tidy.raw.sheet, row=issue.row, column=issue.column,

@@ -186,3 +186,16 @@ def test_tie_list_row_shifted_by_an_unquoted_delimiter_is_an_error(tmp_path, fil
     issue = err.value.report.errors[0]
     assert issue.code == "row-misaligned" and issue.row == 3 and issue.file == "siirtynyt.csv"
     assert ws.conn.execute("SELECT COUNT(*) FROM imports").fetchone()[0] == 0
+
+
+def test_bad_answer_in_a_matrix_export_names_its_row(tmp_path, files):
+    frame = pd.read_excel(files[1][0], dtype=str, engine="calamine").fillna("")
+    level_col = next(c for c in frame.columns if c.casefold().startswith("yhteistyön taso"))
+    frame.loc[2, level_col] = "loistava"
+    path = tmp_path / "matriisi.xlsx"
+    frame.to_excel(path, index=False)
+    ws = Workspace.init(tmp_path / "ws")
+    with pytest.raises(ImportFailed) as err:
+        import_partners(ws, path, "R1")
+    bad = [i for i in err.value.report.errors if i.value == "loistava"]
+    assert len(bad) == 1 and bad[0].row == 4 and bad[0].header == level_col
