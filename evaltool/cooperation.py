@@ -1615,6 +1615,7 @@ def ties_from_list(
     sectors: Mapping[str, str] | None = None,
     aliases: Mapping[str, str] | None = None,
     default_level: float | None = None,
+    rows: Sequence[int] | None = None,
 ) -> CooperationData:
     """Read a tie list: one row per respondent–partner pair.
 
@@ -1626,6 +1627,8 @@ def ties_from_list(
     without naming partners; ``respondents`` lists further such organisations. Rows with no
     answer at all and self-ratings are dropped. ``default_level`` is given to listed pairs
     without a collaboration level (e.g. 1 for a plain "who do you work with" list).
+    ``rows`` gives each row's spreadsheet row number for the validation report; each
+    column's distinct answers are decoded once.
 
     Names, ``aliases``, ``sectors`` and the result as in :func:`ties_from_matrix`;
     ``statements`` is empty. Tested against :func:`ties_from_matrix` on the same answers
@@ -1654,37 +1657,63 @@ def ties_from_list(
     if report.errors:
         return CooperationData(*_assemble([], [], roster, {}, {}, [round]), report=report)
 
+    n = len(df)
+    row_no = list(rows) if rows is not None else [None] * n
+    resp_vals = df[cols["respondent_org"]].tolist()
+    partner_vals = df[cols["partner_org"]].tolist()
+    # Names are resolved in reading order (respondent, then partner, row by row) so that the
+    # first spelling met is the one kept.
+    orgs: list[str | None] = []
+    partners: list[str | None] = []
+    for rv, pv in zip(resp_vals, partner_vals, strict=True):
+        org = names.resolve(rv)
+        orgs.append(org)
+        partners.append(names.resolve(pv) if org is not None else None)
+    valid = np.array([o is not None for o in orgs], dtype=bool)
+    for i in np.flatnonzero(~valid):
+        report.error("id-missing", "a tie has no respondent organisation",
+                     header=str(cols["respondent_org"]), row=row_no[i])
+    row_round = df[cols["round"]].tolist() if "round" in cols else [round] * n
+    rounds = {row_round[i] for i in np.flatnonzero(valid)} if "round" in cols else {round}
+    row_sector: list[str | None] = [None] * n
+    if sector_col is not None:
+        codes, uniques = pd.factorize(df[sector_col].astype(object), use_na_sentinel=False)
+        first = {k: int(np.argmax((codes == k) & valid)) for k in range(len(uniques))
+                 if ((codes == k) & valid).any()}
+        decoded = {k: _sector_of(survey, uniques[k], report, str(sector_col), row_no[i])
+                   for k, i in first.items()}
+        row_sector = [decoded.get(k) for k in codes]
     responded: dict[tuple, str | None] = {}
-    tie_rows = []
-    rounds = set() if "round" in cols else {round}
-    for _, row in df.iterrows():
-        org = names.resolve(row[cols["respondent_org"]])
-        if org is None:
-            report.error(
-                "id-missing",
-                "a tie has no respondent organisation",
-                header=str(cols["respondent_org"]),
-            )
-            continue
-        r = row[cols["round"]] if "round" in cols else round
-        rounds.add(r)
-        sector = None
-        if sector_col is not None:
-            sector = _sector_of(survey, row[sector_col], report, str(sector_col))
-        responded[r, org] = responded.get((r, org)) or sector
-        partner = names.resolve(row[cols["partner_org"]])
-        if partner is None or partner == org:
-            continue
-        values = dict.fromkeys(MEASURES, math.nan)
-        for measure, col in measure_cols.items():
-            values[measure] = _decode_cell(
-                survey.roster[measure].scale, row[col], report, str(col), org
-            )
-        if default_level is not None and math.isnan(values["collaboration_level"]):
-            values["collaboration_level"] = float(default_level)
-        if all(math.isnan(v) for v in values.values()):
-            continue
-        tie_rows.append({"round": r, "respondent_org": org, "partner_org": partner, **values})
+    for i in np.flatnonzero(valid):
+        key = (row_round[i], orgs[i])
+        responded[key] = responded.get(key) or row_sector[i]
+    is_tie = valid & np.array([p is not None and p != o for o, p in zip(orgs, partners,
+                                                                         strict=True)])
+    values = np.full((n, len(MEASURES)), math.nan)
+    for measure, col in measure_cols.items():
+        scale = survey.roster[measure].scale
+        codes, uniques = pd.factorize(df[col].astype(object), use_na_sentinel=False)
+        decoded_values = np.full(len(uniques), math.nan)
+        for k, cell in enumerate(uniques):
+            try:
+                decoded_values[k] = scale.decode(cell)
+            except _DecodeError as exc:
+                for i in np.flatnonzero((codes == k) & is_tie):
+                    report.error(exc.code, f"{exc} (answer of {orgs[i]})", header=str(col),
+                                 value=_display(cell), row=row_no[i])
+        values[:, MEASURES.index(measure)] = decoded_values[codes]
+    if default_level is not None:
+        level = values[:, MEASURES.index("collaboration_level")]
+        level[np.isnan(level)] = float(default_level)
+    keep = np.flatnonzero(is_tie & ~np.isnan(values).all(axis=1))
+    tie_frame = pd.DataFrame({
+        "round": [row_round[i] for i in keep],
+        "respondent_org": [orgs[i] for i in keep],
+        "partner_org": [partners[i] for i in keep],
+    })
+    for m, measure in enumerate(MEASURES):
+        tie_frame[measure] = values[keep, m]
+    tie_rows = tie_frame.to_dict("records")
     for org in respondents or []:
         name = names.resolve(org)
         for r in rounds:

@@ -150,7 +150,8 @@ def import_partners(ws: Workspace, path: str | Path, round_label: str,
         df = df.rename(columns={resp_col: "respondent_org", partner_col: "partner_org"})
         data = cooperation.ties_from_list(df, definition, round=round_label,
                                           roster_orgs=roster_orgs, sectors=sectors,
-                                          aliases=maps.aliases or None)
+                                          aliases=maps.aliases or None,
+                                          rows=tidy.rows.tolist())
     else:
         shape = "roster_matrix"
         data = cooperation.ties_from_matrix(df, definition, roster_orgs, round=round_label,

@@ -91,6 +91,7 @@ def test_bad_label_stops_import_and_changes_nothing(tmp_path, files):
     issues = err.value.report.errors
     assert issues and issues[0].file == "bad.csv"
     assert any("aivan mahtava" in (i.value or i.message) for i in issues)
+    assert [i.row for i in issues if i.value == "aivan mahtava"] == [5]
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
 
 
