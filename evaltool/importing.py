@@ -14,8 +14,11 @@ see :func:`normalise_ids`), any other id exactly as written (surrounding spaces 
 
 from __future__ import annotations
 
+import gc
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -603,6 +606,23 @@ def reason_strings(reasons: np.ndarray) -> np.ndarray:
     return chars.view(f"<U{chars.shape[1]}").ravel().astype(object)
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector (restored afterwards).
+
+    An import holds millions of cell objects and creates a list per row while storing, so
+    the collector would otherwise pass over all of them many times without finding
+    anything to free (cells, rows and frames hold no reference cycles).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def import_clients(ws: Workspace, paths: list[str | Path], opts: ClientImportOptions
                    ) -> ImportResult:
     """Import client questionnaires; all files in one transaction.
@@ -610,6 +630,12 @@ def import_clients(ws: Workspace, paths: list[str | Path], opts: ClientImportOpt
     Raises :class:`ImportFailed` (carrying the report) when any file has an error; the
     workspace is then unchanged.
     """
+    with gc_paused():
+        return _import_clients(ws, paths, opts)
+
+
+def _import_clients(ws: Workspace, paths: list[str | Path], opts: ClientImportOptions
+                    ) -> ImportResult:
     if (opts.project is None) == (opts.project_column is None):
         raise UserError("give exactly one of --project NAME or --project-column COL")
     if (opts.wave is None) == (opts.wave_column is None):
@@ -658,7 +684,7 @@ def import_clients(ws: Workspace, paths: list[str | Path], opts: ClientImportOpt
     from .projects import check_registered
 
     for p in to_store:
-        check_registered(ws, sorted(set(p.frame["project"])), report, file=p.path.name)
+        check_registered(ws, sorted(p.frame["project"].unique().tolist()), report, file=p.path.name)
     results = []
     with ws.transaction():
         table = ws.ensure_instrument(instrument)

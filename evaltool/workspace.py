@@ -47,6 +47,9 @@ from .errors import NotAWorkspace, UserError
 DB_NAME = "evaltool.sqlite"
 SCHEMA_VERSION = 1
 DEFAULT_SETTINGS = {"min_n": "5", "lang": "fi"}
+#: SQLite page cache during a write transaction, KiB (an upper bound: it grows as pages
+#: are used); outside write transactions SQLite's default of 2000 KiB applies.
+WRITE_CACHE_KIB = 256 * 1024
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -221,7 +224,14 @@ class Workspace:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One SQLite transaction; rolls back on any exception."""
+        """One SQLite transaction; rolls back on any exception.
+
+        A large import writes tens of megabytes in one transaction; with SQLite's default
+        2 MB page cache it would spill pages to the file mid-transaction and write them
+        again at commit, so the cache may grow to :data:`WRITE_CACHE_KIB` while the
+        transaction lasts (reading keeps the default).
+        """
+        self.conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
@@ -230,6 +240,8 @@ class Workspace:
             raise
         else:
             self.conn.execute("COMMIT")
+        finally:
+            self.conn.execute("PRAGMA cache_size = -2000")
 
     # ---------------------------------------------------------------- meta & settings
 
@@ -269,9 +281,9 @@ class Workspace:
         projects, ids = list(projects), list(ids)
         if len(projects) != len(ids):
             raise ValueError("projects and ids differ in length")
-        keys = (pd.Series(projects, dtype=object).astype(str) + "\x1f"
-                + pd.Series(ids, dtype=object).astype(str))
-        codes, uniques = pd.factorize(keys.to_numpy(dtype=object))
+        keys = np.array([f"{p}\x1f{i}" for p, i in zip(projects, ids, strict=True)],
+                        dtype=object)
+        codes, uniques = pd.factorize(keys)
         secret = self._secret
         hashed = np.array([hmac.digest(secret, u.encode(), "sha256").hex()[:20]
                            for u in uniques], dtype=object)
@@ -379,22 +391,27 @@ class Workspace:
         n = len(frame)
         start = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM responses").fetchone()[0]
         ids = np.arange(start + 1, start + 1 + n, dtype=np.int64)
+
+        def column(name: str, dtype=object) -> list:
+            # numpy's tolist() builds the Python values in C; iterating a pandas string
+            # column would box every element through pandas.
+            return frame[name].to_numpy(dtype=dtype).tolist()
+
+        people = frame[["respondent", "project", "source_id"]].drop_duplicates()
         self.conn.executemany(
             "INSERT OR IGNORE INTO respondents VALUES (?, ?, ?)",
-            frame[["respondent", "project", "source_id"]].drop_duplicates().itertuples(
-                index=False, name=None))
-        rows = zip(ids.tolist(), [import_id] * n, [instrument.name] * n,
-                   frame["project"].tolist(), frame["wave"].astype(int).tolist(),
-                   frame["respondent"].tolist(), frame["date"].tolist(),
-                   frame["source_row"].astype(int).tolist(),
-                   frame["n_missing"].astype(int).tolist(),
-                   frame["discarded"].astype(int).tolist(),
-                   frame["incomplete"].astype(int).tolist(), frame["missing"].tolist(),
-                   strict=True)
+            zip(people["respondent"].to_numpy(dtype=object).tolist(),
+                people["project"].to_numpy(dtype=object).tolist(),
+                people["source_id"].to_numpy(dtype=object).tolist(), strict=True))
         self.conn.executemany(
             "INSERT INTO responses (id, import_id, instrument, project, wave, respondent, date,"
             " source_row, n_missing, discarded, incomplete, missing)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            zip(ids.tolist(), [import_id] * n, [instrument.name] * n, column("project"),
+                column("wave", np.int64), column("respondent"), column("date"),
+                column("source_row", np.int64), column("n_missing", np.int64),
+                column("discarded", np.int64), column("incomplete", np.int64),
+                column("missing"), strict=True))
         # SQLite stores a bound NaN as NULL, so the float matrix binds as it is; the float
         # ids become integers through the INTEGER PRIMARY KEY column.
         k = values.shape[1]
@@ -404,8 +421,9 @@ class Workspace:
         if fields is not None and len(fields):
             self.conn.executemany(
                 "INSERT INTO response_fields VALUES (?, ?, ?)",
-                zip(ids[fields["row"].to_numpy()].tolist(), fields["field"].tolist(),
-                    fields["value"].tolist(), strict=True))
+                zip(ids[fields["row"].to_numpy()].tolist(),
+                    fields["field"].to_numpy(dtype=object).tolist(),
+                    fields["value"].to_numpy(dtype=object).tolist(), strict=True))
         return n
 
     # ---------------------------------------------------------------- queries
