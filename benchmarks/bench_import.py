@@ -11,10 +11,14 @@
    fresh workspace) — with the cells already decoded, nothing validated and nothing scored.
    No import of this file into this store can take less.
 3. ``instruments.score`` on 1 000 000 WHOQOL-BREF responses. Goal: ≤ 1 s.
+4. With ``--large-workspace N``: a 1 000-row file of a new project imported into a workspace
+   that already holds N projects (``bench_report.build``: about 1 300 responses each), to show
+   that an import's cost does not grow with the workspace.
 
 Usage::
 
     python benchmarks/bench_import.py [--rows 100000] [--file big.xlsx] [--repeat 3] [--profile]
+                                      [--large-workspace 500]
 
 The generated workbook is cached (``--file``, default in the temp folder) because writing it
 with openpyxl takes longer than everything measured. ``--profile`` prints where the import's
@@ -195,6 +199,45 @@ def floor_parts(path: Path) -> tuple[float, float]:
     return t_pseudonyms, t_store
 
 
+def bench_large_workspace(n_projects: int, repeat: int) -> None:
+    """Time a 1 000-row import into a workspace of ``n_projects`` projects (item 4 above)."""
+    from openpyxl import Workbook
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_report
+
+    folder = Path(tempfile.mkdtemp(prefix="evaltool-bench-"))
+    try:
+        t = time.perf_counter()
+        ws_dir = bench_report.build(folder / "ws", n_projects, 400)
+        built = time.perf_counter() - t
+        path = folder / "new-project.xlsx"
+        wb = Workbook()
+        sheet = wb.active
+        sheet.append(["id"] + [f"q{i}" for i in range(1, 27)])
+        rng = np.random.default_rng(3)
+        for i in range(1000):
+            sheet.append([f"N{i:04d}"] + rng.integers(1, 6, 26).tolist())
+        wb.save(path)
+        db = ws_dir / "evaltool.sqlite"
+        pristine = folder / "pristine.sqlite"
+        shutil.copy(db, pristine)
+        times = []
+        for _ in range(repeat):
+            shutil.copy(pristine, db)
+            with Workspace.open(ws_dir) as ws:
+                n_resp = ws.conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0]
+                t = time.perf_counter()
+                import_clients(ws, [path], ClientImportOptions(
+                    instrument="whoqol-bref", project="New project", wave=1))
+                times.append(time.perf_counter() - t)
+        print(f"1 000-row import into a workspace of {n_projects} projects and {n_resp:,} "
+              f"responses (built in {built:.0f} s): {min(times):.3f} s (runs: "
+              + ", ".join(f"{x:.3f}" for x in times) + ")")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def bench_score(n: int = 1_000_000, seed: int = 2) -> float:
     inst = load_instrument("whoqol-bref")
     rng = np.random.default_rng(seed)
@@ -213,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--file", type=Path, default=None, help="workbook to use / create")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each timing (best kept)")
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--large-workspace", type=int, metavar="PROJECTS", default=0,
+                    help="also time a small import into a workspace of this many projects")
     args = ap.parse_args(argv)
     path = args.file or Path(tempfile.gettempdir()) / f"evaltool-bench-{args.rows}.xlsx"
     if not path.exists():
@@ -248,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
           "(no import into this store can be faster)")
     sc = min(bench_score() for _ in range(args.repeat))
     print(f"score 1 000 000 responses {sc:6.3f} s  (goal ≤ 1.00)")
+    if args.large_workspace:
+        bench_large_workspace(args.large_workspace, args.repeat)
     if args.profile:
         full_import(path, profile=True)
     return 0

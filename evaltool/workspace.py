@@ -345,10 +345,27 @@ class Workspace:
         return None if row[0] is None else int(row[0])
 
     def delete_import(self, import_id: int) -> None:
-        """Delete an import and everything stored by it (call inside a transaction)."""
+        """Delete an import and everything stored by it (call inside a transaction).
+
+        Its respondents' source ids go too unless another import still has responses of
+        them. A pseudonym belongs to one project, so only those projects' responses are
+        looked at (through the responses' unique index), not the whole workspace.
+        """
+        gone = self.conn.execute("SELECT DISTINCT project, respondent FROM responses "
+                                 "WHERE import_id = ?", (import_id,)).fetchall()
         self.conn.execute("DELETE FROM imports WHERE id = ?", (import_id,))
-        self.conn.execute("DELETE FROM respondents WHERE pseudonym NOT IN "
-                          "(SELECT respondent FROM responses)")
+        if not gone:
+            return
+        projects = sorted({p for p, _ in gone})
+        kept: set[str] = set()
+        for instrument in self.instrument_names():
+            for start in range(0, len(projects), 500):
+                chunk = projects[start:start + 500]
+                kept.update(r for (r,) in self.conn.execute(
+                    "SELECT respondent FROM responses WHERE instrument = ? AND project IN "
+                    f"({', '.join('?' * len(chunk))})", [instrument, *chunk]))
+        self.conn.executemany("DELETE FROM respondents WHERE pseudonym = ?",
+                              [(r,) for _, r in gone if r not in kept])
 
     def add_import(self, record: dict) -> int:
         """Insert an import record (call inside a transaction); returns its id."""
@@ -371,10 +388,22 @@ class Workspace:
 
     def existing_respondents(self, instrument: str, keys: pd.DataFrame,
                              exclude_import: int | None = None) -> pd.DataFrame:
-        """Rows of ``keys`` (project, wave, respondent) already stored for ``instrument``."""
-        stored = pd.read_sql_query(
-            "SELECT project, wave, respondent, import_id FROM responses WHERE instrument = ?",
-            self.conn, params=(instrument,))
+        """Rows of ``keys`` (project, wave, respondent) already stored for ``instrument``.
+
+        Only the projects in ``keys`` are read (through the responses' unique index), so
+        the check costs the size of those projects, not of the whole workspace.
+        """
+        projects = pd.unique(keys["project"].to_numpy(dtype=object)).tolist()
+        if not projects:
+            return keys.iloc[:0]
+        parts = []
+        for start in range(0, len(projects), 500):
+            chunk = projects[start:start + 500]
+            parts.append(pd.read_sql_query(
+                "SELECT project, wave, respondent, import_id FROM responses WHERE instrument = ?"
+                f" AND project IN ({', '.join('?' * len(chunk))})",
+                self.conn, params=[instrument, *chunk]))
+        stored = pd.concat(parts, ignore_index=True)
         if exclude_import is not None:
             stored = stored[stored["import_id"] != exclude_import]
         return keys.merge(stored[["project", "wave", "respondent"]],

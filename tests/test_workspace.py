@@ -177,6 +177,42 @@ def test_delete_import_removes_everything_it_stored(ws):
     assert ws.find_import("clients", "1" * 64, "s") is None
 
 
+def test_delete_import_keeps_source_ids_still_used_by_another_import(ws):
+    inst, short = load_instrument("whoqol-bref"), load_instrument("eurohis-qol-8")
+    with ws.transaction():
+        ids = []
+        for k, (instrument, wave, clients) in enumerate(
+                [(inst, 1, ["K1", "K2"]), (inst, 2, ["K1"]), (short, 1, ["K2"])]):
+            table = ws.ensure_instrument(instrument)
+            iid = ws.add_import({"kind": "clients", "source_name": f"{k}.csv",
+                                 "sha256": str(k) * 64, "size": 1, "scope": str(k),
+                                 "rows_read": 1, "rows_stored": 1, "rows_rejected": 0})
+            resp = ws.pseudonyms(["P"] * len(clients), clients)
+            ws.store_responses(iid, instrument, table, _frame("P", wave, clients, resp),
+                               np.full((len(clients), len(instrument.items)), 3.0))
+            ids.append(iid)
+        # Another project's K3 is not touched by deleting project P's imports.
+        iid = ws.add_import({"kind": "clients", "source_name": "q.csv", "sha256": "q" * 64,
+                             "size": 1, "scope": "q", "rows_read": 1, "rows_stored": 1,
+                             "rows_rejected": 0})
+        ws.store_responses(iid, inst, ws.ensure_instrument(inst),
+                           _frame("Q", 1, ["K3"], ws.pseudonyms(["Q"], ["K3"])),
+                           np.full((1, 26), 3.0))
+
+    def sources():
+        return sorted(r[0] for r in ws.conn.execute("SELECT source_id FROM respondents"))
+
+    with ws.transaction():
+        ws.delete_import(ids[0])  # K1 still answers wave 2, K2 the other instrument
+    assert sources() == ["K1", "K2", "K3"]
+    with ws.transaction():
+        ws.delete_import(ids[2])
+    assert sources() == ["K1", "K3"]
+    with ws.transaction():
+        ws.delete_import(ids[1])
+    assert sources() == ["K3"]
+
+
 def test_unique_respondent_per_instrument_project_wave(ws):
     inst = load_instrument("whoqol-bref")
     resp = ws.pseudonyms(["P"], ["K1"])
@@ -189,6 +225,41 @@ def test_unique_respondent_per_instrument_project_wave(ws):
             ws.store_responses(iid, inst, table, _frame("P", 1, ["K1", "K1"], resp * 2),
                                np.full((2, 26), 3.0))
     assert ws.instrument_names() == []
+
+
+def test_existing_respondents_match_instrument_project_and_wave(ws):
+    inst = load_instrument("whoqol-bref")
+    with ws.transaction():
+        table = ws.ensure_instrument(inst)
+        for k, (project, wave) in enumerate([("P", 1), ("Q", 1), ("P", 2)]):
+            iid = ws.add_import({"kind": "clients", "source_name": f"{k}.csv",
+                                 "sha256": str(k) * 64, "size": 1, "scope": str(k),
+                                 "rows_read": 2, "rows_stored": 2, "rows_rejected": 0})
+            resp = ws.pseudonyms([project] * 2, ["K1", "K2"])
+            ws.store_responses(iid, inst, table, _frame(project, wave, ["K1", "K2"], resp),
+                               np.full((2, 26), 3.0))
+    keys = pd.DataFrame({"project": ["P", "P", "Q", "R"], "wave": [1, 3, 1, 1],
+                         "respondent": ws.pseudonyms(["P", "P", "Q", "R"],
+                                                     ["K2", "K2", "K9", "K1"])})
+    # K2 of P wave 1 is stored; wave 3, another client of Q and project R are not.
+    clash = ws.existing_respondents("whoqol-bref", keys)
+    assert clash[["project", "wave"]].values.tolist() == [["P", 1]]
+    assert ws.existing_respondents("eurohis-qol-8", keys).empty
+    assert ws.existing_respondents("whoqol-bref", keys.iloc[:0]).empty
+    # --replace: the import being replaced does not clash with itself.
+    first = int(ws.imports()["id"].iloc[0])
+    assert ws.existing_respondents("whoqol-bref", keys, exclude_import=first).empty
+
+
+def test_write_transactions_grow_the_page_cache_only_while_they_last(ws):
+    default = ws.conn.execute("PRAGMA cache_size").fetchone()[0]
+    with ws.transaction() as conn:
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] < default  # KiB: larger
+    assert ws.conn.execute("PRAGMA cache_size").fetchone()[0] == default
+    with pytest.raises(RuntimeError):
+        with ws.transaction():
+            raise RuntimeError("boom")
+    assert ws.conn.execute("PRAGMA cache_size").fetchone()[0] == default
 
 
 def test_ensure_instrument_refuses_other_items_under_the_same_name(ws):
