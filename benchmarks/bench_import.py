@@ -11,14 +11,17 @@
    fresh workspace) — with the cells already decoded, nothing validated and nothing scored.
    No import of this file into this store can take less.
 3. ``instruments.score`` on 1 000 000 WHOQOL-BREF responses. Goal: ≤ 1 s.
-4. With ``--large-workspace N``: a 1 000-row file of a new project imported into a workspace
+4. With ``--split N``: the same number of rows in N workbooks (one per project), imported in
+   one call, next to the raw parse of the N files one after another; the files are read in
+   background threads, so parsing overlaps with parsing and with the checks.
+5. With ``--large-workspace N``: a 1 000-row file of a new project imported into a workspace
    that already holds N projects (``bench_report.build``: about 1 300 responses each), to show
    that an import's cost does not grow with the workspace.
 
 Usage::
 
     python benchmarks/bench_import.py [--rows 100000] [--file big.xlsx] [--repeat 3] [--profile]
-                                      [--large-workspace 500]
+                                      [--split 8] [--large-workspace 500]
 
 The generated workbook is cached (``--file``, default in the temp folder) because writing it
 with openpyxl takes longer than everything measured. ``--profile`` prints where the import's
@@ -48,7 +51,7 @@ from evaltool.instruments import load_instrument, score  # noqa: E402
 from evaltool.workspace import Workspace  # noqa: E402
 
 
-def make_workbook(path: Path, rows: int, seed: int = 1) -> Path:
+def make_workbook(path: Path, rows: int, seed: int = 1, prefix: str = "K") -> Path:
     """A WHOQOL-BREF sheet: ``Asiakasnumero``, ``Päivämäärä`` (date cells), q1–q26 (1–5)."""
     from openpyxl import Workbook
 
@@ -63,7 +66,7 @@ def make_workbook(path: Path, rows: int, seed: int = 1) -> Path:
         row = values[i].tolist()
         for j in np.flatnonzero(skipped[i]):
             row[j] = None
-        ws.append([f"K{i:06d}", start + timedelta(days=i % 300)] + row)
+        ws.append([f"{prefix}{i:06d}", start + timedelta(days=i % 300)] + row)
     wb.save(path)
     return path
 
@@ -199,6 +202,33 @@ def floor_parts(path: Path) -> tuple[float, float]:
     return t_pseudonyms, t_store
 
 
+def bench_split(rows: int, parts: int, repeat: int) -> None:
+    """Time one import call of ``parts`` workbooks holding ``rows`` rows together (item 4)."""
+    per = rows // parts
+    paths = []
+    for k in range(parts):
+        path = Path(tempfile.gettempdir()) / f"evaltool-bench-{per}-part{k}.xlsx"
+        if not path.exists():
+            make_workbook(path, per, seed=10 + k, prefix=f"K{k}-")
+        paths.append(path)
+    raws, imports = [], []
+    for _ in range(repeat):
+        raws.append(sum(raw_parse(p) for p in paths))
+        folder = Path(tempfile.mkdtemp(prefix="evaltool-bench-"))
+        try:
+            with Workspace.init(folder / "ws") as ws:
+                t = time.perf_counter()
+                import_clients(ws, paths, ClientImportOptions(
+                    instrument="whoqol-bref", project_column=None, project="Bench", wave=1))
+                imports.append(time.perf_counter() - t)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    print(f"{parts} files of {per} rows in one call: raw parse of each in turn "
+          f"{min(raws):.3f} s, import_clients {min(imports):.3f} s = "
+          f"{min(imports) / min(raws):.2f} × (runs: " + ", ".join(f"{x:.3f}" for x in imports)
+          + ")")
+
+
 def bench_large_workspace(n_projects: int, repeat: int) -> None:
     """Time a 1 000-row import into a workspace of ``n_projects`` projects (item 4 above)."""
     from openpyxl import Workbook
@@ -256,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--file", type=Path, default=None, help="workbook to use / create")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each timing (best kept)")
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--split", type=int, metavar="FILES", default=0,
+                    help="also time the rows split into this many files, imported at once")
     ap.add_argument("--large-workspace", type=int, metavar="PROJECTS", default=0,
                     help="also time a small import into a workspace of this many projects")
     args = ap.parse_args(argv)
@@ -293,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
           "(no import into this store can be faster)")
     sc = min(bench_score() for _ in range(args.repeat))
     print(f"score 1 000 000 responses {sc:6.3f} s  (goal ≤ 1.00)")
+    if args.split:
+        bench_split(args.rows, args.split, args.repeat)
     if args.large_workspace:
         bench_large_workspace(args.large_workspace, args.repeat)
     if args.profile:

@@ -15,9 +15,11 @@ see :func:`normalise_ids`), any other id exactly as written (surrounding spaces 
 from __future__ import annotations
 
 import gc
+import os
 import re
 import tomllib
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -183,26 +185,55 @@ def _column(tidy: layouts.Tidy, name: str, what: str, report: ValidationReport, 
     return pos
 
 
-def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: ClientImportOptions,
-                 mapping: Mapping, report: ValidationReport) -> _Prepared | None:
-    """Read, recognise, decode, validate and score one file; problems go to ``report``."""
-    name = path.name
-    where = {"file": name}
-    try:
-        sha, size = readers.file_digest(path)
-    except OSError as exc:
-        report.error("file-unreadable", f"cannot read the file ({exc})", **where)
-        return None
+@dataclass
+class _Plan:
+    """What is known of a file before it is read: digest, size, scope and the earlier
+    import it repeats or replaces (None: a new file)."""
+
+    sha256: str
+    size: int
+    scope: str
+    existing: int | None
+
+    def reads(self, opts: ClientImportOptions) -> bool:
+        """Will the file be read? (An unchanged re-import without --replace is not.)"""
+        return self.existing is None or opts.replace
+
+
+def _plan(ws: Workspace, path: Path, instrument: Instrument,
+          opts: ClientImportOptions) -> _Plan:
+    """Digest the file and look up an earlier import of it; raises OSError."""
+    sha, size = readers.file_digest(path)
     scope = _scope(opts, instrument)
     existing = ws.find_import("clients", sha, scope)
     if existing is None and opts.replace:
         # A corrected file under the same name replaces the earlier import of that name.
-        existing = ws.find_import_by_name("clients", name, scope)
-    if existing is not None and not opts.replace:
+        existing = ws.find_import_by_name("clients", path.name, scope)
+    return _Plan(sha, size, scope, existing)
+
+
+def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: ClientImportOptions,
+                 mapping: Mapping, report: ValidationReport, plan: _Plan | None = None,
+                 raw: Future | None = None) -> _Prepared | None:
+    """Read, recognise, decode, validate and score one file; problems go to ``report``.
+
+    ``plan`` is the file's :func:`_plan` when already made; ``raw`` a future of its
+    :func:`readers.read_raw` when it is being read in the background.
+    """
+    name = path.name
+    where = {"file": name}
+    if plan is None:
+        try:
+            plan = _plan(ws, path, instrument, opts)
+        except OSError as exc:
+            report.error("file-unreadable", f"cannot read the file ({exc})", **where)
+            return None
+    sha, size, scope, existing = plan.sha256, plan.size, plan.scope, plan.existing
+    if not plan.reads(opts):
         return _Prepared(path, sha, size, None, scope, pd.DataFrame(), np.empty((0, 0)),
                          pd.DataFrame(), [], existing, 0)
     try:
-        raw = readers.read_raw(path, sheet=opts.sheet)
+        raw = raw.result() if raw is not None else readers.read_raw(path, sheet=opts.sheet)
         tidy = layouts.recognise(raw, opts.layout or mapping.options.get("layout"))
     except readers.ReadError as exc:
         report.error(exc.code, _without_name(str(exc), name), file=name, sheet=exc.sheet)
@@ -504,6 +535,9 @@ def prepare_file(ws: Workspace, path: Path, instrument: Instrument, opts: Client
                      placement)
 
 
+#: Files of one import read at the same time (at most; and at most one per processor).
+READ_THREADS = 2
+
 _BARE_CODE = re.compile(r"(?i)(?:q|k)?0*(\d{1,3})")
 
 #: At most this many unused columns are warned about one by one; more make one warning.
@@ -645,10 +679,28 @@ def _import_clients(ws: Workspace, paths: list[str | Path], opts: ClientImportOp
     mapping = load_mapping(opts.mapping)
     report = ValidationReport()
     prepared = []
-    for p in paths:
-        prep = prepare_file(ws, Path(p), instrument, opts, mapping, report)
-        if prep is not None:
-            prepared.append(prep)
+    files = [Path(p) for p in paths]
+    plans: list[_Plan | None] = []
+    for path in files:
+        try:
+            plans.append(_plan(ws, path, instrument, opts))
+        except OSError:
+            plans.append(None)  # prepare_file reports it
+    to_read = [k for k, plan in enumerate(plans) if plan is not None and plan.reads(opts)]
+    # Files are read in background threads, the next ones while this one is checked: the
+    # spreadsheet engine parses without holding the interpreter lock, so parsing overlaps
+    # with other parsing and with the checks.
+    workers = min(READ_THREADS, os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="evaltool-read") as pool:
+        reading: dict[int, Future] = {}
+        for k, path in enumerate(files):
+            for j in [j for j in to_read if j >= k][:workers + 1]:
+                if j not in reading:
+                    reading[j] = pool.submit(readers.read_raw, files[j], sheet=opts.sheet)
+            prep = prepare_file(ws, path, instrument, opts, mapping, report, plans[k],
+                                reading.pop(k, None))
+            if prep is not None:
+                prepared.append(prep)
     # Duplicates across the files of this call and against the workspace.
     to_store = [p for p in prepared if p.tidy is not None]
     if to_store and report.ok:

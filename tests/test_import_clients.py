@@ -305,6 +305,44 @@ def test_validation_error_in_second_file_stores_nothing(ws, ws_dir, tmp_path, wh
     assert db_digest(ws_dir) == before
 
 
+def test_many_files_read_in_the_background_keep_their_order_and_errors(
+        ws, tmp_path, whoqol_answers, monkeypatch):
+    """Files are read ahead in threads; results, errors and skipped files still follow the
+    order of the command line, and a file already imported is not read again."""
+    from evaltool import readers
+
+    paths = [write_xlsx(tmp_path / f"f{k}.xlsx", table(whoqol_answers(3, prefix=f"F{k}-")))
+             for k in range(5)]
+    first = run(ws, paths[:2])
+    assert [f.status for f in first.files] == ["imported", "imported"]
+    read = []
+    original = readers.read_raw
+
+    def counting(path, *args, **kwargs):
+        read.append(Path(path).name)
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(readers, "read_raw", counting)
+    second = run(ws, paths)
+    assert [f.path.name for f in second.files] == [p.name for p in paths]
+    assert [f.status for f in second.files] == ["unchanged"] * 2 + ["imported"] * 3
+    assert sorted(read) == ["f2.xlsx", "f3.xlsx", "f4.xlsx"]
+    assert counts(ws) == (5, 15)
+    # Errors in two files read in the background: both reported, in command-line order.
+    bad = []
+    for k in (5, 6):
+        frame = whoqol_answers(3, prefix=f"F{k}-")
+        frame.loc[2, "q7"] = 8
+        bad.append(write_xlsx(tmp_path / f"f{k}.xlsx", table(frame)))
+    broken = tmp_path / "f7.xlsx"
+    broken.write_bytes(b"not a workbook")
+    errors = failure(ws, [bad[1], broken, paths[0], bad[0]])
+    assert [e[:2] for e in errors] == [("value-out-of-range", "f6.xlsx"),
+                                       ("file-corrupt", "f7.xlsx"),
+                                       ("value-out-of-range", "f5.xlsx")]
+    assert counts(ws) == (5, 15)
+
+
 # --------------------------------------------------------------------------- re-import
 
 
