@@ -46,9 +46,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from evaltool.importing import ClientImportOptions, import_clients  # noqa: E402
+from evaltool.imports.clients import ClientImportOptions, import_clients  # noqa: E402
 from evaltool.instruments import load_instrument, score  # noqa: E402
-from evaltool.workspace import Workspace  # noqa: E402
+from evaltool.store.workspace import Workspace  # noqa: E402
 
 
 def make_workbook(path: Path, rows: int, seed: int = 1, prefix: str = "K") -> Path:
@@ -81,8 +81,8 @@ def raw_parse(path: Path) -> float:
 
 #: Pipeline stages timed inside every import (module, function): wall time per call is added
 #: up, so the stages of one import can be compared with its total.
-STAGES = (("readers", "read_raw"), ("workspace", "Workspace.pseudonyms"),
-          ("workspace", "Workspace.store_responses"))
+STAGES = (("read", "read_raw"), ("store.workspace", "Workspace.pseudonyms"),
+          ("store.workspace", "Workspace.store_responses"))
 
 
 @contextmanager
@@ -177,7 +177,7 @@ def floor_parts(path: Path) -> tuple[float, float]:
     import pandas as pd
 
     frame = pd.DataFrame(frame)
-    from evaltool.importing import gc_paused
+    from evaltool.imports.clients import gc_paused
 
     folder = Path(tempfile.mkdtemp(prefix="evaltool-bench-"))
     try:

@@ -19,7 +19,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from evaltool import outcomes as oc
+from evaltool.indicators import outcomes as oc
 
 DOMAINS = {
     "physical": ["Q3", "Q4", "Q10", "Q15", "Q16", "Q17", "Q18"],

@@ -32,9 +32,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from evaltool.imports.register import import_projects
 from evaltool.instruments import load_instrument
-from evaltool.projects import import_projects
-from evaltool.workspace import Workspace
+from evaltool.store.workspace import Workspace
 
 EPOCH = "1710590400"
 
@@ -126,7 +126,7 @@ def build(root: Path, n_projects: int, n_clients: int, seed: int = 1) -> Path:
 
 
 def _partners(ws: Workspace, rng: np.random.Generator, codes: list[str]) -> None:
-    from evaltool.cooperation import load_partner_survey
+    from evaltool.indicators.cooperation import load_partner_survey
 
     survey = load_partner_survey()
     text = (Path(__file__).resolve().parents[1] / "surveys" / "partner-survey.toml").read_text(

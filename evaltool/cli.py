@@ -12,10 +12,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import ImportFailed, UserError
-from .output import FORMATS, emit
-from .workspace import Workspace
+from evaltool import __version__
+from evaltool.errors import ImportFailed, UserError
+from evaltool.output import FORMATS, emit
+from evaltool.store.workspace import Workspace
 
 WORKSPACE_OPTION = click.option(
     "-w", "--workspace", "workspace", type=click.Path(file_okay=False, path_type=Path),
@@ -119,7 +119,7 @@ def import_clients_cmd(files, workspace, instrument, project, project_column, wa
                        wave_column, id_column, date_column, sheet, mapping, rule, layout,
                        complete_only, replace, report_json) -> None:
     """Import client questionnaires (FILE...: xlsx, xls, ods, csv, txt, sav)."""
-    from .importing import ClientImportOptions, import_clients
+    from evaltool.imports.clients import ClientImportOptions, import_clients
 
     opts = ClientImportOptions(
         instrument=instrument, project=project, project_column=project_column, wave=wave,
@@ -170,7 +170,7 @@ def import_partners_cmd(file, workspace, round_label, roster, survey, layout, ma
                         replace) -> None:
     """Import a partner survey round: a web-survey export with a roster matrix, or a tie list
     (respondent_org, partner_org, contact_frequency, collaboration_level, trust, value)."""
-    from .partners import import_partners
+    from evaltool.imports.partners import import_partners
 
     with Workspace.open(workspace) as ws:
         result = import_partners(ws, file, round_label, roster=roster, survey=survey,
@@ -197,7 +197,7 @@ def import_partners_cmd(file, workspace, round_label, roster, survey, layout, ma
 def import_projects_cmd(file, workspace, sheet, replace) -> None:
     """Import the ESR project register (xlsx, csv or TOML): code, name, organisation, region,
     funder, priority axis, dates, planned and realised indicators."""
-    from .projects import import_projects
+    from evaltool.imports.register import import_projects
 
     with Workspace.open(workspace) as ws:
         result = import_projects(ws, file, replace=replace, sheet=sheet)
@@ -218,7 +218,7 @@ def import_projects_cmd(file, workspace, sheet, replace) -> None:
               default=None, help="Folder for the reports (default: WORKSPACE/reports).")
 def report(workspace, project, programme, all_reports, lang, output_dir) -> None:
     """Write evaluation reports (HTML, with an Excel workbook of every table)."""
-    from .report import write_all_reports, write_programme_report, write_project_report
+    from evaltool.report import write_all_reports, write_programme_report, write_project_report
 
     if sum(bool(x) for x in (project, programme, all_reports)) != 1:
         raise UserError("give one of --project P, --programme or --all")
@@ -243,7 +243,7 @@ def report(workspace, project, programme, all_reports, lang, output_dir) -> None
 @OUTPUT_OPTION
 def cooperation(workspace, rounds, compare, min_level, fmt, output) -> None:
     """Cooperation indices and partner networks per round, and their change between rounds."""
-    from .partners import cooperation_tables
+    from evaltool.imports.partners import cooperation_tables
 
     with Workspace.open(workspace) as ws:
         tables = cooperation_tables(ws, list(rounds) or None,
@@ -286,7 +286,7 @@ def imports(workspace, fmt, output) -> None:
               help="Include the source respondent ids (sensitive: handle with care).")
 def scores(workspace, instrument, projects, waves, fmt, output, with_source_ids) -> None:
     """Domain scores per stored response."""
-    from .scores import score_table
+    from evaltool.scoring.stored import score_table
 
     with Workspace.open(workspace) as ws:
         table = score_table(ws, instrument, list(projects) or None, list(waves) or None,
@@ -307,7 +307,7 @@ def outcomes(workspace, projects, from_wave, to_wave, instrument_names, fmt, out
     """Change in clients' quality of life between waves: linkage and attrition, paired change
     with tests and effect sizes, reliable change, reliability, mixed models, subgroups,
     projects against the programme (EUROHIS-QOL 8: good quality of life)."""
-    from .outcomes import workspace_outcomes
+    from evaltool.indicators.outcomes import workspace_outcomes
 
     with Workspace.open(workspace) as ws:
         tables = workspace_outcomes(ws, projects=list(projects) or None, from_wave=from_wave,
@@ -350,8 +350,8 @@ def inspect_cmd(file, sheet, layout, instrument, mapping, fmt, write_mapping) ->
     """Show what the importer sees in FILE, without importing: layout, encoding, delimiter,
     header rows, respondents, metadata, item columns and their items, unplaced columns and the
     values of each column."""
-    from .inspect import format_inspection, inspect_file, inspection_json
-    from .inspect import write_mapping as write_mapping_file
+    from evaltool.imports.inspection import format_inspection, inspect_file, inspection_json
+    from evaltool.imports.inspection import write_mapping as write_mapping_file
 
     info = inspect_file(file, sheet=sheet, layout=layout, instrument=instrument,
                         mapping=mapping)
@@ -369,7 +369,7 @@ def inspect_cmd(file, sheet, layout, instrument, mapping, fmt, write_mapping) ->
 def template_cmd(instrument, output, lang) -> None:
     """A blank questionnaire workbook for hand entry: id, project, wave, date and one column per
     item with drop-down lists of the answer labels; the importer reads it back."""
-    from .template import write_template
+    from evaltool.output.template import write_template
 
     write_template(instrument, output, lang)
     click.echo(f"Wrote {output}")
@@ -384,7 +384,7 @@ def demo(directory: Path, lang: str | None) -> None:
     """Build a synthetic example region in DIRECTORY (default ./evaltool-demo): invented
     projects, clients and partner organisations written as real survey-tool exports, imported
     through the normal commands, and all reports."""
-    from .demo import build_demo
+    from evaltool.demo import build_demo
 
     index = build_demo(directory, progress=True, lang=lang)
     click.echo(f"Reports: {index}")
@@ -393,7 +393,7 @@ def demo(directory: Path, lang: str | None) -> None:
 @main.command()
 def instruments() -> None:
     """List the built-in instruments and surveys."""
-    from .instruments import builtin_names, load_instrument
+    from evaltool.instruments import builtin_names, load_instrument
 
     for name in builtin_names():
         try:

@@ -49,8 +49,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import UserError
-from .instruments import Field, Instrument, load_instrument
+from evaltool.errors import UserError
+from evaltool.instruments import Field, Instrument, load_instrument
 
 #: The label every file, title and register row carries.
 DEMO_LABEL = "Synteettinen esimerkkialue — keksittyä aineistoa"
@@ -1048,7 +1048,7 @@ def _sector_affinity(sectors: np.ndarray) -> np.ndarray:
 def simulate_partner_rounds() -> list[PartnerRound]:
     """Two rounds (autumn 2012 and autumn 2013) of the partner survey of the region: ties
     get a little stronger and more numerous, statement indices rise a little."""
-    from .cooperation import load_partner_survey
+    from evaltool.indicators.cooperation import load_partner_survey
 
     survey = load_partner_survey()
     names = np.array([o[0] for o in ORGANISATIONS], dtype=object)
@@ -1120,7 +1120,7 @@ def write_partner_matrix(rnd: PartnerRound, path: Path, roster: bool = True) -> 
     """The web-survey export of a round (Webropol-like xlsx): the respondent's organisation
     and sector, the statements as ``block:statement`` and, with ``roster``, the roster matrix
     as ``measure:organisation`` columns with Finnish labels. Returns the respondent count."""
-    from .cooperation import load_partner_survey
+    from evaltool.indicators.cooperation import load_partner_survey
 
     survey = load_partner_survey()
     orgs = rnd.respondents
@@ -1155,7 +1155,7 @@ def write_partner_ties(rnd: PartnerRound, path: Path) -> int:
     """A tie list an evaluator compiled from the round's roster answers (one row per named
     partner with a collaboration level of at least networking), CSV for Finnish Excel: ``;``,
     UTF-8 with BOM. Returns the number of ties."""
-    from .cooperation import load_partner_survey
+    from evaltool.indicators.cooperation import load_partner_survey
 
     survey = load_partner_survey()
     ties = rnd.ties[rnd.ties["collaboration_level"] >= 1]
@@ -1340,7 +1340,7 @@ def _prepare(root: Path) -> None:
     if not (root / MARKER).is_file():
         raise UserError(f"{root} is not empty and was not made by 'evaltool demo'; give an "
                         "empty or new folder")
-    from .workspace import DB_NAME
+    from evaltool.store.workspace import DB_NAME
 
     for name in ("data", "reports"):
         if (root / name).is_dir():
@@ -1362,11 +1362,11 @@ def build_demo(directory: str | Path = Path("evaltool-demo"), progress: bool = T
     :func:`evaltool.report.write_all_reports` (``lang``: fi, sv or en; default the workspace's
     language, Finnish). ``progress`` prints a line per step.
     """
-    from .importing import ClientImportOptions, import_clients
-    from .partners import import_partners
-    from .projects import import_projects
-    from .report import write_all_reports
-    from .workspace import Workspace
+    from evaltool.imports.clients import ClientImportOptions, import_clients
+    from evaltool.imports.partners import import_partners
+    from evaltool.imports.register import import_projects
+    from evaltool.report import write_all_reports
+    from evaltool.store.workspace import Workspace
 
     root = Path(directory)
     t0 = time.perf_counter()

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from evaltool.workspace import DB_NAME, Workspace
+from evaltool.store.workspace import DB_NAME, Workspace
 
 WHOQOL_ITEMS = [f"q{i}" for i in range(1, 27)]
 

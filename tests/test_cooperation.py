@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaltool.cooperation import (
+from evaltool.errors import UserError
+from evaltool.indicators.cooperation import (
     MEASURES,
     asymmetric_dyads,
     compare_rounds,
@@ -33,7 +34,6 @@ from evaltool.cooperation import (
     ties_from_list,
     ties_from_matrix,
 )
-from evaltool.errors import UserError
 
 R_DIR = Path(__file__).parent / "r"
 NET_TOL = 1e-10

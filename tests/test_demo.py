@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from evaltool import demo, layouts, readers
+from evaltool import demo, layouts
+from evaltool import read as readers
 from evaltool.errors import UserError
-from evaltool.workspace import Workspace
+from evaltool.store.workspace import Workspace
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +150,7 @@ def test_build_fills_the_workspace(built: tuple[Path, Path]):
 
 
 def test_quality_of_life_improves_on_average(built: tuple[Path, Path]):
-    from evaltool.scores import score_table
+    from evaltool.scoring.stored import score_table
 
     root, _ = built
     with Workspace.open(root) as ws:

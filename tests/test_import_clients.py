@@ -15,10 +15,10 @@ import pyreadstat
 import pytest
 
 from evaltool.errors import ImportFailed, UserError
-from evaltool.importing import ClientImportOptions, import_clients
+from evaltool.imports.clients import ClientImportOptions, import_clients
 from evaltool.instruments import load_instrument
-from evaltool.scores import score_table
-from evaltool.workspace import Workspace
+from evaltool.scoring.stored import score_table
+from evaltool.store.workspace import Workspace
 
 R_DIR = Path(__file__).parent / "r"
 ITEMS = [f"q{i}" for i in range(1, 27)]
@@ -309,7 +309,7 @@ def test_many_files_read_in_the_background_keep_their_order_and_errors(
         ws, tmp_path, whoqol_answers, monkeypatch):
     """Files are read ahead in threads; results, errors and skipped files still follow the
     order of the command line, and a file already imported is not read again."""
-    from evaltool import readers
+    from evaltool import read as readers
 
     paths = [write_xlsx(tmp_path / f"f{k}.xlsx", table(whoqol_answers(3, prefix=f"F{k}-")))
              for k in range(5)]
@@ -684,8 +684,8 @@ def test_mapping_file(ws, tmp_path, whoqol_answers):
 def test_wrong_instrument_with_numbered_columns_is_an_error(tmp_path):
     """A WHOQOL-BREF file imported as EUROHIS-QOL 8 would silently score q1-q8 otherwise."""
     from evaltool.errors import ImportFailed
-    from evaltool.importing import ClientImportOptions, import_clients
-    from evaltool.workspace import Workspace
+    from evaltool.imports.clients import ClientImportOptions, import_clients
+    from evaltool.store.workspace import Workspace
 
     examples = Path(__file__).resolve().parents[1] / "examples"
     ws = Workspace.init(tmp_path / "ws")
@@ -761,7 +761,7 @@ def test_finnish_excel_csv_with_open_answer_holding_semicolon_and_newline(ws, tm
     assert meta["source_id"].tolist() == ["Ä0", "Ä1", "Ä2", "Ä3"]
     assert meta["source_row"].tolist() == [3, 4, 5, 6]  # sep= line and header first
     np.testing.assert_array_equal(values, np.array(_answers(4), dtype=float))
-    from evaltool import readers
+    from evaltool import read as readers
 
     assert readers.read_raw(path).cells.iloc[1, 29] == 'Hyvä; "kiitos"\ntoinen rivi'
 
@@ -809,7 +809,7 @@ def test_leading_zeros_that_excel_dropped_still_link(ws, tmp_path):
 
 
 def test_ids_that_are_not_whole_numbers_stay_distinct():
-    from evaltool.importing import normalise_ids
+    from evaltool.imports.clients import normalise_ids
 
     ids = pd.Series(["007", " 7 ", "7.0", "7,00", "A007", "7.5", "1 001", "-7", "0", "000",
                      "", "1e3"])

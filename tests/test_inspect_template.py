@@ -24,10 +24,15 @@ from layout_fixtures import (
 )
 
 from evaltool.errors import UserError
-from evaltool.importing import ClientImportOptions, import_clients
-from evaltool.inspect import format_inspection, inspect_file, inspection_json, write_mapping
-from evaltool.template import template_columns, write_template
-from evaltool.workspace import Workspace
+from evaltool.imports.clients import ClientImportOptions, import_clients
+from evaltool.imports.inspection import (
+    format_inspection,
+    inspect_file,
+    inspection_json,
+    write_mapping,
+)
+from evaltool.output.template import template_columns, write_template
+from evaltool.store.workspace import Workspace
 
 
 @pytest.fixture
@@ -223,7 +228,7 @@ def test_inspect_a_wide_sheet_names_unplaced_columns_in_runs(tmp_path: Path):
 def test_inspect_value_counts_most_frequent_first_ties_in_order():
     import pandas as pd
 
-    from evaltool.inspect import _value_counts
+    from evaltool.imports.inspection import _value_counts
 
     shown, distinct, filled = _value_counts(pd.Series(["b", "", "a", "a", "c", "b", "", "a"]))
     assert list(shown.items()) == [("a", 3), ("b", 2), ("c", 1)]

@@ -22,12 +22,13 @@ from layout_fixtures import (
     write_limesurvey_codes,
 )
 
-from evaltool import layouts, readers
+from evaltool import layouts
+from evaltool import read as readers
 from evaltool.errors import ImportFailed
-from evaltool.importing import ClientImportOptions, import_clients
+from evaltool.imports.clients import ClientImportOptions, import_clients
 from evaltool.instruments import score
 from evaltool.layouts import ColumnInfo, split_grid_headers, split_multi
-from evaltool.workspace import Workspace
+from evaltool.store.workspace import Workspace
 
 NAMES = sorted(FIXTURES)
 

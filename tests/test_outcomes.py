@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 from scipy import stats as st
 
-from evaltool import outcomes as oc
 from evaltool.errors import UserError
+from evaltool.indicators import outcomes as oc
 
 R_DIR = Path(__file__).parent / "r"
 sys.path.insert(0, str(R_DIR))
@@ -221,7 +221,7 @@ def test_reml_criterion_matches_lme4(whoqol):
     ok = scores["social"].notna().to_numpy()
     w = scores["wave"].to_numpy()[ok]
     X = np.column_stack([np.ones(ok.sum()), w == 2, w == 3]).astype(float)
-    from evaltool.stats import random_intercept_reml
+    from evaltool.indicators.stats import random_intercept_reml
 
     fit = random_intercept_reml(scores["social"].to_numpy()[ok], X, cl[ok])
     assert fit.reml_criterion[0] == pytest.approx(want, rel=1e-9)

@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 from test_cooperation import R_DIR, make_exports
 
-from evaltool import cooperation
 from evaltool.cli import main
 from evaltool.errors import ImportFailed
-from evaltool.partners import cooperation_tables, import_partners, partner_data
-from evaltool.workspace import Workspace
+from evaltool.imports.partners import cooperation_tables, import_partners, partner_data
+from evaltool.indicators import cooperation
+from evaltool.store.workspace import Workspace
 
 
 @pytest.fixture(scope="module")

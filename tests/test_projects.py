@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from evaltool.errors import ImportFailed
-from evaltool.importing import ClientImportOptions, import_clients
-from evaltool.projects import (
+from evaltool.imports.clients import ClientImportOptions, import_clients
+from evaltool.imports.register import (
     REGISTER_COLUMNS,
     check_registered,
     header_field,
@@ -20,7 +20,7 @@ from evaltool.projects import (
     project_register,
     unregistered_projects,
 )
-from evaltool.validation import ValidationReport
+from evaltool.issues import ValidationReport
 
 FI_HEADER = ("Hankekoodi;Nimi;Toteuttaja;Maakunta;Rahoittaja;Toimintalinja;Alkupvm;Loppupvm;"
              "Suunnitellut osallistujat;Toteutuneet osallistujat;Suunniteltu: joista naisia;"

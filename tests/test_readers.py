@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaltool import readers
-from evaltool.readers import ReadError, decode_text, read_raw, sniff_delimiter, sniff_format
+from evaltool import read as readers
+from evaltool.read import ReadError, decode_text, read_raw, sniff_delimiter, sniff_format
 
 ROWS = [["Asiakasnumero", "Sukupuoli", "Vapaa sana", "Keskiarvo"],
         ["A1", "Nainen", "Hyvä, kiitos; \"loistava\"", "3,5"],

@@ -16,13 +16,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaltool.cooperation import load_partner_survey
 from evaltool.errors import UserError
-from evaltool.importing import ClientImportOptions, import_clients
-from evaltool.projects import import_projects
+from evaltool.imports.clients import ClientImportOptions, import_clients
+from evaltool.imports.register import import_projects
+from evaltool.indicators.cooperation import load_partner_survey
 from evaltool.report import write_all_reports, write_programme_report, write_project_report
 from evaltool.report.i18n import fmt_date, fmt_num, fmt_p, fmt_pct
-from evaltool.workspace import Workspace
+from evaltool.store.workspace import Workspace
 
 EPOCH = "1710590400"  # 16.3.2024 12:00 UTC
 SCRIPT_ANSWER = "<script>window.__pwned = 1</script>"
@@ -370,7 +370,7 @@ def test_progress_bar_only_on_a_terminal(ws_path, tmp_path, capsys, monkeypatch)
 
 def test_item_statistics_match_a_plain_groupby(ws_path):
     from evaltool.report.collect import collect
-    from evaltool.scores import item_table
+    from evaltool.scoring.stored import item_table
 
     with Workspace.open(ws_path) as ws:
         data = collect(ws, "fi")
@@ -749,7 +749,7 @@ def test_report_reader_equals_the_workspace_reader(ws_path, tmp_path):
     import shutil
 
     from evaltool.report.collect import _responses
-    from evaltool.workspace import answers_table_name, quote_ident
+    from evaltool.store.workspace import answers_table_name, quote_ident
 
     copy = tmp_path / "ws"
     shutil.copytree(ws_path, copy)

@@ -11,7 +11,7 @@ import pytest
 from test_report import EPOCH, FI_HEADINGS, SCRIPT_ANSWER, build_workspace
 
 from evaltool.report import write_all_reports, write_project_report
-from evaltool.workspace import Workspace
+from evaltool.store.workspace import Workspace
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaltool import stats
+from evaltool.indicators import stats
 
 R_DIR = Path(__file__).parent / "r"
 ARITH = {"rel": 1e-10, "abs": 1e-8}

@@ -13,7 +13,7 @@ import pytest
 
 from evaltool.errors import NotAWorkspace, UserError
 from evaltool.instruments import load_instrument
-from evaltool.workspace import (
+from evaltool.store.workspace import (
     DB_NAME,
     Workspace,
     answers_table_name,
@@ -282,7 +282,7 @@ def test_imported_at_follows_source_date_epoch(ws, monkeypatch):
 
 
 def test_migrations_are_atomic(ws_dir, db_digest, monkeypatch):
-    from evaltool import workspace as wsmod
+    from evaltool.store import workspace as wsmod
 
     monkeypatch.setattr(wsmod, "SCHEMA_VERSION", 2)
     before = db_digest(ws_dir)

@@ -12,6 +12,6 @@ charts from :mod:`.charts`) and :mod:`.workbook` (every table to Excel). Languag
 Finnish number and date formats are in :mod:`.i18n`.
 """
 
-from .html import write_all_reports, write_programme_report, write_project_report
+from evaltool.report.html import write_all_reports, write_programme_report, write_project_report
 
 __all__ = ["write_all_reports", "write_programme_report", "write_project_report"]

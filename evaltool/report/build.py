@@ -14,8 +14,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from . import charts
-from .collect import (
+from evaltool.report import charts
+from evaltool.report.collect import (
     BACKGROUND_FIELDS,
     GOAL_FIELDS,
     OPEN_FIELDS,
@@ -23,8 +23,17 @@ from .collect import (
     ProjectInfo,
     ReportData,
 )
-from .document import AnswerList, Chapter, Column, Document, Figure, Paragraph, Section, Table
-from .i18n import (
+from evaltool.report.document import (
+    AnswerList,
+    Chapter,
+    Column,
+    Document,
+    Figure,
+    Paragraph,
+    Section,
+    Table,
+)
+from evaltool.report.i18n import (
     STRINGS,
     fmt_date,
     fmt_int,
@@ -36,7 +45,7 @@ from .i18n import (
     t,
     wave_label,
 )
-from .privacy import protect, protect_binary, small
+from evaltool.report.privacy import protect, protect_binary, small
 
 ESR_MEASURES = ["participants", "women", "jobs", "enterprises", "degrees", "funding"]
 NETWORK_ROWS = ["n_orgs", "n_respondents", "n_ties", "density", "reciprocity",

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import plotly.io as pio
 
-from .i18n import LANGS
+from evaltool.report.i18n import LANGS
 
 #: Colour-blind-safe palette (Okabe & Ito 2008).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",

@@ -25,12 +25,13 @@ from datetime import UTC, date, datetime
 import numpy as np
 import pandas as pd
 
-from .. import cooperation, outcomes, partners
-from ..instruments import Instrument, reversed_values, score
-from ..projects import project_register, register_lookup
-from ..stats import grouped_mean_ci
-from ..workspace import Workspace
-from .privacy import mask_identifiers
+from evaltool.imports import partners
+from evaltool.imports.register import project_register, register_lookup
+from evaltool.indicators import cooperation, outcomes
+from evaltool.indicators.stats import grouped_mean_ci
+from evaltool.instruments import Instrument, reversed_values, score
+from evaltool.report.privacy import mask_identifiers
+from evaltool.store.workspace import Workspace
 
 #: Background questions shown in the Respondents chapter, in order.
 BACKGROUND_FIELDS = ("gender", "age_group", "education", "unemployment_duration",
@@ -415,7 +416,7 @@ def _responses(ws: Workspace, inst: Instrument, labels: list[str] | None,
     packing, and any response it does not reproduce sends the whole read to the plain
     reader. About 0.2 s less than :meth:`Workspace.responses` on 75 000 WHOQOL-BREF
     responses."""
-    from ..workspace import answers_table_name, quote_ident
+    from evaltool.store.workspace import answers_table_name, quote_ident
 
     where, params = "r.instrument = ?", [inst.name]
     if labels:
@@ -812,7 +813,7 @@ def collect(ws: Workspace, lang: str | None = None, projects: list[str] | None =
     ``projects`` limits the per-project rows of the outcome tables to those projects (keys);
     programme rows are always computed on all projects.
     """
-    from .i18n import check_lang
+    from evaltool.report.i18n import check_lang
 
     lang = check_lang(lang or ws.get_setting("lang") or "fi")
     min_n = ws.min_n

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .i18n import DASH, fmt_date, fmt_num, fmt_p, fmt_pct
+from evaltool.report.i18n import DASH, fmt_date, fmt_num, fmt_p, fmt_pct
 
 #: Column kinds → (HTML formatter, Excel number format).
 KINDS = {

@@ -20,15 +20,16 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .. import __version__
-from ..errors import UserError
-from ..workspace import Workspace
-from . import charts
-from .build import programme_document, project_document
-from .collect import ProjectInfo, ReportData, collect
-from .document import Document, Figure, Table
-from .i18n import check_lang, fmt_date, fmt_int, t
-from .workbook import write_workbook
+from evaltool import __version__
+from evaltool.errors import UserError
+from evaltool.report import charts
+from evaltool.report.build import programme_document, project_document
+from evaltool.report.collect import ProjectInfo, ReportData, collect
+from evaltool.report.document import Document, Figure, Table
+from evaltool.report.i18n import check_lang, fmt_date, fmt_int, t
+from evaltool.report.workbook import write_workbook
+from evaltool.resources import data_dirs
+from evaltool.store.workspace import Workspace
 
 PLOTLY_FILE = "plotly.min.js"
 PROGRAMME_NAME = "programme"
@@ -38,8 +39,7 @@ _RESERVED = {PROGRAMME_NAME, INDEX_NAME, "plotly.min"}
 
 def template_dirs() -> list[Path]:
     """Installed ``evaltool/_data/reports``, else the repository's ``reports/``."""
-    here = Path(__file__).resolve().parent.parent
-    return [d for d in (here / "_data" / "reports", here.parent / "reports") if d.is_dir()]
+    return data_dirs("reports")
 
 
 @lru_cache(maxsize=1)
@@ -142,8 +142,8 @@ def _project(data: ReportData, project: str) -> ProjectInfo:
 def _resolve_key(ws: Workspace, project: str) -> tuple[str | None, tuple]:
     """The key of ``project`` (a client-data label, register code or name; case ignored)
     and the register and project keys read to find it (handed on to :func:`collect`)."""
-    from ..projects import project_register
-    from .collect import _project_keys
+    from evaltool.imports.register import project_register
+    from evaltool.report.collect import _project_keys
 
     register = project_register(ws)
     infos, label_to_key = _project_keys(ws, register)

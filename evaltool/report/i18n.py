@@ -647,7 +647,7 @@ def t(key: str, lang: str, **kwargs) -> str:
 
 
 def check_lang(lang: str | None) -> str:
-    from ..errors import UserError
+    from evaltool.errors import UserError
 
     if lang not in LANGS:
         raise UserError(f"report language must be fi, sv or en, not {lang!r}")

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..output import write_xlsx
-from .document import Document
-from .i18n import t
+from evaltool.output import write_xlsx
+from evaltool.report.document import Document
+from evaltool.report.i18n import t
 
 
 def workbook_tables(doc: Document) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, str]]]:

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import UserError
-from .instruments import Instrument, load_instrument
+from evaltool.errors import UserError
+from evaltool.instruments import Instrument, load_instrument
 
 TEXT = {
     "fi": {"sheet": "Vastaukset", "help": "Ohjeet", "id": "Asiakastunnus", "project": "Projekti",

@@ -41,7 +41,7 @@ import pandas as pd
 from scipy import stats as _st
 
 from evaltool.errors import UserError
-from evaltool.stats import (
+from evaltool.indicators.stats import (
     ancova_effects,
     cohens_d_av_from_summary,
     cohens_dz_from_summary,
@@ -1750,7 +1750,7 @@ def workspace_outcomes(
     answers (gender, age group, service type) are joined per client; ``min_n`` defaults to the
     workspace setting; EUROHIS-QOL 8 adds the "good quality of life" (index mean ≥ 4) table.
     """
-    from evaltool.scores import background_table, item_table, score_table
+    from evaltool.scoring.stored import background_table, item_table, score_table
 
     min_n = ws.min_n if min_n is None else int(min_n)
     names = list(instruments) if instruments else ws.instrument_names()

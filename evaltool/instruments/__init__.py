@@ -29,7 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import UserError
+from evaltool.errors import UserError
+from evaltool.resources import data_dirs, data_file
 
 LANGS = ("fi", "sv", "en")
 
@@ -165,26 +166,17 @@ class Instrument:
 # --------------------------------------------------------------------------- loading
 
 
-def _data_dirs() -> list[Path]:
-    here = Path(__file__).resolve().parent
-    return [here / "_data" / "surveys", here.parent / "surveys"]
-
-
 def builtin_names() -> list[str]:
     """Names of the built-in instrument and survey definitions."""
     names: set[str] = set()
-    for d in _data_dirs():
-        if d.is_dir():
-            names.update(p.stem for p in d.glob("*.toml"))
+    for d in data_dirs("surveys"):
+        names.update(p.stem for p in d.glob("*.toml"))
     return sorted(names)
 
 
 def builtin_path(name: str) -> Path | None:
-    for d in _data_dirs():
-        p = d / f"{name}.toml"
-        if p.is_file():
-            return p
-    return None
+    """The built-in definition file called ``name``, or None."""
+    return data_file("surveys", f"{name}.toml")
 
 
 def load_instrument(name_or_path: str | Path) -> Instrument:

@@ -27,18 +27,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import layouts, readers
-from .dates import parse_dates
-from .errors import ImportFailed, UserError
-from .instruments import (
+from evaltool import layouts
+from evaltool import read as readers
+from evaltool.errors import ImportFailed, UserError
+from evaltool.instruments import (
     REASON_LETTERS,
     Instrument,
     decode_items,
     load_instrument,
     score,
 )
-from .validation import ValidationReport, column_letter
-from .workspace import Workspace
+from evaltool.issues import ValidationReport, column_letter
+from evaltool.read.dates import parse_dates
+from evaltool.store.workspace import Workspace
 
 #: Background questions recognised in any client file (header patterns, normalised text).
 BACKGROUND_FIELDS: dict[str, str] = {
@@ -733,7 +734,7 @@ def _import_clients(ws: Workspace, paths: list[str | Path], opts: ClientImportOp
     if not report.ok:
         raise ImportFailed(f"import stopped: {len(report.errors)} error(s); nothing was "
                            "stored", report)
-    from .projects import check_registered
+    from evaltool.imports.register import check_registered
 
     for p in to_store:
         check_registered(ws, sorted(p.frame["project"].unique().tolist()), report, file=p.path.name)

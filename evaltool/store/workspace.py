@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import NotAWorkspace, UserError
+from evaltool.errors import NotAWorkspace, UserError
 
 DB_NAME = "evaltool.sqlite"
 SCHEMA_VERSION = 1
@@ -320,7 +320,7 @@ class Workspace:
         return [r[0] for r in self.conn.execute("SELECT name FROM instruments ORDER BY name")]
 
     def load_instrument(self, name: str):
-        from .instruments import parse_instrument
+        from evaltool.instruments import parse_instrument
 
         row = self.conn.execute("SELECT definition FROM instruments WHERE name = ?",
                                 (name,)).fetchone()

@@ -23,12 +23,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import cooperation, layouts, readers
-from .errors import ImportFailed, UserError
-from .importing import check_row_widths, load_mapping
-from .instruments import builtin_path, norm_text
-from .validation import ValidationReport
-from .workspace import Workspace
+from evaltool import layouts
+from evaltool import read as readers
+from evaltool.errors import ImportFailed, UserError
+from evaltool.imports.clients import check_row_widths, load_mapping
+from evaltool.indicators import cooperation
+from evaltool.instruments import builtin_path, norm_text
+from evaltool.issues import ValidationReport
+from evaltool.store.workspace import Workspace
 
 #: Header texts (normalised) of a tie list's two organisation columns.
 TIE_RESPONDENT = ("respondent_org", "respondent organisation", "respondent organization",

@@ -38,11 +38,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import readers
-from .dates import parse_dates
-from .errors import ImportFailed, UserError
-from .validation import CODES, ValidationReport, column_letter
-from .workspace import Workspace
+from evaltool import read as readers
+from evaltool.errors import ImportFailed, UserError
+from evaltool.issues import CODES, ValidationReport, column_letter
+from evaltool.read.dates import parse_dates
+from evaltool.store.workspace import Workspace
 
 #: Issue codes raised only by the register import (registered with the shared list).
 REGISTER_CODES = {

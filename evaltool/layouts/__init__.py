@@ -49,9 +49,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .errors import UserError
-from .readers import RawTable
-from .validation import column_letter
+from evaltool.errors import UserError
+from evaltool.issues import column_letter
+from evaltool.read import RawTable
 
 # --------------------------------------------------------------------------- metadata
 
@@ -1133,7 +1133,7 @@ def _option_lookup(fld) -> dict[str, str]:
 
 def _answer_lookup(instrument) -> tuple[set[str], set[float]]:
     """All answer label texts (normalised) and numeric codes of an instrument's items."""
-    from .instruments import DONT_KNOW
+    from evaltool.instruments import DONT_KNOW
 
     labels: set[str] = {_norm(x) for x in DONT_KNOW}
     for it in instrument.items:
@@ -1499,7 +1499,7 @@ def place(tidy: Tidy, instrument, mapping: dict[str, str] | None = None,
             put_item(p, code, "position")
 
     # 8. numbered headers (q1, k1, 1.) outside grids, when the values are answers
-    from .instruments import item_number
+    from evaltool.instruments import item_number
 
     for pos in cand:
         info = cols[pos]
@@ -1583,7 +1583,7 @@ def standard_background_fields() -> dict:
     """Field definitions (options with fi/sv/en labels) of :data:`STANDARD_BACKGROUND`,
     from ``surveys/kevat-client.toml``; answers to these questions are decoded to the same
     option codes whichever instrument a file is imported with."""
-    from .instruments import load_instrument
+    from evaltool.instruments import load_instrument
 
     survey = load_instrument("kevat-client")
     return {f.name: f for f in survey.fields if f.name in STANDARD_BACKGROUND}
@@ -1601,7 +1601,7 @@ def decode_fields(tidy: Tidy, placement: Placement, instrument, dont_know: Itera
     ignored), SPSS value label or position (``1`` … ``k``); a value that is none of these is
     kept as written with a warning. Don't-know answers are not stored.
     """
-    from .instruments import DONT_KNOW, parse_number
+    from evaltool.instruments import DONT_KNOW, parse_number
 
     dk = {_norm(x) for x in DONT_KNOW} | {_norm(x) for x in dont_know}
     fields = {**standard_background_fields(), **{f.name: f for f in instrument.fields}}

@@ -53,7 +53,6 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 
 import networkx as nx
@@ -61,8 +60,9 @@ import numpy as np
 import pandas as pd
 
 from evaltool.errors import UserError
-from evaltool.stats import grouped_mean_ci, paired_t_test, welch_t_test
-from evaltool.validation import ValidationReport
+from evaltool.indicators.stats import grouped_mean_ci, paired_t_test, welch_t_test
+from evaltool.issues import ValidationReport
+from evaltool.resources import data_file
 
 #: The roster measures, in the order of the ``ties`` columns.
 MEASURES: tuple[str, ...] = ("contact_frequency", "collaboration_level", "trust", "value")
@@ -458,15 +458,7 @@ def _survey_from_dict(data: dict, source: str) -> PartnerSurvey:
 
 
 def _builtin_survey_path(name: str) -> Path | None:
-    filename = f"{name}.toml"
-    try:
-        packaged = resources.files("evaltool") / "_data" / "surveys" / filename
-        if packaged.is_file():
-            return Path(str(packaged))
-    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover
-        pass
-    in_repo = Path(__file__).resolve().parent.parent / "surveys" / filename
-    return in_repo if in_repo.is_file() else None
+    return data_file("surveys", f"{name}.toml")
 
 
 def load_partner_survey(path_or_name: str | Path = BUILTIN_SURVEY) -> PartnerSurvey:

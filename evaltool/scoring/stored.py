@@ -14,9 +14,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import UserError
-from .instruments import Instrument, reversed_values, score
-from .workspace import Workspace
+from evaltool.errors import UserError
+from evaltool.instruments import Instrument, reversed_values, score
+from evaltool.store.workspace import Workspace
 
 KEY_COLUMNS = ["instrument", "project", "wave", "respondent"]
 

@@ -48,7 +48,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import UserError
+from evaltool.errors import UserError
 
 #: Refuse files larger than this before parsing (bytes).
 MAX_FILE_BYTES = 512 * 1024 * 1024

@@ -46,9 +46,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import layouts, readers
-from .instruments import Instrument, InstrumentError, builtin_names, load_instrument
-from .validation import column_letter
+from evaltool import layouts
+from evaltool import read as readers
+from evaltool.instruments import Instrument, InstrumentError, builtin_names, load_instrument
+from evaltool.issues import column_letter
 
 #: Client instruments tried when ``inspect_file`` is given none.
 GUESS_INSTRUMENTS = ("kevat-client", "whoqol-bref", "eurohis-qol-8")
@@ -113,8 +114,8 @@ def inspect_file(path: str | Path, sheet: str | int | None = None, layout: str |
     file path or a header → target dict. Raises :class:`evaltool.errors.UserError` (exit 2)
     when the file cannot be read or its layout is ambiguous.
     """
-    from .importing import BACKGROUND_FIELDS, check_row_widths, load_mapping
-    from .validation import ValidationReport
+    from evaltool.imports.clients import BACKGROUND_FIELDS, check_row_widths, load_mapping
+    from evaltool.issues import ValidationReport
 
     path = Path(path)
     options: dict[str, str] = {}
@@ -216,7 +217,7 @@ def inspect_file(path: str | Path, sheet: str | int | None = None, layout: str |
 
 def _runs(letters: list[str], width: int = 120) -> str:
     """Column letters with consecutive runs shortened (``AB–XFD``), cut to ``width``."""
-    from .validation import column_index
+    from evaltool.issues import column_index
 
     text = layouts.column_runs(column_index(x) for x in letters)
     if len(text) > width:

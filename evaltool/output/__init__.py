@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .validation import column_letter
+from evaltool.issues import column_letter
 
 FORMATS = ("table", "csv", "json", "xlsx")
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -327,7 +327,7 @@ def emit(tables: Mapping[str, pd.DataFrame], fmt: str, output: str | Path | None
         raise ValueError(f"unknown format {fmt}")
     if fmt == "xlsx":
         if output is None:
-            from .errors import UserError
+            from evaltool.errors import UserError
 
             raise UserError("--format xlsx needs an output file: -o FILE.xlsx")
         write_xlsx(tables, output)
