@@ -148,20 +148,3 @@ class ValidationReport:
                 lines.append(f"... and {len(group) - limit} more {group[0].severity}s")
         return "\n".join(lines)
 
-
-def column_letter(index: int) -> str:
-    """Spreadsheet column letter for a 0-based column index (0 → A, 26 → AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def column_index(letters: str) -> int:
-    """0-based column index of spreadsheet column letters (A → 0, AA → 26)."""
-    index = 0
-    for ch in letters.strip().upper():
-        index = index * 26 + ord(ch) - 64
-    return index - 1

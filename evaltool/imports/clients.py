@@ -37,9 +37,10 @@ from evaltool.instruments import (
     load_instrument,
     score,
 )
-from evaltool.issues import ValidationReport, column_letter
+from evaltool.issues import ValidationReport
 from evaltool.read.dates import parse_dates
 from evaltool.store.workspace import Workspace
+from evaltool.text import column_letter
 
 #: Background questions recognised in any client file (header patterns, normalised text).
 BACKGROUND_FIELDS: dict[str, str] = {

@@ -49,7 +49,7 @@ import pandas as pd
 from evaltool import layouts
 from evaltool import read as readers
 from evaltool.instruments import Instrument, InstrumentError, builtin_names, load_instrument
-from evaltool.issues import column_letter
+from evaltool.text import column_letter
 
 #: Client instruments tried when ``inspect_file`` is given none.
 GUESS_INSTRUMENTS = ("kevat-client", "whoqol-bref", "eurohis-qol-8")
@@ -217,7 +217,7 @@ def inspect_file(path: str | Path, sheet: str | int | None = None, layout: str |
 
 def _runs(letters: list[str], width: int = 120) -> str:
     """Column letters with consecutive runs shortened (``AB–XFD``), cut to ``width``."""
-    from evaltool.issues import column_index
+    from evaltool.text import column_index
 
     text = layouts.column_runs(column_index(x) for x in letters)
     if len(text) > width:

@@ -40,9 +40,10 @@ import pandas as pd
 
 from evaltool import read as readers
 from evaltool.errors import ImportFailed, UserError
-from evaltool.issues import CODES, ValidationReport, column_letter
+from evaltool.issues import CODES, ValidationReport
 from evaltool.read.dates import parse_dates
 from evaltool.store.workspace import Workspace
+from evaltool.text import column_letter
 
 #: Issue codes raised only by the register import (registered with the shared list).
 REGISTER_CODES = {

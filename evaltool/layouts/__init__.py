@@ -50,8 +50,8 @@ import numpy as np
 import pandas as pd
 
 from evaltool.errors import UserError
-from evaltool.issues import column_letter
 from evaltool.read import RawTable
+from evaltool.text import column_letter
 
 # --------------------------------------------------------------------------- metadata
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaltool.issues import column_letter
+from evaltool.text import column_letter
 
 FORMATS = ("table", "csv", "json", "xlsx")
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
