@@ -27,7 +27,9 @@ from evaltool import read as readers
 from evaltool.errors import ImportFailed
 from evaltool.imports.clients import ClientImportOptions, import_clients
 from evaltool.instruments import score
-from evaltool.layouts import ColumnInfo, split_grid_headers, split_multi
+from evaltool.layouts.headers import split_grid_headers
+from evaltool.layouts.table import ColumnInfo
+from evaltool.mapping.fields import split_multi
 from evaltool.store.workspace import Workspace
 
 NAMES = sorted(FIXTURES)
