@@ -1,0 +1,404 @@
+"""Comparing two rounds of the partner survey: indices, statements, the network, tie
+turnover, organisations joined and left, per-organisation change and asymmetric dyads."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import pandas as pd
+
+from evaltool.indicators.cooperation.indices import index_scores, statements_with_items
+from evaltool.indicators.cooperation.network import (
+    NETWORK_MEASURES,
+    asymmetric_dyads,
+    dyad_table,
+    network_measures,
+    node_table,
+    organisation_rows,
+)
+from evaltool.indicators.stats import paired_t_test, welch_t_test
+from evaltool.instruments.partner_survey import STATEMENT_COLUMNS, PartnerSurvey, sorted_rounds
+
+COMPARE_COLUMNS: list[str] = [
+    "test",
+    "n1",
+    "n2",
+    "mean1",
+    "mean2",
+    "diff",
+    "ci_low",
+    "ci_high",
+    "t",
+    "df",
+    "p",
+    "suppressed",
+]
+
+
+def compare_values(
+    x1: pd.Series, x2: pd.Series, min_n: int = 5, paired: bool | None = None
+) -> dict:
+    """Compare one measure between two rounds; ``x1``, ``x2`` are indexed by organisation.
+
+    Organisation-paired when ``paired`` is True, or when it is None and at least
+    max(``min_n``, 2) organisations have a value in both rounds: then only those organisations
+    are used and the paired t-test of x2 − x1 is reported (R ``t.test(x2, x1, paired =
+    TRUE)``). Otherwise Welch's two-sample t-test on all values (R ``t.test(x2, x1)``).
+    ``diff`` = mean2 − mean1 with its 95 % CI, ``t``, ``df``, two-sided ``p``. When the smaller
+    n is below ``min_n`` only n1, n2 and the test are shown (``suppressed``). When the
+    differences (paired) or both samples (Welch) are constant — also when they differ only by
+    floating-point rounding — t, df, p and the CI are NaN (R's t.test stops with "data are
+    essentially constant"). The tests are :func:`evaltool.indicators.stats.paired_t_test` and
+    :func:`evaltool.indicators.stats.welch_t_test`.
+
+    Reference: Welch (1947), Biometrika 34:28–35. Tested against R's t.test
+    (tests/r/cooperation.R).
+    """
+    a_all = pd.Series(x1, dtype=float).dropna()
+    b_all = pd.Series(x2, dtype=float).dropna()
+    common = a_all.index.intersection(b_all.index)
+    use_paired = len(common) >= max(min_n, 2) if paired is None else paired
+    if use_paired:
+        common = common.sort_values()
+        a, b = a_all.loc[common], b_all.loc[common]
+    else:
+        a, b = a_all, b_all
+    out = dict.fromkeys(COMPARE_COLUMNS, math.nan)
+    out.update(test="paired" if use_paired else "welch", n1=len(a), n2=len(b))
+    out["suppressed"] = min(len(a), len(b)) < min_n
+    if out["suppressed"]:
+        return out
+    out.update(mean1=a.mean(), mean2=b.mean(), diff=b.mean() - a.mean())
+    if use_paired:
+        res = paired_t_test(a.to_numpy(), b.to_numpy())
+    else:
+        res = welch_t_test(b.to_numpy(), a.to_numpy())
+    if not math.isfinite(res.t):
+        return out
+    out.update(ci_low=res.ci_low, ci_high=res.ci_high, t=res.t, df=res.df, p=res.p)
+    return out
+
+
+def _compare_scores(
+    wide1: pd.DataFrame, wide2: pd.DataFrame, columns: list, min_n: int, paired: bool | None
+) -> list[dict]:
+    rows = []
+    for col in columns:
+        x1 = wide1[col] if col in wide1 else pd.Series(dtype=float)
+        x2 = wide2[col] if col in wide2 else pd.Series(dtype=float)
+        rows.append(compare_values(x1, x2, min_n=min_n, paired=paired))
+    return rows
+
+
+def _wide(long: pd.DataFrame, r, columns: str, values: str) -> pd.DataFrame:
+    """Round ``r`` of a long table as organisations × ``columns`` (mean of ``values``)."""
+    part = long[long["round"] == r]
+    return part.groupby(["respondent_org", columns])[values].mean().unstack()
+
+
+def index_change(
+    statements: pd.DataFrame,
+    survey: PartnerSurvey,
+    from_round,
+    to_round,
+    min_n: int,
+    paired: bool | None,
+) -> pd.DataFrame:
+    """The ``indices`` section of :func:`compare_rounds`: each index compared between the
+    rounds (:func:`compare_values` on the organisations' index scores)."""
+    scores = index_scores(statements, survey)
+    w1, w2 = (_wide(scores, r, "index", "score") for r in (from_round, to_round))
+    codes = [b.code for b in survey.blocks]
+    indices = pd.DataFrame(_compare_scores(w1, w2, codes, min_n, paired), columns=COMPARE_COLUMNS)
+    indices.insert(0, "index", codes)
+    indices.insert(0, "round2", to_round)
+    indices.insert(0, "round1", from_round)
+    return indices
+
+
+def item_change(
+    statements: pd.DataFrame,
+    survey: PartnerSurvey,
+    from_round,
+    to_round,
+    min_n: int,
+    paired: bool | None,
+) -> pd.DataFrame:
+    """The ``items`` section of :func:`compare_rounds`: each statement item compared between
+    the rounds on its answer scale."""
+    s = statements_with_items(statements, survey)
+    i1, i2 = (_wide(s, r, "item", "value") for r in (from_round, to_round))
+    item_codes = [i.code for i in survey.items]
+    items = pd.DataFrame(
+        _compare_scores(i1, i2, item_codes, min_n, paired), columns=COMPARE_COLUMNS
+    )
+    items.insert(0, "item", item_codes)
+    items.insert(0, "index", [b.code for b in survey.blocks for _ in b.items])
+    items.insert(0, "round2", to_round)
+    items.insert(0, "round1", from_round)
+    return items
+
+
+class _Round(NamedTuple):
+    """The nodes and dyads of one round."""
+
+    nodes: pd.DataFrame
+    dyads: pd.DataFrame
+
+    def among(self, orgs: set) -> _Round:
+        """The round's network restricted to ``orgs``."""
+        d = self.dyads
+        keep = d["respondent_org"].isin(orgs) & d["partner_org"].isin(orgs)
+        return _Round(self.nodes[self.nodes["org"].isin(orgs)], d[keep])
+
+
+def _respondents_both(first: _Round, second: _Round) -> set:
+    """Organisations that answered in both rounds."""
+    n1, n2 = first.nodes, second.nodes
+    return set(n1.loc[n1["responded"], "org"]) & set(n2.loc[n2["responded"], "org"])
+
+
+def network_change(first: _Round, second: _Round, both: set, min_level: float) -> pd.DataFrame:
+    """The ``network`` section of :func:`compare_rounds`: every network measure of both
+    rounds, for the whole networks and among the organisations ``both`` that answered in
+    both rounds."""
+    rows = []
+    for basis, (a, b) in {
+        "all": (first, second),
+        "respondents_both": (first.among(both), second.among(both)),
+    }.items():
+        m1 = network_measures(*a, min_level)
+        m2 = network_measures(*b, min_level)
+        for measure in NETWORK_MEASURES:
+            rows.append(
+                {
+                    "basis": basis,
+                    "measure": measure,
+                    "value1": float(m1[measure]),
+                    "value2": float(m2[measure]),
+                    "change": float(m2[measure]) - float(m1[measure]),
+                }
+            )
+    return pd.DataFrame(rows, columns=["basis", "measure", "value1", "value2", "change"])
+
+
+def _tie_set(dyads: pd.DataFrame, min_level: float, keep: set | None = None) -> set:
+    e = dyads[dyads["collaboration_level"] >= min_level]
+    pairs = set(zip(e["respondent_org"], e["partner_org"], strict=True))
+    if keep is not None:
+        pairs = {p for p in pairs if p[0] in keep and p[1] in keep}
+    return pairs
+
+
+def tie_turnover(first: _Round, second: _Round, both: set, min_level: float) -> pd.DataFrame:
+    """The ``ties`` section of :func:`compare_rounds`: ties kept, new and lost, and the
+    Jaccard overlap of the tie sets, in the whole networks and among ``both``."""
+    rows = []
+    for basis, keep in (("all", None), ("respondents_both", both)):
+        t1 = _tie_set(first.dyads, min_level, keep)
+        t2 = _tie_set(second.dyads, min_level, keep)
+        union = len(t1 | t2)
+        rows.append(
+            {
+                "basis": basis,
+                "n_ties1": len(t1),
+                "n_ties2": len(t2),
+                "kept": len(t1 & t2),
+                "new": len(t2 - t1),
+                "lost": len(t1 - t2),
+                "jaccard": len(t1 & t2) / union if union else math.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def orgs_joined_left(first: _Round, second: _Round) -> pd.DataFrame:
+    """The ``orgs_joined_left`` section of :func:`compare_rounds`: organisations that are
+    nodes in only one of the rounds."""
+    n1, n2 = first.nodes, second.nodes
+    joined = n2[~n2["org"].isin(set(n1["org"]))].assign(status="joined")
+    left = n1[~n1["org"].isin(set(n2["org"]))].assign(status="left")
+    joined_left = pd.concat([joined, left], ignore_index=True)[
+        ["org", "status", "sector", "responded"]
+    ]
+    return joined_left.sort_values(["status", "org"], ignore_index=True)
+
+
+_ORG_CHANGE_COLUMNS = [
+    "org",
+    "sector",
+    "present1",
+    "present2",
+    "responded1",
+    "responded2",
+    "in_degree1",
+    "in_degree2",
+    "in_degree_change",
+    "degree1",
+    "degree2",
+    "degree_change",
+    "mean_trust_received1",
+    "mean_trust_received2",
+    "trust_change",
+    "mean_value_received1",
+    "mean_value_received2",
+    "value_change",
+]
+
+
+def org_change(first: _Round, second: _Round, min_level: float) -> pd.DataFrame:
+    """The ``org_change`` section of :func:`compare_rounds`: each organisation's network
+    position in both rounds and its change."""
+    o1 = organisation_rows(*first, min_level)
+    o2 = organisation_rows(*second, min_level)
+    keep_cols = [
+        "org",
+        "sector",
+        "responded",
+        "in_degree",
+        "degree",
+        "mean_trust_received",
+        "mean_value_received",
+    ]
+    oc = o1[keep_cols].merge(o2[keep_cols], on="org", how="outer", suffixes=("1", "2"))
+    oc["sector"] = oc["sector2"].astype(object).fillna(oc["sector1"].astype(object))
+    oc["present1"] = oc["org"].isin(set(o1["org"]))
+    oc["present2"] = oc["org"].isin(set(o2["org"]))
+    oc["in_degree_change"] = oc["in_degree2"] - oc["in_degree1"]
+    oc["degree_change"] = oc["degree2"] - oc["degree1"]
+    oc["trust_change"] = oc["mean_trust_received2"] - oc["mean_trust_received1"]
+    oc["value_change"] = oc["mean_value_received2"] - oc["mean_value_received1"]
+    return oc[_ORG_CHANGE_COLUMNS].sort_values("org", ignore_index=True)
+
+
+def comparison_row(
+    sections: dict[str, pd.DataFrame], from_round, to_round, n_respondents_both: int
+) -> pd.DataFrame:
+    """The ``comparison`` section of :func:`compare_rounds`: the other sections in one flat
+    row."""
+    flat: dict = {"round1": from_round, "round2": to_round}
+    network = sections["network"]
+    net_all = network[network["basis"] == "all"].set_index("measure")
+    for measure in NETWORK_MEASURES:
+        flat[f"{measure}1"] = net_all.at[measure, "value1"]
+        flat[f"{measure}2"] = net_all.at[measure, "value2"]
+        flat[f"{measure}_change"] = net_all.at[measure, "change"]
+    all_ties = sections["ties"].iloc[0]
+    joined_left = sections["orgs_joined_left"]["status"]
+    asym = sections["asymmetric_dyads"]
+    flat.update(
+        ties_kept=all_ties["kept"],
+        ties_new=all_ties["new"],
+        ties_lost=all_ties["lost"],
+        ties_jaccard=all_ties["jaccard"],
+        orgs_joined=int((joined_left == "joined").sum()),
+        orgs_left=int((joined_left == "left").sum()),
+        respondents_both=n_respondents_both,
+        asymmetric_dyads1=int((asym["round"] == from_round).sum()),
+        asymmetric_dyads2=int((asym["round"] == to_round).sum()),
+    )
+    for row in sections["indices"].to_dict("records"):
+        for key in ("mean1", "mean2", "diff", "p", "test"):
+            flat[f"{row['index']}_{key}"] = row[key]
+    return pd.DataFrame([flat])
+
+
+def compare_rounds(
+    ties: pd.DataFrame,
+    orgs: pd.DataFrame,
+    statements: pd.DataFrame | None,
+    survey: PartnerSurvey,
+    r1: int | str,
+    r2: int | str,
+    min_n: int = 5,
+    min_level: float = 1,
+    paired: bool | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Compare two rounds of the partner survey: indices, statements and the network.
+
+    Returns a dict of DataFrames:
+
+    ``indices``
+        per index: ``round1, round2, index, test, n1, n2, mean1, mean2, diff, ci_low,
+        ci_high, t, df, p, suppressed`` — see :func:`compare_values`: organisation-paired
+        t-test on the organisations with a score in both rounds when there are at least
+        max(min_n, 2) of them (``test = 'paired'``), else Welch's t-test on all scores
+        (``'welch'``); ``paired`` forces either.
+    ``items``
+        the same per statement item on its answer scale (``index, item`` columns).
+    ``network``
+        ``basis, measure, value1, value2, change`` for every :data:`NETWORK_MEASURES` entry;
+        basis ``all`` = each round's whole network, ``respondents_both`` = the network among
+        the organisations that answered in both rounds (the longitudinal PARTNER practice of
+        comparing only organisations responding at both time points).
+    ``ties``
+        ``basis, n_ties1, n_ties2, kept, new, lost, jaccard`` with Jaccard overlap
+        |T1 ∩ T2| / |T1 ∪ T2| of the directed tie sets (NaN when both are empty).
+    ``orgs_joined_left``
+        ``org, status ('joined' | 'left'), sector, responded``: organisations that are nodes
+        in only one of the rounds.
+    ``org_change``
+        per organisation in either round: ``org, sector, present1, present2, responded1,
+        responded2, in_degree1, in_degree2, in_degree_change, degree1, degree2,
+        degree_change, mean_trust_received1, mean_trust_received2, trust_change,
+        mean_value_received1, mean_value_received2, value_change``.
+    ``asymmetric_dyads``
+        :func:`asymmetric_dyads` (difference ≥ 2) for the two rounds.
+    ``comparison``
+        one flat row (JSON-friendly): network figures of both rounds and their change, tie
+        turnover, organisations joined/left, counts of asymmetric dyads and each index's
+        ``<index>_mean1, <index>_mean2, <index>_diff, <index>_p, <index>_test``.
+
+    Tested against R igraph and t.test (tests/r/cooperation.R).
+    """
+    dyads = dyad_table(ties)
+    nodes = node_table(orgs, dyads)
+    first = _Round(nodes[nodes["round"] == r1], dyads[dyads["round"] == r1])
+    second = _Round(nodes[nodes["round"] == r2], dyads[dyads["round"] == r2])
+    both = _respondents_both(first, second)
+    if statements is None:
+        statements = pd.DataFrame(columns=STATEMENT_COLUMNS)
+    pair = statements[statements["round"].isin([r1, r2])]
+    sections = {
+        "indices": index_change(pair, survey, r1, r2, min_n, paired),
+        "items": item_change(pair, survey, r1, r2, min_n, paired),
+        "network": network_change(first, second, both, min_level),
+        "ties": tie_turnover(first, second, both, min_level),
+        "orgs_joined_left": orgs_joined_left(first, second),
+        "org_change": org_change(first, second, min_level),
+        "asymmetric_dyads": asymmetric_dyads(ties[ties["round"].isin([r1, r2])], min_difference=2),
+    }
+    sections["comparison"] = comparison_row(sections, r1, r2, len(both))
+    return sections
+
+
+def comparison_table(
+    ties: pd.DataFrame,
+    orgs: pd.DataFrame,
+    statements: pd.DataFrame,
+    survey: PartnerSurvey,
+    pairs: Sequence[tuple] | None = None,
+    min_n: int = 5,
+    min_level: float = 1,
+) -> pd.DataFrame:
+    """The flat ``comparison`` rows of :func:`compare_rounds` for several pairs of rounds
+    (default: each round with the next), one row per pair (columns as described there).
+    Tested against R igraph and t.test through :func:`compare_rounds`
+    (tests/r/cooperation.R)."""
+    if pairs is None:
+        rounds = sorted_rounds(
+            list(orgs["round"]) + list(ties["round"]) + list(statements["round"])
+        )
+        pairs = list(zip(rounds, rounds[1:], strict=False))
+    frames = [
+        compare_rounds(
+            ties, orgs, statements, survey, from_round, to_round, min_n=min_n, min_level=min_level
+        )["comparison"]
+        for from_round, to_round in pairs
+    ]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+# --------------------------------------------------------------------------------------------

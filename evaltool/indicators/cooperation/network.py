@@ -1,0 +1,282 @@
+"""Partner networks: dyads and nodes of each round, whole-network figures, organisations'
+network positions and asymmetric dyads. Graph algorithms come from networkx; the figures are
+tested against R igraph (tests/r/cooperation.R)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from evaltool.instruments.partner_survey import (
+    MEASURES,
+    ORG_COLUMNS,
+    TIE_COLUMNS,
+    is_blank,
+    sorted_rounds,
+)
+from evaltool.text import name_key
+
+#: Network measures reported by :func:`network_table` and compared by :func:`compare_rounds`.
+NETWORK_MEASURES: list[str] = [
+    "n_orgs",
+    "n_respondents",
+    "n_nonrespondents",
+    "n_ties",
+    "density",
+    "reciprocity",
+    "degree_centralization",
+    "n_isolates",
+    "mean_level",
+    "mean_frequency",
+    "mean_trust",
+    "mean_value",
+]
+
+
+def dyad_table(ties: pd.DataFrame) -> pd.DataFrame:
+    """One row per (round, respondent_org, partner_org): measures averaged over duplicate
+    ratings, self-ratings and rows without both organisations dropped."""
+    t = ties.copy()
+    for col in TIE_COLUMNS:
+        if col not in t.columns:
+            if col in MEASURES:
+                t[col] = np.nan
+            else:
+                raise ValueError(f"ties: column {col!r} is missing")
+    t = t[TIE_COLUMNS].dropna(subset=["round", "respondent_org", "partner_org"])
+    t = t[t["respondent_org"] != t["partner_org"]]
+    for col in MEASURES:
+        t[col] = pd.to_numeric(t[col], errors="raise").astype(float)
+    keys = ["round", "respondent_org", "partner_org"]
+    return t.groupby(keys, sort=True)[list(MEASURES)].mean().reset_index()
+
+
+def node_table(orgs: pd.DataFrame, dyads: pd.DataFrame) -> pd.DataFrame:
+    """One row per (round, org): the roster plus every organisation in the ties."""
+    o = orgs.copy()
+    if "sector" not in o.columns:
+        o["sector"] = np.nan
+    if "responded" not in o.columns:
+        o["responded"] = False
+    o = o[ORG_COLUMNS].dropna(subset=["round", "org"])
+    o["responded"] = o["responded"].map(_as_bool)
+    senders = dyads[["round", "respondent_org"]].rename(columns={"respondent_org": "org"})
+    senders = senders.assign(sector=np.nan, responded=True)
+    receivers = dyads[["round", "partner_org"]].rename(columns={"partner_org": "org"})
+    receivers = receivers.assign(sector=np.nan, responded=False)
+    frames = [f for f in (o, senders, receivers) if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=ORG_COLUMNS)
+    allnodes = pd.concat(frames, ignore_index=True)
+    allnodes["sector"] = allnodes["sector"].astype(object)
+    return (
+        allnodes.groupby(["round", "org"], sort=True)
+        .agg(sector=("sector", "first"), responded=("responded", "any"))
+        .reset_index()
+    )
+
+
+_TRUE = {"true", "1", "1.0", "yes", "kyllä", "ja", "x"}
+_FALSE = {"false", "0", "0.0", "no", "ei", "nej", ""}
+
+
+def _as_bool(value: object) -> bool:
+    """``responded`` as a bool: booleans, 0/1 and yes/no words (fi, sv, en); blank = False."""
+    if is_blank(value):
+        return False
+    if isinstance(value, bool | np.bool_ | int | np.integer | float | np.floating):
+        return bool(value)
+    key = name_key(value)
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise ValueError(f"orgs: responded must be true or false, not {value!r}")
+
+
+def _graph(nodes: Iterable, dyads: pd.DataFrame, min_level: float) -> nx.DiGraph:
+    """The directed network: every node, a tie where the collaboration level ≥ ``min_level``."""
+    g = nx.DiGraph()
+    g.add_nodes_from(nodes)
+    e = dyads[dyads["collaboration_level"] >= min_level]
+    g.add_edges_from(zip(e["respondent_org"], e["partner_org"], strict=True))
+    return g
+
+
+def _freeman_degree_centralization(g: nx.DiGraph) -> float:
+    """Freeman degree centralization of the undirected simple graph (reciprocal ties
+    collapsed): Σ(max − deg_i) / ((n − 1)(n − 2))."""
+    u = g.to_undirected(as_view=False)
+    n = u.number_of_nodes()
+    if n < 3:
+        return math.nan
+    deg = np.fromiter((d for _, d in u.degree()), dtype=float, count=n)
+    return float((deg.max() - deg).sum() / ((n - 1) * (n - 2)))
+
+
+def network_measures(nodes: pd.DataFrame, dyads: pd.DataFrame, min_level: float) -> dict:
+    """The :data:`NETWORK_MEASURES` of one round's nodes and dyads (see
+    :func:`network_table`)."""
+    g = _graph(nodes["org"], dyads, min_level)
+    n = g.number_of_nodes()
+    m = g.number_of_edges()
+    tie_rows = dyads[dyads["collaboration_level"] >= min_level]
+    return {
+        "n_orgs": n,
+        "n_respondents": int(nodes["responded"].sum()),
+        "n_nonrespondents": int((~nodes["responded"]).sum()),
+        "n_ties": m,
+        "density": nx.density(g) if n > 1 else math.nan,
+        "reciprocity": nx.overall_reciprocity(g) if m > 0 else math.nan,
+        "degree_centralization": _freeman_degree_centralization(g),
+        "n_isolates": nx.number_of_isolates(g),
+        "mean_level": tie_rows["collaboration_level"].mean(),
+        "mean_frequency": tie_rows["contact_frequency"].mean(),
+        "mean_trust": dyads["trust"].mean(),
+        "mean_value": dyads["value"].mean(),
+    }
+
+
+def split_rounds(ties: pd.DataFrame, orgs: pd.DataFrame):
+    """``(round, nodes, dyads)`` of every round, in round order."""
+    dyads = dyad_table(ties)
+    nodes = node_table(orgs, dyads)
+    rounds = sorted_rounds(list(nodes["round"]) + list(dyads["round"]))
+    for r in rounds:
+        yield r, nodes[nodes["round"] == r], dyads[dyads["round"] == r]
+
+
+# --------------------------------------------------------------------------------------------
+# Networks
+# --------------------------------------------------------------------------------------------
+
+
+def network_table(ties: pd.DataFrame, orgs: pd.DataFrame, min_level: float = 1) -> pd.DataFrame:
+    """Whole-network figures per round of a directed partner network.
+
+    A tie i → j exists when respondent i rates partner j's collaboration level at least
+    ``min_level`` (Levels of Collaboration Scale: 1 networking … 5 collaboration). Nodes are
+    all organisations of the round (``orgs`` plus any organisation in ``ties``); n nodes,
+    m ties.
+
+    Returns one row per round with columns:
+
+    - ``round``; ``n_orgs`` (n), ``n_respondents``, ``n_nonrespondents``; ``n_ties`` (m);
+    - ``density`` = m / (n(n − 1)) (igraph ``edge_density``);
+    - ``reciprocity`` = share of ties whose reverse tie also exists (igraph
+      ``reciprocity(g, mode = "default")``; NaN without ties);
+    - ``degree_centralization`` = Freeman's Σ(max − deg_i) / ((n − 1)(n − 2)) on the
+      undirected simple graph, reciprocal ties counted once (igraph
+      ``centr_degree(as.undirected(g, "collapse"), loops = FALSE)$centralization``; NaN
+      for n < 3);
+    - ``n_isolates`` = organisations with no tie in or out;
+    - ``mean_level``, ``mean_frequency`` = mean collaboration level and contact frequency
+      over the ties;
+    - ``mean_trust``, ``mean_value`` = mean of all trust and value ratings of the round
+      (ties or not; PARTNER's network trust % is ``mean_trust / 4 × 100``).
+
+    References: Freeman (1979); Wasserman & Faust (1994) ch. 4–5; Frey et al. (2006).
+    Tested against R igraph (tests/r/cooperation.R).
+    """
+    rows = [
+        {"round": r, **network_measures(nodes, dyads, min_level)}
+        for r, nodes, dyads in split_rounds(ties, orgs)
+    ]
+    return pd.DataFrame(rows, columns=["round", *NETWORK_MEASURES])
+
+
+ORGANISATION_COLUMNS: list[str] = [
+    "round",
+    "org",
+    "sector",
+    "responded",
+    "in_degree",
+    "out_degree",
+    "degree",
+    "betweenness",
+    "mean_trust_received",
+    "mean_value_received",
+]
+
+
+def organisation_rows(nodes: pd.DataFrame, dyads: pd.DataFrame, min_level: float) -> pd.DataFrame:
+    """The :data:`ORGANISATION_COLUMNS` of one round's nodes (see
+    :func:`organisation_table`)."""
+    g = _graph(nodes["org"], dyads, min_level)
+    out = nodes[["round", "org", "sector", "responded"]].copy()
+    out["in_degree"] = out["org"].map(dict(g.in_degree())).astype(int)
+    out["out_degree"] = out["org"].map(dict(g.out_degree())).astype(int)
+    out["degree"] = out["in_degree"] + out["out_degree"]
+    out["betweenness"] = out["org"].map(nx.betweenness_centrality(g, normalized=False))
+    received = dyads.groupby("partner_org")[["trust", "value"]].mean()
+    out["mean_trust_received"] = out["org"].map(received["trust"]).astype(float)
+    out["mean_value_received"] = out["org"].map(received["value"]).astype(float)
+    return out
+
+
+def organisation_table(
+    ties: pd.DataFrame, orgs: pd.DataFrame, min_level: float = 1
+) -> pd.DataFrame:
+    """Per-organisation network position per round.
+
+    Ties as in :func:`network_table`. Returns one row per organisation and round with columns
+    ``round, org, sector, responded``;
+
+    - ``in_degree`` (ties received), ``out_degree`` (ties sent), ``degree`` = in + out
+      (igraph ``degree(g, mode = "all")``);
+    - ``betweenness`` = Σ_{s≠v≠t} σ_st(v) / σ_st over ordered pairs on directed shortest paths,
+      **directed and unnormalised**, as igraph ``betweenness(g, directed = TRUE)`` (networkx
+      ``betweenness_centrality(g, normalized=False)``); divide by (n − 1)(n − 2) to normalise;
+    - ``mean_trust_received``, ``mean_value_received`` = mean of the trust and value ratings
+      the organisation received from the others (PARTNER; 1–4, NaN when nobody rated it).
+
+    References: Freeman (1977, 1979); Brandes (2001) for the algorithm.
+    Tested against R igraph (tests/r/cooperation.R).
+    """
+    frames = [
+        organisation_rows(nodes, dyads, min_level) for _, nodes, dyads in split_rounds(ties, orgs)
+    ]
+    if not frames:
+        return pd.DataFrame(columns=ORGANISATION_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[ORGANISATION_COLUMNS]
+
+
+def asymmetric_dyads(ties: pd.DataFrame, min_difference: float = 2) -> pd.DataFrame:
+    """Pairs of organisations whose two sides rate their collaboration level differently.
+
+    For every round and every pair {a, b} where a rated b and b rated a, the pair is listed when
+    |level(a → b) − level(b → a)| ≥ ``min_difference`` (Frey et al. 2006 flag asymmetric dyads
+    for discussion). Returns columns ``round, org_a, org_b, level_a_to_b, level_b_to_a,
+    difference`` (org_a sorts before org_b). Tested against R (tests/r/cooperation.R).
+    """
+    d = dyad_table(ties).dropna(subset=["collaboration_level"])
+    d = d[["round", "respondent_org", "partner_org", "collaboration_level"]]
+    back = d.rename(
+        columns={
+            "respondent_org": "partner_org",
+            "partner_org": "respondent_org",
+            "collaboration_level": "level_b_to_a",
+        }
+    )
+    m = d.merge(back, on=["round", "respondent_org", "partner_org"])
+    m = m[m["respondent_org"].astype(str) < m["partner_org"].astype(str)]
+    m = m.rename(
+        columns={
+            "respondent_org": "org_a",
+            "partner_org": "org_b",
+            "collaboration_level": "level_a_to_b",
+        }
+    )
+    m["difference"] = (m["level_a_to_b"] - m["level_b_to_a"]).abs()
+    m = m[m["difference"] >= min_difference]
+    cols = ["round", "org_a", "org_b", "level_a_to_b", "level_b_to_a", "difference"]
+    return m[cols].sort_values(["round", "org_a", "org_b"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Statement indices
+# --------------------------------------------------------------------------------------------

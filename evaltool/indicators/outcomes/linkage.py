@@ -1,0 +1,210 @@
+"""Linkage of waves (clients per wave, links, wave patterns, follow-up) and attrition
+(baseline scores of the clients followed up and of those lost)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from evaltool.indicators.outcomes.columns import (
+    ATTRITION_COLUMNS,
+    LINKAGE_COLUMNS,
+    NOTE_ATTRITION_CONSTANT,
+    NOTE_TOO_FEW,
+)
+from evaltool.indicators.outcomes.frames import (
+    documented_frame,
+    empty_table,
+    notes,
+    programme_first,
+    withhold_rows,
+)
+from evaltool.indicators.outcomes.panel import (
+    Panel,
+    build_panel,
+    domain_names,
+    programme_and_projects,
+    project_labels,
+    resolve_waves,
+)
+from evaltool.indicators.stats import grouped_mean_sd, two_sample_t_from_summary
+
+
+def _pattern_label(mask: int, waves: np.ndarray) -> str:
+    """``1-2-3``, ``1-3``, ``1 only``: the waves whose bit is set in ``mask``."""
+    ws = [str(int(w)) for j, w in enumerate(waves) if mask >> j & 1]
+    return ws[0] + " only" if len(ws) == 1 else "-".join(ws)
+
+
+def linkage_from_panel(panel: Panel, from_wave: int, to_wave: int, min_n: int) -> pd.DataFrame:
+    """:func:`linkage` of a panel (``from_wave < 0``: fewer than two waves)."""
+    W, P = panel.waves.size, panel.n_projects
+    if W == 0:
+        return empty_table(LINKAGE_COLUMNS)
+    cp = panel.client_project
+    sel = panel.selected
+
+    def counts(mask: np.ndarray) -> np.ndarray:
+        """Programme count followed by selected projects' counts."""
+        per = np.bincount(cp[mask], minlength=P)
+        return np.r_[mask.sum(), per[sel]]
+
+    labels = project_labels(panel)
+    n_rows = len(labels)
+    parts: list[dict] = []
+    any_wave = panel.present.any(axis=0)
+    clients = counts(any_wave)
+    parts.append({"kind": "clients", "n": clients, "base": np.full(n_rows, np.nan)})
+    for j, w in enumerate(panel.waves):
+        parts.append({"kind": "wave", "wave": w, "n": counts(panel.present[j]), "base": clients})
+    at = {j: counts(panel.present[j]) for j in range(W)}
+    for i in range(W):
+        for j in range(i + 1, W):
+            both = panel.present[i] & panel.present[j]
+            parts.append(
+                {
+                    "kind": "link",
+                    "from_wave": panel.waves[i],
+                    "to_wave": panel.waves[j],
+                    "n": counts(both),
+                    "base": at[i],
+                }
+            )
+    bits = (panel.present.astype(np.int64) << np.arange(W)[:, None]).sum(axis=0)
+    for mask in sorted(np.unique(bits[bits > 0]), key=lambda m: (-bin(m).count("1"), m)):
+        parts.append(
+            {
+                "kind": "pattern",
+                "pattern": _pattern_label(int(mask), panel.waves),
+                "n": counts(bits == mask),
+                "base": clients,
+            }
+        )
+    if from_wave >= 0:
+        i_from, i_to = panel.wave_index(from_wave), panel.wave_index(to_wave)
+        parts.append(
+            {
+                "kind": "follow_up",
+                "from_wave": from_wave,
+                "to_wave": to_wave,
+                "n": counts(panel.present[i_from] & panel.present[i_to]),
+                "base": at[i_from],
+            }
+        )
+    frames = []
+    for part in parts:
+        data = {"project": labels, **part}
+        base = np.asarray(part["base"], dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            data["share"] = np.asarray(part["n"], dtype=float) / base
+        frames.append(documented_frame(LINKAGE_COLUMNS, data, n_rows))
+    df = pd.concat(frames, ignore_index=True)
+    # programme row first, then projects, each in the order of the parts
+    order = np.lexsort((np.arange(len(df)), np.tile(np.arange(n_rows), len(parts))))
+    df = df.iloc[order]
+    base = df["base"].to_numpy(float)
+    return withhold_rows(df, LINKAGE_COLUMNS, np.isfinite(base) & (base < min_n))
+
+
+def linkage(
+    scores: pd.DataFrame,
+    *,
+    min_n: int = 5,
+    from_wave: int | None = None,
+    to_wave: int | None = None,
+    projects: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Clients per wave, links between waves, wave patterns and the follow-up rate.
+
+    Counts clients with a stored, non-discarded response (whatever their scores). Rows by
+    ``kind``: ``clients`` (clients with any response), ``wave`` (clients at ``wave``;
+    ``share`` of all clients), ``link`` (clients at both ``from_wave`` and ``to_wave``, for
+    every pair of waves; ``share`` = retained share of ``from_wave``), ``pattern`` (clients
+    with exactly the waves in ``pattern``, e.g. ``1-2-3``, ``1-3``, ``1 only``), and
+    ``follow_up`` (the compared waves: ``share`` is the follow-up rate). ``share = n / base``
+    is withheld when ``base < min_n``. Columns: :data:`LINKAGE_COLUMNS`.
+
+    Tested against R (tests/r/outcomes.R).
+    """
+    panel = build_panel(scores, [], projects=projects)
+    return linkage_from_panel(panel, *resolve_waves(panel, from_wave, to_wave), min_n)
+
+
+def _followed_and_lost(
+    g: np.ndarray, n_groups: int, x: np.ndarray, followed: np.ndarray, lost: np.ndarray
+) -> dict:
+    """Baseline mean and SD of the followed and the lost clients per group, and their Welch
+    test."""
+    nf, mf, sf = grouped_mean_sd(x[followed], g[followed], n_groups)
+    nl, ml, sl = grouped_mean_sd(x[lost], g[lost], n_groups)
+    tt = two_sample_t_from_summary(mf, sf, nf, ml, sl, nl)
+    note = notes(
+        n_groups,
+        (((nf == 1) | (nl == 1)) & (nf > 0) & (nl > 0), NOTE_TOO_FEW),
+        (
+            (nf > 1) & (nl > 1) & ~np.isfinite(np.asarray(tt.t, dtype=float)),
+            NOTE_ATTRITION_CONSTANT,
+        ),
+    )
+    return {
+        "n_followed": nf,
+        "n_lost": nl,
+        "mean_followed": mf,
+        "mean_lost": ml,
+        "sd_followed": sf,
+        "sd_lost": sl,
+        "mean_diff": np.asarray(tt.estimate),
+        "ci_low": np.asarray(tt.ci_low),
+        "ci_high": np.asarray(tt.ci_high),
+        "t": np.asarray(tt.t),
+        "df": np.asarray(tt.df),
+        "p": np.asarray(tt.p),
+        "note": note,
+    }
+
+
+def attrition_from_panel(panel: Panel, from_wave: int, to_wave: int, min_n: int) -> pd.DataFrame:
+    """:func:`attrition` of a panel (``from_wave < 0``: fewer than two waves)."""
+    if from_wave < 0 or not panel.domains:
+        return empty_table(ATTRITION_COLUMNS)
+    i_from, i_to = panel.wave_index(from_wave), panel.wave_index(to_wave)
+    frames = []
+    for d in panel.domains:
+        s = panel.score[d]
+        base = np.isfinite(s[i_from])
+        followed = base & np.isfinite(s[i_to])
+        lost = base & ~np.isfinite(s[i_to])
+        data = programme_and_projects(
+            panel, panel.client_project, (s[i_from], followed, lost), _followed_and_lost
+        )
+        data["n"] = data["n_followed"] + data["n_lost"]
+        data.update(project=project_labels(panel), domain=d, from_wave=from_wave, to_wave=to_wave)
+        frames.append(documented_frame(ATTRITION_COLUMNS, data))
+    df = programme_first(pd.concat(frames, ignore_index=True))
+    withheld = (df["n_followed"].to_numpy() < min_n) | (df["n_lost"].to_numpy() < min_n)
+    return withhold_rows(df, ATTRITION_COLUMNS, withheld)
+
+
+def attrition(
+    scores: pd.DataFrame,
+    domains: Mapping[str, Sequence[str]] | Sequence[str],
+    *,
+    min_n: int = 5,
+    from_wave: int | None = None,
+    to_wave: int | None = None,
+    projects: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Baseline scores of clients with and without follow-up, per domain.
+
+    Among clients scored in the domain at ``from_wave``, *followed* are those also scored at
+    ``to_wave`` (the clients of :func:`paired_change`), *lost* the others. Reports both
+    groups' baseline mean and SD, ``mean_diff = mean_followed − mean_lost`` with the Welch
+    95 % interval and test (Welch 1947; R ``t.test(followed, lost)``). Withheld when either
+    group has fewer than ``min_n`` clients. Columns: :data:`ATTRITION_COLUMNS`.
+
+    Tested against R (tests/r/outcomes.R).
+    """
+    panel = build_panel(scores, domain_names(domains), projects=projects)
+    return attrition_from_panel(panel, *resolve_waves(panel, from_wave, to_wave), min_n)

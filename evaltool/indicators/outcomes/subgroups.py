@@ -1,0 +1,130 @@
+"""Whom it helped: paired change within subgroups by baseline level and background."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from evaltool.indicators.outcomes.change import change_stats
+from evaltool.indicators.outcomes.columns import SUBGROUP_COLUMNS
+from evaltool.indicators.outcomes.frames import (
+    concat_stats,
+    documented_frame,
+    empty_table,
+    programme_first,
+    take,
+    withhold_rows,
+)
+from evaltool.indicators.outcomes.panel import (
+    Panel,
+    build_panel,
+    domain_names,
+    project_labels,
+    resolve_waves,
+)
+
+
+def _variables(
+    panel: Panel,
+    d: str,
+    both: np.ndarray,
+    i_from: int,
+    i_to: int,
+    cutoffs: Mapping[str, float] | None,
+) -> list[tuple[str, np.ndarray, list[str], float]]:
+    """The subgroup variables of domain ``d`` for the paired clients ``both``: ``(variable,
+    level code per client, level names, threshold)``; the baseline level first, then the
+    background columns (``from_wave`` answer, else the ``to_wave`` one; −1 when neither)."""
+    score_from = panel.score[d][i_from][both]
+    if cutoffs is not None and d in cutoffs:
+        threshold = float(cutoffs[d])
+        level = np.where(score_from < threshold, 0, 1)
+        names = ["below cut-off", "at or above cut-off"]
+    else:
+        threshold = float(np.quantile(score_from, 1 / 3))
+        level = np.where(score_from <= threshold, 0, 1)
+        names = ["lowest third", "upper two thirds"]
+    variables = [("baseline", level, names, threshold)]
+    for col, (codes, levels) in panel.background.items():
+        c = codes[i_from][both]
+        c = np.where(c >= 0, c, codes[i_to][both])
+        variables.append((col, c, [str(x) for x in levels], np.nan))
+    return variables
+
+
+def subgroups_from_panel(
+    panel: Panel,
+    from_wave: int,
+    to_wave: int,
+    min_n: int,
+    cutoffs: Mapping[str, float] | None,
+) -> pd.DataFrame:
+    """:func:`subgroups` of a panel (``from_wave < 0``: fewer than two waves)."""
+    if from_wave < 0 or not panel.domains:
+        return empty_table(SUBGROUP_COLUMNS)
+    i_from, i_to = panel.wave_index(from_wave), panel.wave_index(to_wave)
+    P = panel.n_projects
+    labels = project_labels(panel)
+    frames = []
+    for d in panel.domains:
+        s = panel.score[d]
+        both = np.isfinite(s[i_from]) & np.isfinite(s[i_to])
+        if not both.any():
+            continue
+        score_from, score_to = s[i_from][both], s[i_to][both]
+        cp = panel.client_project[both]
+        for var, lvl, names, thr in _variables(panel, d, both, i_from, i_to, cutoffs):
+            L = len(names)
+            if L == 0:
+                continue
+            ok = lvl >= 0
+            stats = change_stats(lvl[ok], L, score_from[ok], score_to[ok])
+            proj = change_stats(cp[ok] * L + lvl[ok], P * L, score_from[ok], score_to[ok])
+            idx = (panel.selected[:, None] * L + np.arange(L)[None, :]).ravel()
+            data = concat_stats([stats, take(proj, idx)])
+            data.update(
+                project=[labels[0]] * L + [p for p in labels[1:] for _ in range(L)],
+                domain=d,
+                from_wave=from_wave,
+                to_wave=to_wave,
+                variable=var,
+                level=names * len(labels),
+                threshold=thr,
+            )
+            frames.append(documented_frame(SUBGROUP_COLUMNS, data))
+    if not frames:
+        return empty_table(SUBGROUP_COLUMNS)
+    df = programme_first(pd.concat(frames, ignore_index=True))
+    return withhold_rows(df, SUBGROUP_COLUMNS, df["n"].to_numpy() < min_n)
+
+
+def subgroups(
+    scores: pd.DataFrame,
+    domains: Mapping[str, Sequence[str]] | Sequence[str],
+    *,
+    min_n: int = 5,
+    from_wave: int | None = None,
+    to_wave: int | None = None,
+    projects: Sequence[str] | None = None,
+    cutoffs: Mapping[str, float] | None = None,
+    background: Sequence[str] = ("gender", "age_group", "service_type"),
+) -> pd.DataFrame:
+    """Paired change within subgroups: by baseline level and by background variables.
+
+    Baseline level: with a cut-off for the domain in ``cutoffs`` (e.g. a clinical cut-off
+    given with the instrument), ``below cut-off`` (``from < cut-off``) vs ``at or above
+    cut-off``; otherwise ``lowest third`` (``from ≤`` the programme's 1/3 quantile of the
+    baseline scores of the paired clients, R ``quantile(type = 7)``, given in ``threshold``)
+    vs ``upper two thirds``. Project rows use the programme's cut point. Note that a low
+    start is expected to rise partly by regression to the mean. Background variables
+    (those of ``background`` present in ``scores``) are taken from the ``from_wave``
+    response, or from the ``to_wave`` response when missing there; clients without a value
+    are left out. Statistics as in :func:`paired_change` (without Holm and RCI), withheld
+    below ``min_n``. Columns: :data:`SUBGROUP_COLUMNS`.
+
+    Tested against R (tests/r/outcomes.R).
+    """
+    panel = build_panel(scores, domain_names(domains), background=background, projects=projects)
+    return subgroups_from_panel(panel, *resolve_waves(panel, from_wave, to_wave), min_n, cutoffs)

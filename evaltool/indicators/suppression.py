@@ -1,0 +1,210 @@
+"""The small-number rule: what is withheld when a figure rests on fewer than ``min_n`` people.
+
+Every outcome and cooperation table and every report table passes through this module.
+
+**Statistics.** A statistic computed on fewer than ``min_n`` clients (or responding
+organisations) is not shown. Its table row stays, with ``suppressed = True``, its keys and the
+counts it rests on (``n`` …); every other statistic of the row is missing
+(:func:`withhold`).
+
+**Counts in reports.** A report also shows *counts*: how many clients gave an answer, have a
+background, named a goal, changed reliably, answered a pattern of waves. What the reports
+protect:
+
+- **Cells.** A count of 1 … ``min_n`` − 1 clients in a category (background, goal, answer
+  category, reliable-change class, wave pattern, subgroup, good quality of life, clients
+  lost to follow-up) shows ``–``, and so does every figure computed from it (its share, a
+  bar segment). Zero is shown: it describes nobody (:func:`small`).
+- **Complementary cells.** Where a table also shows the total of a set of categories (the
+  n of a background question, of a Likert item, of a reliable-change row), one withheld
+  cell could be recovered by subtraction; the smallest further cells are then withheld too,
+  until at least two cells holding together at least ``min_n`` clients are withheld
+  (:func:`protect`).
+- **Both sides of a yes/no count.** A goal named by all but two clients shows the two who
+  did not name it; such a count is withheld when either side is 1 … ``min_n`` − 1
+  (:func:`protect_binary`).
+- **Bases are shown.** The number of clients a statistic rests on (a project's respondents
+  per wave, the clients followed up, a model's n) is shown even when small, so that the
+  reader sees why a statistic is withheld; data-processing counts of responses and answers
+  (stored, discarded, skipped) are shown as such.
+- **Partner organisations** are not personal data, so network positions (ties named and
+  received) are shown; the trust and value an organisation received are ratings by other
+  organisations' staff and are withheld when fewer than ``min_n`` organisations rated it.
+- **Open answers** are listed only when at least ``min_n`` clients of the project answered
+  the question, with identifiers masked (:func:`evaltool.report.privacy.mask_identifiers`).
+
+Counts that are differences of shown bases (e.g. clients at wave 1 minus clients followed
+up) are not hidden: hiding them would mean hiding the analysis' n.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+__all__ = ["protect", "protect_binary", "small", "withhold"]
+
+
+def withhold(
+    frame: pd.DataFrame,
+    withheld: ArrayLike | None,
+    kept: Collection[str],
+    *,
+    columns: Sequence[str] | None = None,
+    integers: Collection[str] = (),
+    texts: Collection[str] = (),
+) -> pd.DataFrame:
+    """A table with the statistics of withheld rows missing and ``suppressed`` set.
+
+    Parameters
+    ----------
+    frame
+        The table; its index is dropped.
+    withheld
+        One boolean per row: True where the row rests on fewer than ``min_n`` people (e.g.
+        ``frame["n"] < min_n``). None withholds nothing.
+    kept
+        Columns shown on withheld rows too: the keys (project, domain, wave …) and the
+        counts the row rests on (``n`` …). Every other column of ``columns`` is a statistic
+        and becomes missing on withheld rows: NaN in numeric columns, None in text columns,
+        ``<NA>`` in boolean columns (made nullable first).
+    columns
+        The columns of the result, in order (default: those of ``frame``); ``suppressed``
+        is always the last column.
+    integers
+        Count columns made nullable integers (``Int64``), where present.
+    texts
+        Text columns given ``None`` (not NaN) for missing values, where present.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``columns`` of ``frame`` and ``suppressed``, with a fresh ``RangeIndex``.
+    """
+    columns = frame.columns if columns is None else columns
+    df = frame.loc[:, [c for c in columns if c != "suppressed"]].reset_index(drop=True)
+    mask = np.zeros(len(df), dtype=bool) if withheld is None else np.asarray(withheld, dtype=bool)
+    if mask.any():
+        for c in df.columns:
+            if c in kept:
+                continue
+            if df[c].dtype == bool:
+                df[c] = df[c].astype("boolean")
+            if df[c].dtype == object or isinstance(df[c].dtype, pd.StringDtype):
+                df[c] = df[c].astype(object)
+                df.loc[mask, c] = None
+            else:
+                df.loc[mask, c] = np.nan
+    df["suppressed"] = mask
+    for c in df.columns:
+        if c in integers:
+            df[c] = pd.array(pd.to_numeric(df[c]), dtype="Int64")
+        elif c in texts:
+            df[c] = df[c].astype(object).where(df[c].notna(), None)
+    return df
+
+
+def small(counts: ArrayLike, min_n: int) -> np.ndarray:
+    """Cells of 1 … ``min_n`` − 1 (missing counts are not small).
+
+    Parameters
+    ----------
+    counts
+        Counts of people; non-numeric entries count as missing.
+    min_n
+        The smallest number of people a shown figure may rest on.
+
+    Returns
+    -------
+    numpy.ndarray
+        One boolean per count: True where ``1 ≤ count < min_n``.
+    """
+    c = np.asarray(pd.to_numeric(pd.Series(counts), errors="coerce"), dtype=float)
+    return (c >= 1) & (c < min_n)
+
+
+def protect(
+    counts: ArrayLike,
+    min_n: int,
+    groups: ArrayLike | None = None,
+    complementary: bool = True,
+    priority: ArrayLike | None = None,
+) -> np.ndarray:
+    """Cells to withhold among ``counts``: small cells and, with ``complementary``, within
+    each group further cells so that no withheld cell can be recovered by subtraction.
+
+    Parameters
+    ----------
+    counts
+        Counts of people, one per cell.
+    min_n
+        The smallest number of people a shown figure may rest on.
+    groups
+        One label per cell; cells with equal labels form a set whose total is shown (one set
+        when None).
+    complementary
+        Withhold further cells (see Notes); False withholds the small cells only.
+    priority
+        One number per cell: further cells are taken lowest first (default: smallest count
+        first), e.g. to keep the share of improved clients and withhold the unchanged.
+
+    Returns
+    -------
+    numpy.ndarray
+        One boolean per cell: True where the cell is withheld.
+
+    Notes
+    -----
+    Within each group holding a small cell, further non-zero cells are withheld until at
+    least two withheld cells hold at least ``min_n`` together (or every non-zero cell is
+    withheld); ties in ``priority`` go to the smaller count.
+    """
+    c = np.asarray(pd.to_numeric(pd.Series(counts), errors="coerce"), dtype=float)
+    prio = c if priority is None else np.asarray(priority, dtype=float)
+    out = small(c, min_n)
+    if not complementary or not out.any():
+        return out
+    if groups is None:
+        idx_groups = [np.arange(len(c))]
+    else:
+        keys = pd.Series(list(groups) if not isinstance(groups, pd.Series) else groups)
+        keys = keys.astype(object).where(keys.notna(), "\x00")
+        idx_groups = list(keys.groupby(keys, sort=False).indices.values())
+    for idx in idx_groups:
+        sup = out[idx]
+        if not sup.any():
+            continue
+        vals = np.nan_to_num(c[idx], nan=0.0)
+        order = prio[idx]
+        while sup.sum() < 2 or vals[sup].sum() < min_n:
+            free = np.flatnonzero(~sup & (vals > 0))
+            if not len(free):
+                break
+            sup[free[np.lexsort((vals[free], order[free]))[0]]] = True
+        out[idx] = sup
+    return out
+
+
+def protect_binary(count: ArrayLike, total: ArrayLike, min_n: int) -> np.ndarray:
+    """Yes/no counts out of ``total``: withheld when either side is 1 … ``min_n`` − 1.
+
+    Parameters
+    ----------
+    count
+        People answering yes (naming a goal, having a good quality of life …).
+    total
+        People asked, one per count.
+    min_n
+        The smallest number of people a shown figure may rest on.
+
+    Returns
+    -------
+    numpy.ndarray
+        One boolean per count: True where ``count`` or ``total − count`` is small.
+    """
+    c = np.asarray(pd.to_numeric(pd.Series(count), errors="coerce"), dtype=float)
+    n = np.asarray(pd.to_numeric(pd.Series(total), errors="coerce"), dtype=float)
+    return small(c, min_n) | small(n - c, min_n)
