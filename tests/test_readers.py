@@ -9,7 +9,16 @@ import pandas as pd
 import pytest
 
 from evaltool import read as readers
-from evaltool.read import ReadError, decode_text, read_raw, sniff_delimiter, sniff_format
+from evaltool.read import (
+    ReadError,
+    decode_text,
+    delimited,
+    read_raw,
+    sniff,
+    sniff_delimiter,
+    sniff_format,
+    spreadsheet,
+)
 
 ROWS = [["Asiakasnumero", "Sukupuoli", "Vapaa sana", "Keskiarvo"],
         ["A1", "Nainen", "Hyvä, kiitos; \"loistava\"", "3,5"],
@@ -151,7 +160,7 @@ def test_zip_bomb_guard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     path = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("xl/worksheets/sheet1.xml", b"0" * 2_000_000)
-    monkeypatch.setattr(readers, "MAX_UNZIPPED_BYTES", 1_000_000)
+    monkeypatch.setattr(sniff, "MAX_UNZIPPED_BYTES", 1_000_000)
     with pytest.raises(ReadError, match="refusing"):
         read_raw(path)
 
@@ -254,12 +263,12 @@ def test_sheet_extent_guard_trusts_a_small_dimension_and_checks_a_large_one(
     wb.save(tmp_path / "styled.xlsx")
     wb.active["T40"] = "x"
     wb.save(tmp_path / "stray.xlsx")
-    monkeypatch.setattr(readers, "MAX_SHEET_CELLS", 100)
+    monkeypatch.setattr(spreadsheet, "MAX_SHEET_CELLS", 100)
     assert read_raw(tmp_path / "styled.xlsx").cells.shape == (10, 2)
     with pytest.raises(ReadError, match=r"row 40 and column T .*e\.g\. T40") as info:
         read_raw(tmp_path / "stray.xlsx")
     assert info.value.code == "file-corrupt" and info.value.sheet == "Sheet"
-    monkeypatch.setattr(readers, "MAX_SHEET_CELLS", 10_000)
+    monkeypatch.setattr(spreadsheet, "MAX_SHEET_CELLS", 10_000)
     assert read_raw(tmp_path / "stray.xlsx").cells.shape == (40, 20)
 
 
@@ -345,7 +354,7 @@ def test_field_counts_as_the_csv_module_counts(text: str):
     import io
 
     expected = [len(r) for r in csv.reader(io.StringIO(text), delimiter=";")]
-    assert readers._field_counts(text, ";").tolist() == expected
+    assert delimited.field_counts(text, ";").tolist() == expected
 
 
 def test_text_tables_keep_each_rows_field_count(tmp_path: Path):

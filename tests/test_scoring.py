@@ -24,7 +24,6 @@ from evaltool.instruments import (
     decode_items,
     item_number,
     load_instrument,
-    match_columns,
     parse_instrument,
     reversed_values,
     score,
@@ -264,15 +263,6 @@ def test_spss_declared_missing_and_value_labels():
 ])
 def test_item_number(header, number):
     assert item_number(header) == number
-
-
-def test_match_columns_evidence_order():
-    inst = load_instrument("whoqol-bref")
-    headers = {0: "id", 1: "Q1", 2: "2.", 3: "Tarmo arkeen", 4: "Oma sarake", 5: "q1"}
-    got = match_columns(headers, inst, mapping={"Oma sarake": "q26"})
-    # "Q1" and "q1" both name item q1: the first such column wins, the other is left over
-    assert got == {1: "q1", 2: "q2", 3: "q10", 4: "q26"}
-    assert match_columns(headers, inst, exclude={1}) == {5: "q1", 2: "q2", 3: "q10"}
 
 
 def test_user_instrument_toml():

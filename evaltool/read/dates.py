@@ -79,14 +79,17 @@ def parse_dates(values: pd.Series, slash_order: str | None = None) -> tuple[pd.S
             m, d = (a, b) if slash_order == "mdy" else (b, a)
         idx = np.flatnonzero(todo)[hit]
         year[idx], month[idx], day[idx] = y, m, d
-    built = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day}),
-                           errors="coerce")
+    built = pd.to_datetime(
+        pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce"
+    )
     # Excel serial day numbers.
     serial = pd.to_numeric(u.where(u.str.fullmatch(r"\d{4,5}(?:\.\d+)?")), errors="coerce")
     ok_serial = (serial > 20000) & (serial < 80000) & built.isna()
     if ok_serial.any():
-        built = built.where(~ok_serial, _EXCEL_EPOCH + pd.to_timedelta(
-            np.floor(serial.where(ok_serial, 0)), unit="D"))
+        built = built.where(
+            ~ok_serial,
+            _EXCEL_EPOCH + pd.to_timedelta(np.floor(serial.where(ok_serial, 0)), unit="D"),
+        )
     iso_u = built.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
     iso_u = np.where(pd.isna(built).to_numpy(), None, iso_u)
     iso = pd.Series(iso_u[codes], index=values.index, dtype=object)
