@@ -256,7 +256,7 @@ def bench_large_workspace(n_projects: int, repeat: int) -> None:
         for _ in range(repeat):
             shutil.copy(pristine, db)
             with Workspace.open(ws_dir) as ws:
-                n_resp = ws.conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0]
+                n_resp = ws.row_counts(["responses"])["responses"]
                 t = time.perf_counter()
                 import_clients(ws, [path], ClientImportOptions(
                     instrument="whoqol-bref", project="New project", wave=1))

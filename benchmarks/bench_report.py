@@ -34,6 +34,7 @@ import pandas as pd
 
 from evaltool.imports.register import import_projects
 from evaltool.instruments import load_instrument
+from evaltool.store.partners import STATEMENT_COLUMNS, TIE_COLUMNS
 from evaltool.store.workspace import Workspace
 
 EPOCH = "1710590400"
@@ -138,18 +139,17 @@ def _partners(ws: Workspace, rng: np.random.Generator, codes: list[str]) -> None
                              "sha256": f"{r:064d}", "size": 1, "round": rnd,
                              "scope": f"partners;round={rnd}", "rows_read": len(orgs),
                              "rows_stored": len(orgs), "rows_rejected": 0})
-        ws.conn.execute("INSERT INTO partner_surveys VALUES (?, ?)", (rnd, text))
-        ws.conn.executemany("INSERT INTO partner_respondents VALUES (?, ?, ?, ?, ?)",
-                            [(iid, rnd, o, "other", 1) for o in orgs])
-        ws.conn.executemany(
-            "INSERT INTO partner_statements VALUES (?, ?, ?, ?, ?, ?)",
-            [(iid, rnd, o, "other", it, float(rng.integers(2 + r, 6)))
-             for o in orgs for it in items])
-        ws.conn.executemany(
-            "INSERT INTO partner_ties VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(iid, rnd, o, o2, float(rng.integers(0, 5)), float(rng.integers(1, 6)),
+        statements = pd.DataFrame(
+            [(o, "other", it, float(rng.integers(2 + r, 6))) for o in orgs for it in items],
+            columns=STATEMENT_COLUMNS[1:])
+        ties = pd.DataFrame(
+            [(o, o2, float(rng.integers(0, 5)), float(rng.integers(1, 6)),
               float(rng.integers(1, 5)), float(rng.integers(1, 5)))
-             for o in orgs for o2 in orgs if o2 != o and rng.random() < 0.08 + 0.02 * r])
+             for o in orgs for o2 in orgs if o2 != o and rng.random() < 0.08 + 0.02 * r],
+            columns=TIE_COLUMNS[1:])
+        ws.store_partner_round(iid, rnd, text,
+                               pd.DataFrame({"org": orgs, "sector": "other", "responded": True}),
+                               statements, ties)
 
 
 def _tree_memory_mb() -> tuple[float, float]:
@@ -231,7 +231,7 @@ def main() -> None:
         t0 = time.perf_counter()
         ws_dir = build(root / "ws", args.projects, args.clients)
         with Workspace.open(ws_dir) as ws:
-            n_resp = ws.conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0]
+            n_resp = ws.row_counts(["responses"])["responses"]
         print(f"workspace: {args.projects} projects, {n_resp:,} stored responses, two partner "
               f"rounds of 60 organisations; built in {time.perf_counter() - t0:.1f} s")
 

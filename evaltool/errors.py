@@ -6,6 +6,11 @@ the CLI prints its message and exits with status 2. Anything else is a bug.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from evaltool.issues import ValidationReport
+
 
 class UserError(Exception):
     """An error caused by user input; the CLI exits with status 2."""
@@ -20,6 +25,11 @@ class NotAWorkspace(UserError):
 class ImportFailed(UserError):
     """An import stopped on validation errors; ``report`` holds them."""
 
-    def __init__(self, message: str, report=None):
+    def __init__(self, message: str, report: ValidationReport | None = None):
         super().__init__(message)
         self.report = report
+
+    @classmethod
+    def stopped(cls, report: ValidationReport) -> ImportFailed:
+        """The failure of an import whose ``report`` has errors: nothing was stored."""
+        return cls(f"import stopped: {len(report.errors)} error(s); nothing was stored", report)

@@ -142,11 +142,9 @@ def test_build_fills_the_workspace(built: tuple[Path, Path]):
         assert demo.SCRIPT_ANSWER in set(fields["value"])
         assert demo.FORMULA_ANSWER in set(fields["value"])
         assert len(ws.projects_seen()) == 12
-        n_registered = ws.conn.execute("SELECT COUNT(*) FROM projects").fetchone()[0]
-        assert n_registered == 12
-        rounds = [r[0] for r in ws.conn.execute(
-            "SELECT DISTINCT round FROM partner_ties ORDER BY round")]
-        assert rounds == ["syksy 2012", "syksy 2013"]
+        assert len(ws.project_register()) == 12
+        ties = ws.partner_tables(ws.partner_rounds()).ties
+        assert sorted(ties["round"].unique()) == ["syksy 2012", "syksy 2013"]
 
 
 def test_quality_of_life_improves_on_average(built: tuple[Path, Path]):

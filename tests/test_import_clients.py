@@ -76,9 +76,8 @@ def stored(ws: Workspace, instrument: str = "whoqol-bref") -> tuple[pd.DataFrame
 
 
 def counts(ws: Workspace) -> tuple[int, int]:
-    c = ws.conn
-    return (c.execute("SELECT COUNT(*) FROM imports").fetchone()[0],
-            c.execute("SELECT COUNT(*) FROM responses").fetchone()[0])
+    rows = ws.row_counts(["imports", "responses"])
+    return rows["imports"], rows["responses"]
 
 
 # --------------------------------------------------------------------------- scores vs R
@@ -229,7 +228,7 @@ def test_failure_after_responses_are_written_leaves_workspace_unchanged(
         n = original(self, *args, **kwargs)
         calls.append(n)
         if len(calls) == 2:  # the first file is stored, the second's rows are in
-            assert self.conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0] == 13
+            assert self.row_counts(["responses"]) == {"responses": 13}
             raise RuntimeError("disk full")
         return n
 
@@ -241,38 +240,20 @@ def test_failure_after_responses_are_written_leaves_workspace_unchanged(
     assert counts(ws) == (1, 3)
 
 
-class _FailingAnswers:
-    """Connection proxy that fails on the item-answers insert."""
-
-    def __init__(self, conn):
-        self._conn = conn
-
-    def __getattr__(self, name):
-        return getattr(self._conn, name)
-
-    def executemany(self, sql, rows):
-        if sql.startswith('INSERT INTO "answers_'):
-            raise OSError("I/O error while writing answers")
-        return self._conn.executemany(sql, rows)
-
-
 def test_failure_in_answers_insert_leaves_workspace_unchanged(
         ws, ws_dir, tmp_path, whoqol_answers, db_digest, monkeypatch):
     path = write_xlsx(tmp_path / "a.xlsx", table(whoqol_answers(50)))
     before = db_digest(ws_dir)
-    original = Workspace.store_responses
+    written = []
 
-    def store(self, *args, **kwargs):
-        real = self.conn
-        self.conn = _FailingAnswers(real)
-        try:
-            return original(self, *args, **kwargs)
-        finally:
-            self.conn = real
+    def fail_on_answers(self, table, ids, values):
+        written.append(self.row_counts(["responses"])["responses"])  # the rows are in
+        raise OSError("I/O error while writing answers")
 
-    monkeypatch.setattr(Workspace, "store_responses", store)
+    monkeypatch.setattr(Workspace, "_store_answers", fail_on_answers)
     with pytest.raises(OSError, match="I/O error"):
         run(ws, [path])
+    assert written == [50]
     assert db_digest(ws_dir) == before
     assert counts(ws) == (0, 0) and ws.instrument_names() == []
 
@@ -694,7 +675,7 @@ def test_wrong_instrument_with_numbered_columns_is_an_error(tmp_path):
             instrument="eurohis-qol-8", project="P", wave=1))
     issue = err.value.report.errors[0]
     assert issue.code == "items-unplaced" and "18 more numbered question columns" in issue.message
-    assert ws.conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0] == 0
+    assert ws.row_counts(["responses"]) == {"responses": 0}
 
 
 # --------------------------------------------------------------------------- messy files

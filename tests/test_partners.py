@@ -67,11 +67,10 @@ def test_reimport_is_noop_and_replace_replaces(tmp_path, files):
     first = import_partners(ws, files[1][1], "R1", roster=files[1][2])
     again = import_partners(ws, files[1][1], "R1", roster=files[1][2])
     assert again.status == "unchanged" and again.import_id == first.import_id
-    n_ties = ws.conn.execute("SELECT COUNT(*) FROM partner_ties").fetchone()[0]
+    n_ties = ws.row_counts(["partner_ties"])["partner_ties"]
     replaced = import_partners(ws, files[1][1], "R1", roster=files[1][2], replace=True)
     assert replaced.status == "replaced"
-    assert ws.conn.execute("SELECT COUNT(*) FROM partner_ties").fetchone()[0] == n_ties
-    assert ws.conn.execute("SELECT COUNT(*) FROM imports").fetchone()[0] == 1
+    assert ws.row_counts(["partner_ties", "imports"]) == {"partner_ties": n_ties, "imports": 1}
 
 
 def test_bad_label_stops_import_and_changes_nothing(tmp_path, files):
@@ -186,7 +185,7 @@ def test_tie_list_row_shifted_by_an_unquoted_delimiter_is_an_error(tmp_path, fil
         import_partners(ws, path, "R1")
     issue = err.value.report.errors[0]
     assert issue.code == "row-misaligned" and issue.row == 3 and issue.file == "siirtynyt.csv"
-    assert ws.conn.execute("SELECT COUNT(*) FROM imports").fetchone()[0] == 0
+    assert ws.imports().empty
 
 
 def test_bad_answer_in_a_matrix_export_names_its_row(tmp_path, files):

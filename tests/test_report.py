@@ -22,6 +22,7 @@ from evaltool.imports.register import import_projects
 from evaltool.indicators.cooperation import load_partner_survey
 from evaltool.report import write_all_reports, write_programme_report, write_project_report
 from evaltool.report.i18n import fmt_date, fmt_num, fmt_p, fmt_pct
+from evaltool.store.partners import STATEMENT_COLUMNS, TIE_COLUMNS
 from evaltool.store.workspace import Workspace
 
 EPOCH = "1710590400"  # 16.3.2024 12:00 UTC
@@ -122,18 +123,20 @@ def _partner_rounds(ws: Workspace, rng: np.random.Generator) -> None:
                                  "sha256": f"{r:064d}", "size": 1, "round": rnd,
                                  "scope": f"partners;round={rnd}", "rows_read": len(orgs),
                                  "rows_stored": len(orgs), "rows_rejected": 0})
-            ws.conn.execute("INSERT INTO partner_surveys VALUES (?, ?)", (rnd, text))
+            statements, ties = [], []
             for o in orgs:
-                ws.conn.execute("INSERT INTO partner_respondents VALUES (?, ?, ?, ?, ?)",
-                                (iid, rnd, o, "other", 1))
-                ws.conn.executemany(
-                    "INSERT INTO partner_statements VALUES (?, ?, ?, ?, ?, ?)",
-                    [(iid, rnd, o, "other", it, float(rng.integers(2 + r, 6))) for it in items])
-                ws.conn.executemany(
-                    "INSERT INTO partner_ties VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(iid, rnd, o, o2, float(rng.integers(0, 5)), float(rng.integers(1, 6)),
-                      float(rng.integers(1, 5)), float(rng.integers(1, 5)))
-                     for o2 in orgs if o2 != o and rng.random() < 0.45 + 0.1 * r])
+                statements += [(o, "other", it, float(rng.integers(2 + r, 6))) for it in items]
+                ties += [(o, o2, float(rng.integers(0, 5)), float(rng.integers(1, 6)),
+                          float(rng.integers(1, 5)), float(rng.integers(1, 5)))
+                         for o2 in orgs if o2 != o and rng.random() < 0.45 + 0.1 * r]
+            ws.store_partner_round(iid, rnd, text, _responding(orgs),
+                                   pd.DataFrame(statements, columns=STATEMENT_COLUMNS[1:]),
+                                   pd.DataFrame(ties, columns=TIE_COLUMNS[1:]))
+
+
+def _responding(orgs: list[str]) -> pd.DataFrame:
+    """Every organisation of ``orgs`` as a respondent of the sector "other"."""
+    return pd.DataFrame({"org": orgs, "sector": "other", "responded": True})
 
 
 @pytest.fixture(scope="module")
@@ -483,16 +486,12 @@ def _sparse_partner_rounds(ws: Workspace) -> None:
                                  "sha256": f"{r + 7:064d}", "size": 1, "round": rnd,
                                  "scope": f"partners;round={rnd}", "rows_read": len(orgs),
                                  "rows_stored": len(orgs), "rows_rejected": 0})
-            ws.conn.execute("INSERT INTO partner_surveys VALUES (?, ?)", (rnd, text))
-            for i, o in enumerate(orgs):
-                ws.conn.execute("INSERT INTO partner_respondents VALUES (?, ?, ?, ?, ?)",
-                                (iid, rnd, o, "other", 1))
-                for o2 in orgs:
-                    if o2 == o or (o2 == "Harva ry" and i >= 2):
-                        continue
-                    ws.conn.execute(
-                        "INSERT INTO partner_ties VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (iid, rnd, o, o2, 2.0, 2.0, float(1 + (i + r) % 4), 3.0))
+            ties = [(o, o2, 2.0, 2.0, float(1 + (i + r) % 4), 3.0)
+                    for i, o in enumerate(orgs) for o2 in orgs
+                    if o2 != o and not (o2 == "Harva ry" and i >= 2)]
+            ws.store_partner_round(iid, rnd, text, _responding(orgs),
+                                   pd.DataFrame(columns=STATEMENT_COLUMNS[1:]),
+                                   pd.DataFrame(ties, columns=TIE_COLUMNS[1:]))
 
 
 class _Tables(HTMLParser):
@@ -743,34 +742,56 @@ def test_mask_identifiers():
 # ------------------------------------------------------------------ reading responses
 
 
-def test_report_reader_equals_the_workspace_reader(ws_path, tmp_path):
-    """The reports' packed reader gives Workspace.responses' rows and answers, also when a
-    stored answer is not a whole number on the scale (then it reads the plain way)."""
+def test_report_reader_equals_the_workspace_reader(ws_path, tmp_path, monkeypatch):
+    """The reports' read of the stored responses (packed answers, detail columns for some
+    projects) gives the plain read's rows and answers, also when a stored answer is not a
+    whole number on the scale (then it reads the plain way)."""
     import shutil
 
-    from evaltool.report.collect import _responses
-    from evaltool.store.workspace import answers_table_name, quote_ident
+    from evaltool.report.collect import _RESPONSE_COLUMNS
+    from evaltool.store import responses
 
     copy = tmp_path / "ws"
     shutil.copytree(ws_path, copy)
+
+    def plain(ws, name):
+        with monkeypatch.context() as unpacked:
+            unpacked.setattr(responses, "packing", lambda *scale: None)
+            return ws.responses(name)
+
     with Workspace.open(copy) as ws:
         for bend in (False, True):
             if bend:
-                table = quote_ident(answers_table_name("whoqol-bref"))
-                with ws.transaction():
-                    ws.conn.execute(f"UPDATE {table} SET q5 = 3.5 WHERE response_id = "
-                                    f"(SELECT min(response_id) FROM {table})")
-                    ws.conn.execute(f"UPDATE {table} SET q6 = 9 WHERE response_id = "
-                                    f"(SELECT max(response_id) FROM {table})")
+                _store_bent_answers(ws)
             for name in ws.instrument_names():
-                inst = ws.load_instrument(name)
-                meta, values = _responses(ws, inst, None)
-                want_meta, want = ws.responses(name)
+                meta, values = ws.responses(name, columns=_RESPONSE_COLUMNS)
+                want_meta, want = plain(ws, name)
                 assert np.array_equal(values, want, equal_nan=True), name
                 for col in ("id", "project", "wave", "respondent", "discarded", "incomplete",
                             "missing", "date"):
                     assert meta[col].tolist() == want_meta[col].tolist(), (name, col)
-                part, _ = _responses(ws, inst, None, detail=["S10246"])
+                part, _ = ws.responses(name, columns=_RESPONSE_COLUMNS,
+                                       detail_projects=["S10246"])
                 assert part["missing"].notna().sum() == (want_meta["project"] == "S10246").sum()
                 if bend and name == "whoqol-bref":
                     assert 3.5 in values and 9 in values
+
+
+def _store_bent_answers(ws: Workspace) -> None:
+    """Two WHOQOL-BREF responses the packing cannot hold: q5 = 3.5 and q6 = 9."""
+    inst = ws.load_instrument("whoqol-bref")
+    values = np.full((2, len(inst.item_codes)), 3.0)
+    values[0, inst.item_codes.index("q5")] = 3.5
+    values[1, inst.item_codes.index("q6")] = 9
+    ids = ["B1", "B2"]
+    frame = pd.DataFrame({
+        "project": "S10246", "wave": 9, "source_id": ids,
+        "respondent": ws.pseudonyms(["S10246"] * 2, ids), "date": "2024-03-16",
+        "source_row": [2, 3], "n_missing": 0, "discarded": False, "incomplete": False,
+        "missing": "." * len(inst.item_codes)})
+    with ws.transaction():
+        iid = ws.add_import({"kind": "clients", "source_name": "bent.csv", "sha256": "b" * 64,
+                             "size": 1, "instrument": inst.name, "rule": inst.default_rule,
+                             "scope": "bent", "rows_read": 2, "rows_stored": 2,
+                             "rows_rejected": 0})
+        ws.store_responses(iid, inst, ws.ensure_instrument(inst), frame, values)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import sqlite3
 
 import numpy as np
 import pandas as pd
@@ -13,6 +12,8 @@ import pytest
 
 from evaltool.errors import NotAWorkspace, UserError
 from evaltool.instruments import load_instrument
+from evaltool.store import DatabaseError, IntegrityError
+from evaltool.store.schema import Migrations, answers_table_sql
 from evaltool.store.workspace import (
     DB_NAME,
     Workspace,
@@ -25,11 +26,11 @@ def test_init_creates_database_with_secret_and_defaults(tmp_path):
     ws = Workspace.init(tmp_path / "new" / "ws")
     try:
         assert (tmp_path / "new" / "ws" / DB_NAME).is_file()
-        secret = ws.conn.execute("SELECT value FROM meta WHERE key = 'secret'").fetchone()[0]
+        secret = ws._meta("secret")
         assert len(bytes.fromhex(secret)) == 32
         assert ws.settings() == {"min_n": "5", "lang": "fi"}
         assert ws.min_n == 5
-        assert ws.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert ws.journal_mode == "delete"
     finally:
         ws.close()
     with pytest.raises(UserError, match="already a workspace"):
@@ -54,11 +55,14 @@ def test_open_refuses_a_folder_that_is_not_a_workspace(tmp_path):
     assert NotAWorkspace.exit_code == 2
 
 
-def test_open_refuses_a_newer_schema(ws_dir):
-    conn = sqlite3.connect(ws_dir / DB_NAME)
-    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    conn.commit()
-    conn.close()
+def test_open_refuses_a_newer_schema(ws_dir, monkeypatch):
+    from evaltool.store import workspace as wsmod
+
+    # a newer evaltool has taken the file to version 99
+    with monkeypatch.context() as newer:
+        newer.setattr(wsmod, "SCHEMA_VERSION", 99)
+        newer.setattr(wsmod, "MIGRATIONS", Migrations({v: "" for v in range(1, 99)}))
+        Workspace.open(ws_dir).close()
     with pytest.raises(UserError, match="schema version 99"):
         Workspace.open(ws_dir)
 
@@ -85,8 +89,7 @@ def test_settings(ws, ws_dir):
 
 
 def test_pseudonyms_are_keyed_hmacs(ws):
-    secret = bytes.fromhex(ws.conn.execute(
-        "SELECT value FROM meta WHERE key = 'secret'").fetchone()[0])
+    secret = bytes.fromhex(ws._meta("secret"))
     expected = hmac.new(secret, b"P1\x1fK001", hashlib.sha256).hexdigest()[:20]
     got = ws.pseudonyms(["P1", "P1", "P2"], ["K001", "K001", "K001"])
     assert got[0] == got[1] == expected
@@ -96,17 +99,23 @@ def test_pseudonyms_are_keyed_hmacs(ws):
 
 
 def test_transaction_rolls_back_byte_for_byte(ws, ws_dir, db_digest):
+    inst = load_instrument("whoqol-bref")
+    n = 20_000  # megabytes of pages
     before = db_digest(ws_dir)
     with pytest.raises(RuntimeError):
         with ws.transaction():
-            ws.conn.execute("INSERT INTO settings VALUES ('x', 'y')")
-            ws.conn.execute("CREATE TABLE scratch (a)")
-            ws.conn.executemany("INSERT INTO scratch VALUES (?)",
-                                [(b"x" * 1000,) for _ in range(2000)])  # spills pages
+            table = ws.ensure_instrument(inst)
+            iid = ws.add_import({"kind": "clients", "source_name": "x", "sha256": "0",
+                                 "size": 1, "scope": "s", "rows_read": n, "rows_stored": n,
+                                 "rows_rejected": 0})
+            ids = [f"K{i}" for i in range(n)]
+            ws.store_responses(iid, inst, table, _frame("P", 1, ids, ws.pseudonyms(["P"] * n, ids)),
+                               np.full((n, 26), 3.0))
             raise RuntimeError("boom")
     assert db_digest(ws_dir) == before
     assert not (ws_dir / f"{DB_NAME}-journal").exists()
-    assert "x" not in ws.settings()
+    assert ws.instrument_names() == [] and ws.imports().empty
+    assert ws.settings() == {"min_n": "5", "lang": "fi"}
 
 
 def _frame(project, wave, ids, respondents, n_missing=0):
@@ -167,12 +176,10 @@ def test_delete_import_removes_everything_it_stored(ws):
             ids.append(iid)
     with ws.transaction():
         ws.delete_import(ids[0])
-    c = ws.conn
-    assert [r[0] for r in c.execute("SELECT id FROM imports")] == [ids[1]]
-    assert c.execute("SELECT COUNT(*) FROM responses").fetchone()[0] == 1
-    assert c.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 1
-    assert c.execute("SELECT COUNT(*) FROM response_fields").fetchone()[0] == 1
-    assert c.execute("SELECT source_id FROM respondents").fetchall() == [("K2",)]
+    assert ws.imports()["id"].tolist() == [ids[1]]
+    assert ws.row_counts(["responses", table, "response_fields"]) == {
+        "responses": 1, table: 1, "response_fields": 1}
+    assert ws.source_ids()["source_id"].tolist() == ["K2"]
     assert ws.find_import("clients", "2" * 64, "s") == ids[1]
     assert ws.find_import("clients", "1" * 64, "s") is None
 
@@ -200,7 +207,7 @@ def test_delete_import_keeps_source_ids_still_used_by_another_import(ws):
                            np.full((1, 26), 3.0))
 
     def sources():
-        return sorted(r[0] for r in ws.conn.execute("SELECT source_id FROM respondents"))
+        return sorted(ws.source_ids()["source_id"])
 
     with ws.transaction():
         ws.delete_import(ids[0])  # K1 still answers wave 2, K2 the other instrument
@@ -216,7 +223,7 @@ def test_delete_import_keeps_source_ids_still_used_by_another_import(ws):
 def test_unique_respondent_per_instrument_project_wave(ws):
     inst = load_instrument("whoqol-bref")
     resp = ws.pseudonyms(["P"], ["K1"])
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         with ws.transaction():
             table = ws.ensure_instrument(inst)
             iid = ws.add_import({"kind": "clients", "source_name": "x", "sha256": "0",
@@ -252,14 +259,14 @@ def test_existing_respondents_match_instrument_project_and_wave(ws):
 
 
 def test_write_transactions_grow_the_page_cache_only_while_they_last(ws):
-    default = ws.conn.execute("PRAGMA cache_size").fetchone()[0]
-    with ws.transaction() as conn:
-        assert conn.execute("PRAGMA cache_size").fetchone()[0] < default  # KiB: larger
-    assert ws.conn.execute("PRAGMA cache_size").fetchone()[0] == default
+    default = ws.page_cache_kib
+    with ws.transaction():
+        assert ws.page_cache_kib > default
+    assert ws.page_cache_kib == default
     with pytest.raises(RuntimeError):
         with ws.transaction():
             raise RuntimeError("boom")
-    assert ws.conn.execute("PRAGMA cache_size").fetchone()[0] == default
+    assert ws.page_cache_kib == default
 
 
 def test_ensure_instrument_refuses_other_items_under_the_same_name(ws):
@@ -284,15 +291,16 @@ def test_imported_at_follows_source_date_epoch(ws, monkeypatch):
 def test_migrations_are_atomic(ws_dir, db_digest, monkeypatch):
     from evaltool.store import workspace as wsmod
 
+    step = answers_table_sql("answers_extra", ["a"]) + ";"
     monkeypatch.setattr(wsmod, "SCHEMA_VERSION", 2)
     before = db_digest(ws_dir)
-    monkeypatch.setattr(wsmod, "MIGRATIONS", {
-        1: "CREATE TABLE extra (a TEXT); INSERT INTO no_such_table VALUES (1);"})
-    with pytest.raises(sqlite3.OperationalError, match="no_such_table"):
+    # the step's first statement succeeds, the second fails: nothing of it stays
+    monkeypatch.setattr(wsmod, "MIGRATIONS", Migrations({1: step + "\n" + step}))
+    with pytest.raises(DatabaseError, match="answers_extra\" already exists"):
         Workspace.open(ws_dir)
     assert db_digest(ws_dir) == before
-    monkeypatch.setattr(wsmod, "MIGRATIONS", {1: "CREATE TABLE extra (a TEXT);"})
+    monkeypatch.setattr(wsmod, "MIGRATIONS", Migrations({1: step}))
     with Workspace.open(ws_dir) as ws:
         assert ws._meta("schema_version") == "2"
-        assert ws.conn.execute("SELECT COUNT(*) FROM extra").fetchone() == (0,)
+        assert ws.row_counts(["answers_extra"]) == {"answers_extra": 0}
         assert not ws.conn.in_transaction

@@ -187,23 +187,8 @@ def import_partners(ws: Workspace, path: str | Path, round_label: str,
             "options": {"roster": str(roster) if roster else None, "layout": layout,
                         "mapping": str(mapping) if mapping else None},
         })
-        conn = ws.conn
-        conn.execute("INSERT OR REPLACE INTO partner_surveys VALUES (?, ?)", (round_label, text))
-        orgs = data.orgs.assign(import_id=import_id, round=round_label)
-        conn.executemany("INSERT INTO partner_respondents VALUES (?, ?, ?, ?, ?)",
-                         orgs[["import_id", "round", "org", "sector", "responded"]]
-                         .astype(object).where(orgs.notna(), None)
-                         .assign(responded=orgs["responded"].astype(int))
-                         .itertuples(index=False, name=None))
-        st = data.statements.assign(import_id=import_id, round=round_label)
-        conn.executemany("INSERT INTO partner_statements VALUES (?, ?, ?, ?, ?, ?)",
-                         _rows(st, ["import_id", "round", "respondent_org", "sector", "item",
-                                    "value"]))
-        ties = data.ties.assign(import_id=import_id, round=round_label)
-        conn.executemany("INSERT INTO partner_ties VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                         _rows(ties, ["import_id", "round", "respondent_org", "partner_org",
-                                      "contact_frequency", "collaboration_level", "trust",
-                                      "value"]))
+        ws.store_partner_round(import_id, round_label, text, data.orgs, data.statements,
+                               data.ties)
     return PartnerImportResult(import_id, status, round_label,
                                n_respondents=int(data.orgs["responded"].sum()),
                                n_orgs=len(data.orgs), n_ties=len(data.ties),
@@ -211,18 +196,12 @@ def import_partners(ws: Workspace, path: str | Path, round_label: str,
                                shape=shape, report=report)
 
 
-def _rows(frame: pd.DataFrame, cols: list[str]):
-    sub = frame.reindex(columns=cols).astype(object)
-    return sub.where(sub.notna(), None).itertuples(index=False, name=None)
-
-
 # --------------------------------------------------------------------------- queries
 
 
 def rounds(ws: Workspace) -> list[str]:
     """Rounds in the order they were first imported."""
-    return [r[0] for r in ws.conn.execute(
-        "SELECT round FROM imports WHERE kind = 'partners' GROUP BY round ORDER BY MIN(id)")]
+    return ws.partner_rounds()
 
 
 @dataclass
@@ -246,33 +225,18 @@ def partner_data(ws: Workspace, selected: Sequence[str] | None = None) -> Partne
     if unknown:
         raise UserError(f"no partner survey round {unknown[0]!r} in the workspace; rounds: "
                         + (", ".join(all_rounds) or "none"))
-    q = ",".join("?" * len(chosen))
-    conn = ws.conn
-    ties = pd.read_sql_query(
-        f"SELECT round, respondent_org, partner_org, contact_frequency, collaboration_level, "
-        f"trust, value FROM partner_ties WHERE round IN ({q})", conn, params=chosen)
-    orgs = pd.read_sql_query(
-        f"SELECT round, org, MAX(sector) AS sector, MAX(responded) AS responded "
-        f"FROM partner_respondents WHERE round IN ({q}) GROUP BY round, org", conn,
-        params=chosen)
-    orgs["responded"] = orgs["responded"].astype(bool)
-    statements = pd.read_sql_query(
-        f"SELECT round, respondent_org, sector, item, value FROM partner_statements "
-        f"WHERE round IN ({q})", conn, params=chosen)
+    stored = ws.partner_tables(chosen)
     survey = None
-    if chosen:
-        row = conn.execute("SELECT definition FROM partner_surveys WHERE round = ?",
-                           (chosen[-1],)).fetchone()
-        if row:
-            survey = cooperation.parse_partner_survey(row[0], f"round {chosen[-1]}")
+    if stored.survey_text is not None:
+        survey = cooperation.parse_partner_survey(stored.survey_text, f"round {chosen[-1]}")
     order = {r: i for i, r in enumerate(chosen)}
 
     def in_round_order(frame: pd.DataFrame) -> pd.DataFrame:
         return frame.sort_values("round", key=lambda s: s.map(order),
                                  kind="stable").reset_index(drop=True)
 
-    return PartnerData(in_round_order(ties), in_round_order(orgs), in_round_order(statements),
-                       survey, chosen)
+    return PartnerData(in_round_order(stored.ties), in_round_order(stored.orgs),
+                       in_round_order(stored.statements), survey, chosen)
 
 
 def cooperation_tables(ws: Workspace, selected: Sequence[str] | None = None,

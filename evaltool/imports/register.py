@@ -53,8 +53,6 @@ REGISTER_CODES = {
     "number-invalid": "a number in the project register cannot be read",
     "project-duplicate": "a project code occurs twice, or is already registered",
 }
-for _code, _meaning in REGISTER_CODES.items():
-    CODES.setdefault(_code, _meaning)
 
 #: Descriptive columns of the ``projects`` table, in order.
 INFO_FIELDS = ["code", "name", "organisation", "region", "funder", "priority_axis",
@@ -422,9 +420,7 @@ def import_projects(ws: Workspace, path: str | Path, replace: bool = False,
             table = None
     frame = _decode(table, path.name, report) if table is not None and report.ok else None
     if frame is not None and report.ok:
-        stored = pd.read_sql_query(
-            "SELECT p.code, p.import_id, i.source_name FROM projects p "
-            "LEFT JOIN imports i ON i.id = p.import_id", ws.conn)
+        stored = ws.register_codes()
         if existing is not None:
             stored = stored[stored["import_id"] != existing]
         clash = frame.merge(stored, on="code", how="inner")
@@ -446,10 +442,7 @@ def import_projects(ws: Workspace, path: str | Path, replace: bool = False,
             status = "replaced"
         overwritten = sorted(clash["code"]) if len(clash) else []
         if overwritten:
-            ws.conn.executemany("DELETE FROM projects WHERE code = ?",
-                                [(c,) for c in overwritten])
-            ws.conn.execute("DELETE FROM imports WHERE kind = 'projects' AND id NOT IN "
-                            "(SELECT import_id FROM projects WHERE import_id IS NOT NULL)")
+            ws.delete_register_codes(overwritten)
         warnings = [{"code": i.code, "row": i.row, "column": i.column, "message": i.message}
                     for i in report.warnings]
         import_id = ws.add_import({
@@ -460,12 +453,7 @@ def import_projects(ws: Workspace, path: str | Path, replace: bool = False,
             "warnings": warnings,
             "options": {"replace": str(replace), "sheet": sheet},
         })
-        cols = ["code", "import_id", *REGISTER_COLUMNS[1:]]
-        rec = frame.assign(import_id=import_id)[cols].astype(object)
-        rec = rec.where(rec.notna(), None)
-        ws.conn.executemany(
-            f"INSERT INTO projects ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            rec.itertuples(index=False, name=None))
+        ws.insert_register_rows(import_id, frame[REGISTER_COLUMNS])
     result = ProjectImportResult(path, import_id, status, rows_read=len(frame),
                                  rows_stored=len(frame), overwritten=overwritten, report=report)
     result.unregistered = check_registered(ws, ws.projects_seen(), report)
@@ -477,11 +465,7 @@ def import_projects(ws: Workspace, path: str | Path, replace: bool = False,
 
 def project_register(ws: Workspace) -> pd.DataFrame:
     """The register, one row per project (columns :data:`REGISTER_COLUMNS`), by code."""
-    cols = ", ".join(REGISTER_COLUMNS)
-    df = pd.read_sql_query(f"SELECT {cols} FROM projects ORDER BY code", ws.conn)
-    for c in NUMBER_FIELDS:
-        df[c] = df[c].astype(float)
-    return df
+    return ws.project_register()[REGISTER_COLUMNS]
 
 
 def _norm(text: str) -> str:

@@ -259,16 +259,10 @@ def _file_table(ws: Workspace, instrument: str, label_to_key: dict[str, str],
                 only: set[str] | None = None) -> pd.DataFrame:
     """Imported files per project (and programme) with the responses stored from each;
     with ``only``, just those projects' files (the programme rows are then left out)."""
-    where, params = "r.instrument = ?", [instrument]
+    labels = None
     if only is not None:
-        labels = [lab for lab, key in label_to_key.items() if key in only] or ["\x00"]
-        where += f" AND r.project IN ({', '.join('?' * len(labels))})"
-        params += labels
-    df = pd.read_sql_query(
-        "SELECT r.project, r.import_id, COUNT(*) AS stored_here, i.source_name, i.layout, "
-        "i.imported_at, i.rows_read, i.rows_stored, i.rows_rejected FROM responses r "
-        f"JOIN imports i ON i.id = r.import_id WHERE {where} "
-        "GROUP BY r.project, r.import_id ORDER BY r.import_id", ws.conn, params=params)
+        labels = [lab for lab, key in label_to_key.items() if key in only]
+    df = ws.response_provenance(instrument, labels)
     df["project"] = df["project"].map(label_to_key)
     df["source_name"] = df["source_name"].astype(str).map(mask_identifiers)
     df = df.groupby(["project", "import_id", "source_name", "layout", "imported_at",
@@ -401,83 +395,9 @@ def _likert(inst: Instrument, meta: pd.DataFrame, values: np.ndarray, min_n: int
                ].reset_index(drop=True)
 
 
-def _responses(ws: Workspace, inst: Instrument, labels: list[str] | None,
-               detail: list[str] | None = None) -> tuple[pd.DataFrame, np.ndarray]:
-    """The stored responses of ``inst`` (of the projects ``labels``, else all) as
-    :meth:`Workspace.responses` returns them (same rows, same order: project, wave, id), with
-    the metadata columns the reports use: id, project, wave, respondent, discarded, rule and,
-    for the projects ``detail`` (None: all), date, incomplete and the missing-answer codes.
-
-    A single project's report still reads every response of a quality-of-life instrument
-    (the programme's statistics need them), and building Python objects for 75 000 × 26
-    answers is most of that time. Answers are therefore packed in SQL into a few integers
-    per response (stored answers are whole numbers on the instrument's scale, as the import
-    checks) and unpacked with numpy; a per-response checksum of the raw values guards the
-    packing, and any response it does not reproduce sends the whole read to the plain
-    reader. About 0.2 s less than :meth:`Workspace.responses` on 75 000 WHOQOL-BREF
-    responses."""
-    from evaltool.store.workspace import answers_table_name, quote_ident
-
-    where, params = "r.instrument = ?", [inst.name]
-    if labels:
-        where += f" AND r.project IN ({', '.join('?' * len(labels))})"
-        params += list(labels)
-    if detail is None:
-        extra = ["r.date", "r.incomplete", "r.missing"]
-    else:
-        inside = f"r.project IN ({', '.join('?' * len(detail))})" if detail else "0"
-        extra = [f"CASE WHEN {inside} THEN {c} END" for c in
-                 ("r.date", "r.incomplete", "r.missing")]
-        params = list(detail) * 3 + params
-    meta_sql = ["r.id", "r.project", "r.wave", "r.respondent", "r.discarded", "i.rule", *extra]
-    meta_cols = ["id", "project", "wave", "respondent", "discarded", "rule", "date",
-                 "incomplete", "missing"]
-    cols = [f"a.{quote_ident(c)}" for c in inst.item_codes]
-    tail = (f"FROM responses r JOIN {quote_ident(answers_table_name(inst.name))} a "
-            f"ON a.response_id = r.id JOIN imports i ON i.id = r.import_id WHERE {where} "
-            f"ORDER BY r.project, r.wave, r.id")
-    k = len(meta_cols)
-    packing = _packing(inst)
-    values = None
-    if packing is not None:
-        lo, bits, groups = packing
-        packed = [" + ".join(f"ifnull(CAST({cols[j]} - {lo - 1:g} AS INTEGER), 0) * "
-                             f"{1 << (bits * m)}" for m, j in enumerate(g)) for g in groups]
-        check = " + ".join(f"ifnull({c}, 0)" for c in cols)
-        rows = ws.conn.execute(f"SELECT {', '.join(meta_sql)}, {check}, {', '.join(packed)} "
-                               + tail, params).fetchall()
-        table = np.array(rows, dtype=object).reshape(len(rows), k + 1 + len(groups))
-        values = np.full((len(rows), len(cols)), np.nan)
-        for g_i, g in enumerate(groups):
-            word = table[:, k + 1 + g_i].astype(np.int64)
-            for m, j in enumerate(g):
-                code = (word >> (bits * m)) & ((1 << bits) - 1)
-                values[:, j] = np.where(code > 0, code + (lo - 1), np.nan)
-        if not np.array_equal(np.nansum(values, axis=1), table[:, k].astype(float)):
-            values = None  # an answer the packing cannot hold: read the plain way
-    if values is None:
-        rows = ws.conn.execute(f"SELECT {', '.join(meta_sql)}, {', '.join(cols)} " + tail,
-                               params).fetchall()
-        table = np.array(rows, dtype=object).reshape(len(rows), k + len(cols))
-        values = table[:, k:].astype(float)
-    meta = pd.DataFrame({c: table[:, j] for j, c in enumerate(meta_cols)})
-    for col in ("id", "wave"):
-        meta[col] = meta[col].astype(np.int64)
-    meta["discarded"] = meta["discarded"].astype(bool)
-    meta["incomplete"] = meta["incomplete"].fillna(False).astype(bool)
-    return meta, values
-
-
-def _packing(inst: Instrument) -> tuple[float, int, list[list[int]]] | None:
-    """(scale minimum, bits per answer, item positions per 62-bit word) for packing the
-    answers of ``inst`` in SQL, or None when its scale is not small whole numbers."""
-    lo, hi = float(inst.scale_min), float(inst.scale_max)
-    if not (lo.is_integer() and hi.is_integer()) or not 0 < hi - lo < 250:
-        return None
-    bits = int(hi - lo + 1).bit_length()   # codes 1 … hi − lo + 1; 0 = no answer
-    per = 62 // bits
-    idx = list(range(len(inst.item_codes)))
-    return lo, bits, [idx[i:i + per] for i in range(0, len(idx), per)]
+#: The response columns the reports read (:meth:`Workspace.responses`).
+_RESPONSE_COLUMNS = ["id", "project", "wave", "respondent", "discarded", "rule", "date",
+                     "incomplete", "missing"]
 
 
 def _scores(inst: Instrument, meta: pd.DataFrame, values: np.ndarray) -> pd.DataFrame:
@@ -505,7 +425,7 @@ def _instrument_data(ws: Workspace, name: str, label_to_key: dict[str, str],
         labels = [lab for lab, key in label_to_key.items() if key in only] or ["\x00"]
     detail = (None if only is None else
               [lab for lab, key in label_to_key.items() if key in only])
-    meta, values = _responses(ws, inst, labels, detail)
+    meta, values = ws.responses(name, labels, columns=_RESPONSE_COLUMNS, detail_projects=detail)
     if meta.empty:
         return None
     meta["project"] = _to_keys(meta["project"], label_to_key)
@@ -587,17 +507,11 @@ def _background(ws: Workspace, label_to_key: dict[str, str], min_n: int, sets: F
                 only: set[str] | None = None
                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(wide background per client, distributions, open answers, respondents per project)."""
-    where, params = "", []
+    labels = None
     if only is not None:
         labels = [lab for lab, key in label_to_key.items() if key in only]
-        where = f" WHERE r.project IN ({', '.join('?' * len(labels))})" if labels else \
-            " WHERE 0"
-        params = labels
-    df = pd.read_sql_query(
-        "SELECT r.project, r.respondent, r.wave, r.id, f.field, f.value FROM response_fields f"
-        " JOIN responses r ON r.id = f.response_id" + where, ws.conn, params=params)
-    clients = pd.read_sql_query("SELECT DISTINCT r.project, r.respondent FROM responses r"
-                                + where, ws.conn, params=params)
+    df = ws.field_answers(projects=labels).rename(columns={"response_id": "id"})
+    clients = ws.stored_respondents(labels)
     clients["project"] = clients["project"].map(label_to_key)
     clients = clients.drop_duplicates()
     resp = _with_programme(clients, only).groupby("project", dropna=False).size().rename(

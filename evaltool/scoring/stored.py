@@ -33,14 +33,20 @@ def _score_stored(inst: Instrument, meta: pd.DataFrame, values: np.ndarray) -> p
     return pd.concat(parts).sort_index()[cols]
 
 
-def score_table(ws: Workspace, instrument: str | None = None,
-                projects: Sequence[str] | None = None, waves: Sequence[int] | None = None,
-                with_source_ids: bool = False) -> pd.DataFrame:
+def score_table(
+    ws: Workspace,
+    instrument: str | None = None,
+    projects: Sequence[str] | None = None,
+    waves: Sequence[int] | None = None,
+    with_source_ids: bool = False,
+) -> pd.DataFrame:
     """Scores per stored response (see the module docstring for the columns)."""
     names = [instrument] if instrument else ws.instrument_names()
     if instrument and instrument not in ws.instrument_names():
-        raise UserError(f"the workspace has no responses for instrument {instrument!r}; "
-                        "instruments: " + (", ".join(ws.instrument_names()) or "none"))
+        raise UserError(
+            f"the workspace has no responses for instrument {instrument!r}; "
+            "instruments: " + (", ".join(ws.instrument_names()) or "none")
+        )
     frames = []
     for name in names:
         inst = ws.load_instrument(name)
@@ -48,8 +54,7 @@ def score_table(ws: Workspace, instrument: str | None = None,
         if meta.empty:
             continue
         sc = _score_stored(inst, meta, values)
-        out = pd.concat([meta[["project", "wave", "respondent", "date", "incomplete"]],
-                         sc], axis=1)
+        out = pd.concat([meta[["project", "wave", "respondent", "date", "incomplete"]], sc], axis=1)
         out.insert(0, "instrument", name)
         frames.append(out)
     if not frames:
@@ -61,14 +66,18 @@ def score_table(ws: Workspace, instrument: str | None = None,
         cols = list(table.columns)
         cols.insert(cols.index("respondent") + 1, cols.pop(cols.index("source_id")))
         table = table[cols]
-    front = [*KEY_COLUMNS] + (["source_id"] if with_source_ids else []) + [
-        "date", "n_missing", "discarded", "incomplete"]
+    front = (
+        [*KEY_COLUMNS]
+        + (["source_id"] if with_source_ids else [])
+        + ["date", "n_missing", "discarded", "incomplete"]
+    )
     rest = [c for c in table.columns if c not in front]
     return table[front + rest]
 
 
-def item_table(ws: Workspace, instrument: str, projects: Sequence[str] | None = None,
-               reverse: bool = True) -> pd.DataFrame:
+def item_table(
+    ws: Workspace, instrument: str, projects: Sequence[str] | None = None, reverse: bool = True
+) -> pd.DataFrame:
     """Item answers per stored response (reversed items recoded when ``reverse``): columns
     project, wave, respondent, discarded and one column per item code."""
     inst = ws.load_instrument(instrument)
@@ -82,13 +91,7 @@ def item_table(ws: Workspace, instrument: str, projects: Sequence[str] | None = 
 def background_table(ws: Workspace, instrument: str | None = None) -> pd.DataFrame:
     """Background answers per respondent (pseudonym) and project, one column per field;
     the most recent non-empty answer wins when waves disagree."""
-    sql = ("SELECT r.project, r.respondent, r.wave, f.field, f.value FROM response_fields f "
-           "JOIN responses r ON r.id = f.response_id")
-    params: tuple = ()
-    if instrument:
-        sql += " WHERE r.instrument = ?"
-        params = (instrument,)
-    df = pd.read_sql_query(sql, ws.conn, params=params)
+    df = ws.field_answers(instrument or None)
     if df.empty:
         return pd.DataFrame(columns=["project", "respondent"])
     df = df.sort_values("wave").drop_duplicates(["project", "respondent", "field"], keep="last")

@@ -1,0 +1,332 @@
+"""Stored client responses: respondents, responses, item answers and field answers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from evaltool.store.engine import Connection, chunks, in_list, placeholders, query_frame
+from evaltool.store.packed import packing
+from evaltool.store.schema import answers_table_name, quote_ident
+
+#: Metadata columns of :meth:`ResponseStore.responses`, in order: the response's id,
+#: import_id, project, wave, respondent (pseudonym), date, source_row, n_missing, discarded,
+#: incomplete, missing (one letter per item) and the import's scoring rule.
+RESPONSE_COLUMNS = (
+    "id",
+    "import_id",
+    "project",
+    "wave",
+    "respondent",
+    "date",
+    "source_row",
+    "n_missing",
+    "discarded",
+    "incomplete",
+    "missing",
+    "rule",
+)
+#: The columns :meth:`ResponseStore.responses` fills only for its ``detail_projects``.
+DETAIL_COLUMNS = ("date", "incomplete", "missing")
+#: Columns of :meth:`ResponseStore.field_answers`.
+FIELD_ANSWER_COLUMNS = ("response_id", "project", "respondent", "wave", "field", "value")
+
+
+class ResponseStore:
+    """Responses and their answers (a part of :class:`~evaltool.store.Workspace`)."""
+
+    conn: Connection
+
+    # ---------------------------------------------------------------- writing
+
+    def existing_respondents(
+        self, instrument: str, keys: pd.DataFrame, exclude_import: int | None = None
+    ) -> pd.DataFrame:
+        """Rows of ``keys`` (project, wave, respondent) already stored for ``instrument``.
+
+        Only the projects in ``keys`` are read (through the responses' unique index), so
+        the check costs the size of those projects, not of the whole workspace.
+        """
+        projects = pd.unique(keys["project"].to_numpy(dtype=object)).tolist()
+        if not projects:
+            return keys.iloc[:0]
+        parts = [
+            query_frame(
+                self.conn,
+                "SELECT project, wave, respondent, import_id FROM responses WHERE instrument = ?"
+                f" AND project IN ({placeholders(len(chunk))})",
+                [instrument, *chunk],
+            )
+            for chunk in chunks(projects)
+        ]
+        stored = pd.concat(parts, ignore_index=True)
+        if exclude_import is not None:
+            stored = stored[stored["import_id"] != exclude_import]
+        return keys.merge(
+            stored[["project", "wave", "respondent"]],
+            on=["project", "wave", "respondent"],
+            how="inner",
+        )
+
+    def store_responses(
+        self,
+        import_id: int,
+        instrument,
+        table: str,
+        frame: pd.DataFrame,
+        values: np.ndarray,
+        fields: pd.DataFrame | None = None,
+    ) -> int:
+        """Insert responses and their answers (call inside a transaction).
+
+        ``frame`` has columns project, wave, respondent, source_id, date, source_row,
+        n_missing, discarded, incomplete, missing; ``values`` is n × items; ``fields``
+        (optional) has columns row (position in ``frame``), field, value. Returns the
+        number of responses stored.
+        """
+        n = len(frame)
+        start = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM responses").fetchone()[0]
+        ids = np.arange(start + 1, start + 1 + n, dtype=np.int64)
+        self._store_respondents(frame)
+        self._store_response_rows(ids, import_id, instrument.name, frame)
+        self._store_answers(table, ids, values)
+        if fields is not None and len(fields):
+            self._store_fields(ids, fields)
+        return n
+
+    def _store_respondents(self, frame: pd.DataFrame) -> None:
+        people = frame[["respondent", "project", "source_id"]].drop_duplicates()
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO respondents VALUES (?, ?, ?)",
+            zip(
+                people["respondent"].to_numpy(dtype=object).tolist(),
+                people["project"].to_numpy(dtype=object).tolist(),
+                people["source_id"].to_numpy(dtype=object).tolist(),
+                strict=True,
+            ),
+        )
+
+    def _store_response_rows(
+        self, ids: np.ndarray, import_id: int, instrument: str, frame: pd.DataFrame
+    ) -> None:
+        n = len(frame)
+
+        def column(name: str, dtype=object) -> list:
+            # numpy's tolist() builds the Python values in C; iterating a pandas string
+            # column would box every element through pandas.
+            return frame[name].to_numpy(dtype=dtype).tolist()
+
+        self.conn.executemany(
+            "INSERT INTO responses (id, import_id, instrument, project, wave, respondent, date,"
+            " source_row, n_missing, discarded, incomplete, missing)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            zip(
+                ids.tolist(),
+                [import_id] * n,
+                [instrument] * n,
+                column("project"),
+                column("wave", np.int64),
+                column("respondent"),
+                column("date"),
+                column("source_row", np.int64),
+                column("n_missing", np.int64),
+                column("discarded", np.int64),
+                column("incomplete", np.int64),
+                column("missing"),
+                strict=True,
+            ),
+        )
+
+    def _store_answers(self, table: str, ids: np.ndarray, values: np.ndarray) -> None:
+        # SQLite stores a bound NaN as NULL, so the float matrix binds as it is; the float
+        # ids become integers through the INTEGER PRIMARY KEY column.
+        k = values.shape[1]
+        self.conn.executemany(
+            f"INSERT INTO {quote_ident(table)} VALUES ({placeholders(k + 1)})",
+            np.column_stack([ids.astype(float), np.asarray(values, dtype=float)]).tolist(),
+        )
+
+    def _store_fields(self, ids: np.ndarray, fields: pd.DataFrame) -> None:
+        self.conn.executemany(
+            "INSERT INTO response_fields VALUES (?, ?, ?)",
+            zip(
+                ids[fields["row"].to_numpy()].tolist(),
+                fields["field"].to_numpy(dtype=object).tolist(),
+                fields["value"].to_numpy(dtype=object).tolist(),
+                strict=True,
+            ),
+        )
+
+    # ---------------------------------------------------------------- reading
+
+    def responses(
+        self,
+        instrument: str,
+        projects: Sequence[str] | None = None,
+        waves: Sequence[int] | None = None,
+        *,
+        columns: Sequence[str] = RESPONSE_COLUMNS,
+        detail_projects: Sequence[str] | None = None,
+    ) -> tuple[pd.DataFrame, np.ndarray]:
+        """Stored responses of an instrument and their item answers.
+
+        Parameters
+        ----------
+        instrument : str
+            The instrument's name.
+        projects, waves : sequence, optional
+            Only these projects / waves; None or empty: all.
+        columns : sequence of str
+            The metadata columns to return, any of :data:`RESPONSE_COLUMNS` in any order.
+        detail_projects : sequence of str, optional
+            When given, the :data:`DETAIL_COLUMNS` are read only for these projects'
+            responses (missing elsewhere, ``incomplete`` False): a report of one project
+            reads every response for the programme's statistics but needs those columns for
+            its own.
+
+        Returns
+        -------
+        meta : pandas.DataFrame
+            One row per response, ordered by project, wave and id, with ``columns``;
+            ``discarded`` and ``incomplete`` are booleans.
+        values : numpy.ndarray
+            The item answers, n × items in the instrument's item order, NaN for none (as
+            answered, not reversed).
+
+        Notes
+        -----
+        Answers are read packed into a few integers per response (:mod:`evaltool.store.
+        packed`) when the instrument's scale allows, and the plain way when it does not or
+        when a response's checksum shows an answer the packing cannot hold; both give the
+        same values.
+        """
+        inst = self.load_instrument(instrument)
+        columns = list(columns)
+        select, tail, params = _response_query(
+            instrument, projects, waves, columns, detail_projects
+        )
+        items = [f"a.{quote_ident(c)}" for c in inst.item_codes]
+        k, n_items = len(columns), len(items)
+        values = None
+        pack = packing(inst.scale_min, inst.scale_max, n_items)
+        if pack is not None:
+            rows = self.conn.execute(
+                f"SELECT {', '.join(select + pack.select_sql(items))}" + tail, params
+            ).fetchall()
+            table = np.array(rows, dtype=object).reshape(len(rows), k + 1 + len(pack.groups))
+            values = pack.unpack(table, k, n_items)
+        if values is None:
+            rows = self.conn.execute(
+                f"SELECT {', '.join(select + items)}" + tail, params
+            ).fetchall()
+            table = np.array(rows, dtype=object).reshape(len(rows), k + n_items)
+            values = table[:, k:].astype(float)
+        # column by column from the object array, then the types pandas infers for rows
+        meta = pd.DataFrame({c: table[:, j] for j, c in enumerate(columns)}).infer_objects()
+        for c in ("discarded", "incomplete"):
+            if c in meta:
+                meta[c] = meta[c].fillna(0).astype(bool)
+        return meta, values
+
+    def fields(self, response_ids: Sequence[int] | None = None) -> pd.DataFrame:
+        """Background and open answers: columns response_id, field, value."""
+        df = query_frame(self.conn, "SELECT response_id, field, value FROM response_fields")
+        if response_ids is not None:
+            df = df[df["response_id"].isin(response_ids)]
+        return df
+
+    def field_answers(
+        self, instrument: str | None = None, projects: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """Background, multi-select and open answers with their responses.
+
+        Parameters
+        ----------
+        instrument : str, optional
+            Only the answers given with this instrument's responses; None: all.
+        projects : sequence of str, optional
+            Only these projects (an empty sequence: none); None: every project.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns :data:`FIELD_ANSWER_COLUMNS`: the response's id, project, respondent
+            (pseudonym) and wave, the field's name and the answer as stored.
+        """
+        where, params = [], []
+        if instrument is not None:
+            where.append("r.instrument = ?")
+            params.append(instrument)
+        if projects is not None:
+            inside, inside_params = in_list("r.project", projects)
+            where.append(inside)
+            params += inside_params
+        return query_frame(
+            self.conn,
+            "SELECT r.id AS response_id, r.project, r.respondent, r.wave, f.field, f.value "
+            "FROM response_fields f JOIN responses r ON r.id = f.response_id"
+            + (f" WHERE {' AND '.join(where)}" if where else ""),
+            params,
+        )
+
+    def stored_respondents(self, projects: Sequence[str] | None = None) -> pd.DataFrame:
+        """Each respondent with a stored response, once per project: columns project,
+        respondent (pseudonym). ``projects``: only these (empty: none); None: all."""
+        where, params = "", []
+        if projects is not None:
+            inside, params = in_list("r.project", projects)
+            where = f" WHERE {inside}"
+        return query_frame(
+            self.conn, "SELECT DISTINCT r.project, r.respondent FROM responses r" + where, params
+        )
+
+    def source_ids(self) -> pd.DataFrame:
+        """Pseudonym → project, source_id (for ``--with-source-ids`` only)."""
+        return query_frame(
+            self.conn, "SELECT pseudonym AS respondent, project, source_id FROM respondents"
+        )
+
+    def projects_seen(self) -> list[str]:
+        """The projects with stored responses, sorted."""
+        return [
+            r[0]
+            for r in self.conn.execute("SELECT DISTINCT project FROM responses ORDER BY project")
+        ]
+
+
+def _response_query(
+    instrument: str,
+    projects: Sequence[str] | None,
+    waves: Sequence[int] | None,
+    columns: list[str],
+    detail_projects: Sequence[str] | None,
+) -> tuple[list[str], str, list]:
+    """(metadata expressions, the query from FROM on, parameters) of
+    :meth:`ResponseStore.responses`; the answers' expressions go between the two."""
+    unknown = [c for c in columns if c not in RESPONSE_COLUMNS]
+    if unknown:
+        raise ValueError(f"no response column {unknown[0]!r}")
+    select, params = [], []
+    for c in columns:
+        sql = "i.rule" if c == "rule" else f"r.{c}"
+        if detail_projects is not None and c in DETAIL_COLUMNS:
+            inside, inside_params = in_list("r.project", detail_projects)
+            sql = f"CASE WHEN {inside} THEN {sql} END"
+            params += inside_params
+        select.append(sql)
+    where = ["r.instrument = ?"]
+    params.append(instrument)
+    if projects:
+        where.append(f"r.project IN ({placeholders(len(projects))})")
+        params += list(projects)
+    if waves:
+        where.append(f"r.wave IN ({placeholders(len(waves))})")
+        params += [int(w) for w in waves]
+    tail = (
+        f" FROM responses r JOIN {quote_ident(answers_table_name(instrument))} a "
+        "ON a.response_id = r.id JOIN imports i ON i.id = r.import_id "
+        f"WHERE {' AND '.join(where)} ORDER BY r.project, r.wave, r.id"
+    )
+    return select, tail, params
