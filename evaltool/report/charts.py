@@ -20,13 +20,15 @@ import plotly.io as pio
 from evaltool.report.i18n import LANGS
 
 #: Colour-blind-safe palette (Okabe & Ito 2008).
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-           "#000000"]
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 GOOD, NEUTRAL, BAD = "#009E73", "#BBBBBB", "#D55E00"
 HIGHLIGHT, MUTED = "#D55E00", "#7F9CB5"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
-CONFIG = {"displaylogo": False, "responsive": True,
-          "modeBarButtonsToRemove": ["sendDataToCloud", "select2d", "lasso2d"]}
+CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["sendDataToCloud", "select2d", "lasso2d"],
+}
 
 
 def esc(text) -> str:
@@ -71,15 +73,21 @@ def layout(lang: str, height: int, **extra) -> dict:
 
 def render(fig: dict, div_id: str) -> str:
     """HTML fragment (a div and its ``Plotly.newPlot`` script) with a fixed id."""
-    return pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id,
-                       validate=False, config=CONFIG)
+    return pio.to_html(
+        fig, full_html=False, include_plotlyjs=False, div_id=div_id, validate=False, config=CONFIG
+    )
 
 
 # --------------------------------------------------------------------------- figures
 
 
-def lines_with_ci(series: list[dict], x_title: str, y_title: str, lang: str,
-                  y_range: tuple[float, float] | None = None) -> dict:
+def lines_with_ci(
+    series: list[dict],
+    x_title: str,
+    y_title: str,
+    lang: str,
+    y_range: tuple[float, float] | None = None,
+) -> dict:
     """One line per series (``name``, ``x`` labels, ``y``, ``low``, ``high``) with error bars.
 
     With error bars and several series, the series are drawn side by side around each x
@@ -96,29 +104,47 @@ def lines_with_ci(series: list[dict], x_title: str, y_title: str, lang: str,
     for k, s in enumerate(series):
         y, lo, hi = _nums(s["y"]), _nums(s.get("low", [])), _nums(s.get("high", []))
         shift = (k / (len(series) - 1) - 0.5) * width if bars else 0.0
-        trace = {"type": "scatter", "mode": "lines+markers", "name": esc(s["name"]),
-                 "x": [round(pos[str(v)] + shift, 4) for v in s["x"]], "y": y,
-                 "customdata": [esc(v) for v in s["x"]],
-                 "hovertemplate": "%{customdata}: %{y:.1f}<extra>" + esc(s["name"])
-                                  + "</extra>",
-                 "line": {"color": s.get("color", PALETTE[k % len(PALETTE)]), "width": 2},
-                 "marker": {"size": 7}, "connectgaps": False}
+        trace = {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": esc(s["name"]),
+            "x": [round(pos[str(v)] + shift, 4) for v in s["x"]],
+            "y": y,
+            "customdata": [esc(v) for v in s["x"]],
+            "hovertemplate": "%{customdata}: %{y:.1f}<extra>" + esc(s["name"]) + "</extra>",
+            "line": {"color": s.get("color", PALETTE[k % len(PALETTE)]), "width": 2},
+            "marker": {"size": 7},
+            "connectgaps": False,
+        }
         if lo and hi:
             trace["error_y"] = {
-                "type": "data", "symmetric": False, "thickness": 1.2, "width": 4,
-                "array": [None if (a is None or b is None) else round(b - a, 6)
-                          for a, b in zip(y, hi, strict=True)],
-                "arrayminus": [None if (a is None or b is None) else round(a - b, 6)
-                               for a, b in zip(y, lo, strict=True)]}
+                "type": "data",
+                "symmetric": False,
+                "thickness": 1.2,
+                "width": 4,
+                "array": [
+                    None if (a is None or b is None) else round(b - a, 6)
+                    for a, b in zip(y, hi, strict=True)
+                ],
+                "arrayminus": [
+                    None if (a is None or b is None) else round(a - b, 6)
+                    for a, b in zip(y, lo, strict=True)
+                ],
+            }
         if s.get("dash"):
             trace["line"]["dash"] = s["dash"]
         data.append(trace)
     yaxis = {"title": {"text": y_title}}
     if y_range:
         yaxis["range"] = list(y_range)
-    xaxis = {"title": {"text": x_title}, "tickvals": list(range(len(labels))),
-             "ticktext": [esc(v) for v in labels], "range": [-0.4, len(labels) - 0.6],
-             "zeroline": False, "showgrid": False}
+    xaxis = {
+        "title": {"text": x_title},
+        "tickvals": list(range(len(labels))),
+        "ticktext": [esc(v) for v in labels],
+        "range": [-0.4, len(labels) - 0.6],
+        "zeroline": False,
+        "showgrid": False,
+    }
     return {"data": data, "layout": layout(lang, 380, xaxis=xaxis, yaxis=yaxis)}
 
 
@@ -127,19 +153,33 @@ def stacked_shares(categories: list[str], parts: list[dict], x_title: str, lang:
     data = []
     for p in parts:
         vals = [None if v is None else round(v * 100, 3) for v in _nums(p["values"])]
-        data.append({"type": "bar", "orientation": "h", "name": esc(p["name"]),
-                     "y": [esc(c) for c in categories], "x": vals,
-                     "marker": {"color": p["color"]},
-                     "hovertemplate": "%{y}: %{x:.0f} %<extra>" + esc(p["name"]) + "</extra>"})
+        data.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": esc(p["name"]),
+                "y": [esc(c) for c in categories],
+                "x": vals,
+                "marker": {"color": p["color"]},
+                "hovertemplate": "%{y}: %{x:.0f} %<extra>" + esc(p["name"]) + "</extra>",
+            }
+        )
     height = 120 + 42 * max(1, len(categories))
-    return {"data": data, "layout": layout(
-        lang, height, barmode="stack",
-        xaxis={"title": {"text": x_title}, "range": [0, 100]},
-        yaxis={"autorange": "reversed"})}
+    return {
+        "data": data,
+        "layout": layout(
+            lang,
+            height,
+            barmode="stack",
+            xaxis={"title": {"text": x_title}, "range": [0, 100]},
+            yaxis={"autorange": "reversed"},
+        ),
+    }
 
 
-def forest(labels: list[str], groups: list[dict], x_title: str, lang: str,
-           reference: float | None = None) -> dict:
+def forest(
+    labels: list[str], groups: list[dict], x_title: str, lang: str, reference: float | None = None
+) -> dict:
     """Forest plot: rows ``labels`` (top to bottom); ``groups`` = [{name, est, low, high,
     color, symbol}] each a list aligned with ``labels``, drawn side by side within a row;
     optional dotted vertical reference line (e.g. the programme's change) and a line at 0."""
@@ -149,37 +189,91 @@ def forest(labels: list[str], groups: list[dict], x_title: str, lang: str,
     for g, off in zip(groups, offsets, strict=True):
         est, lo, hi = _nums(g["est"]), _nums(g["low"]), _nums(g["high"])
         color = g.get("color", PALETTE[0])
-        data.append({
-            "type": "scatter", "mode": "markers", "name": esc(g["name"]),
-            "y": [round(i + off, 3) for i in range(n)], "x": est,
-            "customdata": [esc(v) for v in labels],
-            "hovertemplate": "%{customdata}: %{x:.1f}<extra>" + esc(g["name"]) + "</extra>",
-            "marker": {"color": color, "size": g.get("size", 9),
-                       "symbol": g.get("symbol", "square")},
-            "error_x": {"type": "data", "symmetric": False, "thickness": 1.5, "width": 0,
-                        "color": color,
-                        "array": [None if (e is None or h is None) else round(h - e, 6)
-                                  for e, h in zip(est, hi, strict=True)],
-                        "arrayminus": [None if (e is None or lw is None) else round(e - lw, 6)
-                                       for e, lw in zip(est, lo, strict=True)]},
-        })
-    shapes = [{"type": "line", "xref": "x", "yref": "paper", "x0": 0, "x1": 0, "y0": 0, "y1": 1,
-               "line": {"color": "#999", "width": 1}}]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": esc(g["name"]),
+                "y": [round(i + off, 3) for i in range(n)],
+                "x": est,
+                "customdata": [esc(v) for v in labels],
+                "hovertemplate": "%{customdata}: %{x:.1f}<extra>" + esc(g["name"]) + "</extra>",
+                "marker": {
+                    "color": color,
+                    "size": g.get("size", 9),
+                    "symbol": g.get("symbol", "square"),
+                },
+                "error_x": {
+                    "type": "data",
+                    "symmetric": False,
+                    "thickness": 1.5,
+                    "width": 0,
+                    "color": color,
+                    "array": [
+                        None if (e is None or h is None) else round(h - e, 6)
+                        for e, h in zip(est, hi, strict=True)
+                    ],
+                    "arrayminus": [
+                        None if (e is None or lw is None) else round(e - lw, 6)
+                        for e, lw in zip(est, lo, strict=True)
+                    ],
+                },
+            }
+        )
+    shapes = [
+        {
+            "type": "line",
+            "xref": "x",
+            "yref": "paper",
+            "x0": 0,
+            "x1": 0,
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": "#999", "width": 1},
+        }
+    ]
     if reference is not None and _num(reference) is not None:
-        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": _num(reference),
-                       "x1": _num(reference), "y0": 0, "y1": 1,
-                       "line": {"color": "#666", "dash": "dot", "width": 1}})
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": _num(reference),
+                "x1": _num(reference),
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#666", "dash": "dot", "width": 1},
+            }
+        )
     height = 120 + (26 if n <= 40 else 15) * max(2, n)
-    return {"data": data, "layout": layout(
-        lang, height, shapes=shapes, showlegend=len(groups) > 1,
-        xaxis={"title": {"text": x_title}},
-        yaxis={"tickvals": list(range(n)), "ticktext": [esc(v) for v in labels],
-               "range": [n - 0.5, -0.5], "zeroline": False, "showgrid": False})}
+    return {
+        "data": data,
+        "layout": layout(
+            lang,
+            height,
+            shapes=shapes,
+            showlegend=len(groups) > 1,
+            xaxis={"title": {"text": x_title}},
+            yaxis={
+                "tickvals": list(range(n)),
+                "ticktext": [esc(v) for v in labels],
+                "range": [n - 0.5, -0.5],
+                "zeroline": False,
+                "showgrid": False,
+            },
+        ),
+    }
 
 
-def diverging(items: list[str], categories: list[str], shares: list[list[float | None]],
-              x_title: str, lang: str, withheld: list[float | None] | None = None,
-              withheld_name: str = "") -> dict:
+def diverging(
+    items: list[str],
+    categories: list[str],
+    shares: list[list[float | None]],
+    x_title: str,
+    lang: str,
+    withheld: list[float | None] | None = None,
+    withheld_name: str = "",
+) -> dict:
     """Diverging stacked bars of a Likert block: ``shares[c][i]`` = share (0–1) of category
     ``c`` for item ``i``. Lower categories go left of zero, upper ones right, the middle one
     (odd scales) is split across zero. ``withheld`` (share per item of answers in categories
@@ -192,13 +286,19 @@ def diverging(items: list[str], categories: list[str], shares: list[list[float |
     pct = [[None if v is None else v * 100 for v in _nums(shares[c])] for c in range(k)]
 
     def trace(c: int, sign: int, factor: float, legend: bool) -> dict:
-        return {"type": "bar", "orientation": "h", "y": ylab,
-                "x": [None if v is None else round(sign * v * factor, 4) for v in pct[c]],
-                "name": esc(categories[c]), "legendgroup": f"c{c}", "legendrank": 1000 + c,
-                "showlegend": legend, "marker": {"color": colors[c]},
-                "customdata": [None if v is None else round(v, 4) for v in pct[c]],
-                "hovertemplate": "%{y}: %{customdata:.0f} %<extra>" + esc(categories[c])
-                                 + "</extra>"}
+        return {
+            "type": "bar",
+            "orientation": "h",
+            "y": ylab,
+            "x": [None if v is None else round(sign * v * factor, 4) for v in pct[c]],
+            "name": esc(categories[c]),
+            "legendgroup": f"c{c}",
+            "legendrank": 1000 + c,
+            "showlegend": legend,
+            "marker": {"color": colors[c]},
+            "customdata": [None if v is None else round(v, 4) for v in pct[c]],
+            "hovertemplate": "%{y}: %{customdata:.0f} %<extra>" + esc(categories[c]) + "</extra>",
+        }
 
     # relative stacking grows away from zero in trace order: innermost categories first
     data = []
@@ -210,24 +310,46 @@ def diverging(items: list[str], categories: list[str], shares: list[list[float |
     data += [trace(c, 1, 1.0, True) for c in range(k - half, k)]
     if withheld is not None and any(v for v in _nums(withheld)):
         held = [None if not v else round(v * 100, 4) for v in _nums(withheld)]
-        data.append({"type": "bar", "orientation": "h", "y": ylab,
-                     "x": [None if v is None else -v for v in held], "name": esc(withheld_name),
-                     "legendrank": 2000, "customdata": held,
-                     "marker": {"color": "#F2F2F2", "line": {"color": "#BBBBBB", "width": 1},
-                                "pattern": {"shape": "/", "fgcolor": "#BBBBBB"}},
-                     "hovertemplate": "%{y}: %{customdata:.0f} %<extra>" + esc(withheld_name)
-                                      + "</extra>"})
+        data.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": ylab,
+                "x": [None if v is None else -v for v in held],
+                "name": esc(withheld_name),
+                "legendrank": 2000,
+                "customdata": held,
+                "marker": {
+                    "color": "#F2F2F2",
+                    "line": {"color": "#BBBBBB", "width": 1},
+                    "pattern": {"shape": "/", "fgcolor": "#BBBBBB"},
+                },
+                "hovertemplate": "%{y}: %{customdata:.0f} %<extra>"
+                + esc(withheld_name)
+                + "</extra>",
+            }
+        )
     height = 140 + 40 * max(1, len(items))
-    return {"data": data, "layout": layout(
-        lang, height, barmode="relative",
-        xaxis={"title": {"text": x_title}, "range": [-100, 100],
-               "tickvals": [-100, -50, 0, 50, 100], "ticktext": ["100", "50", "0", "50", "100"]},
-        yaxis={"autorange": "reversed"})}
+    return {
+        "data": data,
+        "layout": layout(
+            lang,
+            height,
+            barmode="relative",
+            xaxis={
+                "title": {"text": x_title},
+                "range": [-100, 100],
+                "tickvals": [-100, -50, 0, 50, 100],
+                "ticktext": ["100", "50", "0", "50", "100"],
+            },
+            yaxis={"autorange": "reversed"},
+        ),
+    }
 
 
 def _blend(a: str, b: str, t: float) -> str:
-    ca = [int(a[i:i + 2], 16) for i in (1, 3, 5)]
-    cb = [int(b[i:i + 2], 16) for i in (1, 3, 5)]
+    ca = [int(a[i : i + 2], 16) for i in (1, 3, 5)]
+    cb = [int(b[i : i + 2], 16) for i in (1, 3, 5)]
     return "#" + "".join(f"{round(x + (y - x) * t):02X}" for x, y in zip(ca, cb, strict=True))
 
 
@@ -242,32 +364,68 @@ def _likert_colors(k: int) -> list[str]:
 
 def grouped_bars(categories: list[str], series: list[dict], y_title: str, lang: str) -> dict:
     """Vertical grouped bars: ``series`` = [{name, values, color}]."""
-    data = [{"type": "bar", "name": esc(s["name"]), "x": [esc(c) for c in categories],
-             "y": _nums(s["values"]), "marker": {"color": s.get("color", PALETTE[k])}}
-            for k, s in enumerate(series)]
-    return {"data": data, "layout": layout(lang, 380, barmode="group",
-                                           yaxis={"title": {"text": y_title}},
-                                           xaxis={"type": "category"})}
+    data = [
+        {
+            "type": "bar",
+            "name": esc(s["name"]),
+            "x": [esc(c) for c in categories],
+            "y": _nums(s["values"]),
+            "marker": {"color": s.get("color", PALETTE[k])},
+        }
+        for k, s in enumerate(series)
+    ]
+    return {
+        "data": data,
+        "layout": layout(
+            lang,
+            380,
+            barmode="group",
+            yaxis={"title": {"text": y_title}},
+            xaxis={"type": "category"},
+        ),
+    }
 
 
-def hbars(categories: list[str], values: list[float | None], x_title: str, lang: str,
-          percent: bool = True) -> dict:
+def hbars(
+    categories: list[str], values: list[float | None], x_title: str, lang: str, percent: bool = True
+) -> dict:
     """Horizontal bars (shares as % when ``percent``)."""
     vals = _nums(values)
     if percent:
         vals = [None if v is None else round(v * 100, 3) for v in vals]
-    data = [{"type": "bar", "orientation": "h", "y": [esc(c) for c in categories], "x": vals,
-             "marker": {"color": PALETTE[0]}, "showlegend": False}]
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "y": [esc(c) for c in categories],
+            "x": vals,
+            "marker": {"color": PALETTE[0]},
+            "showlegend": False,
+        }
+    ]
     height = 90 + 30 * max(1, len(categories))
-    return {"data": data, "layout": layout(lang, height, xaxis={"title": {"text": x_title}},
-                                           yaxis={"autorange": "reversed"},
-                                           margin={"l": 60, "r": 20, "t": 10, "b": 50})}
+    return {
+        "data": data,
+        "layout": layout(
+            lang,
+            height,
+            xaxis={"title": {"text": x_title}},
+            yaxis={"autorange": "reversed"},
+            margin={"l": 60, "r": 20, "t": 10, "b": 50},
+        ),
+    }
 
 
-def network(positions: dict[str, tuple[float, float]], nodes: list[str],
-            edges: list[tuple[str, str]], degree: dict[str, int], lang: str,
-            highlight: str | None = None, hover: dict[str, str] | None = None,
-            labels: bool = False) -> dict:
+def network(
+    positions: dict[str, tuple[float, float]],
+    nodes: list[str],
+    edges: list[tuple[str, str]],
+    degree: dict[str, int],
+    lang: str,
+    highlight: str | None = None,
+    hover: dict[str, str] | None = None,
+    labels: bool = False,
+) -> dict:
     """Network map: nodes at fixed ``positions``, undirected lines for ties (a reciprocal
     pair drawn once), node size by degree, ``highlight`` drawn larger in another colour;
     with ``labels`` every node is named (small grey text), else only the highlighted one."""
@@ -281,32 +439,54 @@ def network(positions: dict[str, tuple[float, float]], nodes: list[str],
         (x0, y0), (x1, y1) = positions[a], positions[b]
         ex += [x0, x1, None]
         ey += [y0, y1, None]
-    data = [{"type": "scatter", "mode": "lines", "x": ex, "y": ey, "hoverinfo": "skip",
-             "line": {"color": "#B8C4CE", "width": 1}, "showlegend": False}]
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": ex,
+            "y": ey,
+            "hoverinfo": "skip",
+            "line": {"color": "#B8C4CE", "width": 1},
+            "showlegend": False,
+        }
+    ]
     normal = [n for n in nodes if n in positions and n != highlight]
     hover = hover or {}
 
     def node_trace(names: list[str], color: str, big: bool) -> dict:
         named = big or labels
-        return {"type": "scatter", "mode": "markers+text" if named else "markers",
-                "x": [positions[n][0] for n in names], "y": [positions[n][1] for n in names],
-                "text": [esc(n) for n in names] if named else None,
-                "textposition": "top center",
-                "textfont": {"size": 13 if big else 10, "color": "#222" if big else "#666"},
-                "cliponaxis": False,
-                "hovertext": [esc(hover.get(n, n)) for n in names], "hoverinfo": "text",
-                "marker": {"color": color,
-                           "size": [(16 if big else 7) + 1.2 * math.sqrt(degree.get(n, 0)) * 3
-                                    for n in names],
-                           "line": {"color": "white", "width": 1}},
-                "showlegend": False}
+        return {
+            "type": "scatter",
+            "mode": "markers+text" if named else "markers",
+            "x": [positions[n][0] for n in names],
+            "y": [positions[n][1] for n in names],
+            "text": [esc(n) for n in names] if named else None,
+            "textposition": "top center",
+            "textfont": {"size": 13 if big else 10, "color": "#222" if big else "#666"},
+            "cliponaxis": False,
+            "hovertext": [esc(hover.get(n, n)) for n in names],
+            "hoverinfo": "text",
+            "marker": {
+                "color": color,
+                "size": [(16 if big else 7) + 1.2 * math.sqrt(degree.get(n, 0)) * 3 for n in names],
+                "line": {"color": "white", "width": 1},
+            },
+            "showlegend": False,
+        }
 
     data.append(node_trace(normal, MUTED if highlight else PALETTE[0], False))
     if highlight and highlight in positions:
         data.append(node_trace([highlight], HIGHLIGHT, True))
     axis = {"visible": False, "showgrid": False, "zeroline": False}
     side = 90 if labels else 10
-    return {"data": data, "layout": layout(lang, 520 if labels else 460, xaxis=axis,
-                                           yaxis=axis,
-                                           margin={"l": side, "r": side, "t": 20, "b": 10},
-                                           hovermode="closest")}
+    return {
+        "data": data,
+        "layout": layout(
+            lang,
+            520 if labels else 460,
+            xaxis=axis,
+            yaxis=axis,
+            margin={"l": side, "r": side, "t": 20, "b": 10},
+            hovermode="closest",
+        ),
+    }

@@ -20,10 +20,21 @@ from evaltool.report.i18n import DASH, fmt_date, fmt_num, fmt_p, fmt_pct
 
 #: Column kinds → (HTML formatter, Excel number format).
 KINDS = {
-    "text": None, "int": "0", "num1": "0.0", "num2": "0.00", "num3": "0.000",
-    "signed0": "+0;-0;0", "signed1": "+0.0;-0.0;0.0", "signed2": "+0.00;-0.00;0.00",
-    "num2i": "0.##", "signed2i": "+0.##;-0.##;0", "p": "0.000", "pct": "0%", "pct1": "0.0%",
-    "date": None, "eur": "#,##0",
+    "text": None,
+    "int": "0",
+    "num1": "0.0",
+    "num2": "0.00",
+    "num3": "0.000",
+    "signed0": "+0;-0;0",
+    "signed1": "+0.0;-0.0;0.0",
+    "signed2": "+0.00;-0.00;0.00",
+    "num2i": "0.##",
+    "signed2i": "+0.##;-0.##;0",
+    "p": "0.000",
+    "pct": "0%",
+    "pct1": "0.0%",
+    "date": None,
+    "eur": "#,##0",
 }
 """``num2i`` / ``signed2i``: whole numbers without decimals, others with two (a table mixing
 counts and ratios, such as the network figures)."""
@@ -38,8 +49,8 @@ class Column:
     header: str
     kind: str = "text"
     stat: bool = True
-    where: str = "both"     # "both", "html" (report only) or "excel" (workbook only)
-    repeat: bool = True     # False: the report shows the value once per run of equal rows
+    where: str = "both"  # "both", "html" (report only) or "excel" (workbook only)
+    repeat: bool = True  # False: the report shows the value once per run of equal rows
 
 
 @dataclass
@@ -205,7 +216,7 @@ class Chapter:
 class Document:
     """One report: title lines, chapters, language, threshold and output names."""
 
-    kind: str                     # "project" | "programme"
+    kind: str  # "project" | "programme"
     title: str
     subtitle: str
     lang: str
@@ -223,9 +234,24 @@ class Document:
         return out
 
     def figures(self) -> list[Figure]:
-        return [b for ch in self.chapters for s in ch.sections for b in s.blocks
-                if isinstance(b, Figure)]
+        return [
+            b
+            for ch in self.chapters
+            for s in ch.sections
+            for b in s.blocks
+            if isinstance(b, Figure)
+        ]
 
     @property
     def has_suppressed(self) -> bool:
         return any(t.has_suppressed for t in self.tables())
+
+
+@dataclass
+class IndexPage:
+    """The index of a batch of reports: its words and one row per project report (key,
+    name, href, organisation, instruments, clients)."""
+
+    lang: str
+    words: dict[str, str]
+    projects: list[dict[str, str]]

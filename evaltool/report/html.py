@@ -23,10 +23,10 @@ from markupsafe import Markup
 from evaltool import __version__
 from evaltool.errors import UserError
 from evaltool.report import charts
-from evaltool.report.build import programme_document, project_document
+from evaltool.report.build import index_page, programme_document, project_document
 from evaltool.report.collect import ProjectInfo, ReportData, collect
 from evaltool.report.document import Document, Figure, Table
-from evaltool.report.i18n import check_lang, fmt_date, fmt_int, t
+from evaltool.report.i18n import check_lang, t
 from evaltool.report.workbook import write_workbook
 from evaltool.resources import data_dirs
 from evaltool.store.workspace import Workspace
@@ -48,12 +48,17 @@ def _environment():
 
     dirs = template_dirs()
     if not dirs:
-        raise UserError("report templates not found (evaltool/_data/reports or reports/); "
-                        "reinstall evaltool")
-    env = Environment(loader=FileSystemLoader([str(d) for d in dirs]),
-                      autoescape=select_autoescape(default=True, default_for_string=True),
-                      undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=False,
-                      keep_trailing_newline=True)
+        raise UserError(
+            "report templates not found (evaltool/_data/reports or reports/); reinstall evaltool"
+        )
+    env = Environment(
+        loader=FileSystemLoader([str(d) for d in dirs]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        lstrip_blocks=False,
+        keep_trailing_newline=True,
+    )
     return env
 
 
@@ -73,16 +78,24 @@ def plotly_js() -> str:
 def _words(doc: Document, excel_name: str | None) -> dict[str, str]:
     lang = doc.lang
     return {
-        "table": t("word_table", lang), "figure": t("word_figure", lang),
+        "table": t("word_table", lang),
+        "figure": t("word_figure", lang),
         "min_n_note": t("min_n_note", lang, min_n=doc.min_n),
-        "created": t("created", lang), "made_with": t("made_with", lang),
-        "excel": t("excel_note", lang, file=excel_name or ""), "contents": t("contents", lang),
+        "created": t("created", lang),
+        "made_with": t("made_with", lang),
+        "excel": t("excel_note", lang, file=excel_name or ""),
+        "contents": t("contents", lang),
         "index": t("back_to_index", lang),
     }
 
 
-def render_document(doc: Document, *, plotly: str = "inline", excel_name: str | None = None,
-                    index_href: str | None = None) -> str:
+def render_document(
+    doc: Document,
+    *,
+    plotly: str = "inline",
+    excel_name: str | None = None,
+    index_href: str | None = None,
+) -> str:
     """The document as HTML. ``plotly``: ``inline`` embeds plotly.js, ``file`` refers to
     ``plotly.min.js`` beside the report, ``none`` leaves it out."""
     numbers: dict[str, int] = {}
@@ -99,10 +112,22 @@ def render_document(doc: Document, *, plotly: str = "inline", excel_name: str | 
                 rendered[block.key] = Markup(charts.render(block.figure, block.key))
     js = Markup(plotly_js()) if plotly == "inline" and rendered else None
     src = PLOTLY_FILE if plotly == "file" and rendered else None
-    return _environment().get_template("report.html.j2").render(
-        doc=doc, words=_words(doc, excel_name), numbers=numbers, charts=rendered,
-        css=Markup(_stylesheet()), plotly_js=js, plotly_src=src, excel_name=excel_name,
-        index_href=index_href, version=__version__)
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            doc=doc,
+            words=_words(doc, excel_name),
+            numbers=numbers,
+            charts=rendered,
+            css=Markup(_stylesheet()),
+            plotly_js=js,
+            plotly_src=src,
+            excel_name=excel_name,
+            index_href=index_href,
+            version=__version__,
+        )
+    )
 
 
 def safe_name(key: str) -> str:
@@ -121,8 +146,9 @@ def _out_dir(ws: Workspace, out_dir: str | Path | None) -> Path:
     return path
 
 
-def _write(doc: Document, html_path: Path, data: ReportData, plotly: str,
-           index_href: str | None = None) -> Path:
+def _write(
+    doc: Document, html_path: Path, data: ReportData, plotly: str, index_href: str | None = None
+) -> Path:
     xlsx = html_path.with_suffix(".xlsx")
     text = render_document(doc, plotly=plotly, excel_name=xlsx.name, index_href=index_href)
     html_path.write_text(text, encoding="utf-8", newline="\n")
@@ -134,8 +160,10 @@ def _project(data: ReportData, project: str) -> ProjectInfo:
     info = data.resolve(project)
     if info is None:
         known = ", ".join(list(data.projects)[:20]) or "none"
-        raise UserError(f"no project {project!r} in the workspace (neither client data nor "
-                        f"register); projects: {known}")
+        raise UserError(
+            f"no project {project!r} in the workspace (neither client data nor "
+            f"register); projects: {known}"
+        )
     return info
 
 
@@ -157,8 +185,9 @@ def _resolve_key(ws: Workspace, project: str) -> tuple[str | None, tuple]:
     return None, (register, infos, label_to_key)
 
 
-def write_project_report(ws: Workspace, project: str, out_dir: str | Path | None = None,
-                         lang: str | None = None) -> Path:
+def write_project_report(
+    ws: Workspace, project: str, out_dir: str | Path | None = None, lang: str | None = None
+) -> Path:
     """Write ``<project>.html`` (self-contained) and ``<project>.xlsx`` into ``out_dir``
     (default: the workspace's ``reports/``); returns the HTML path. ``project`` is a
     register code or name or a client-data project label."""
@@ -167,12 +196,12 @@ def write_project_report(ws: Workspace, project: str, out_dir: str | Path | None
     data = collect(ws, lang, projects=[key] if key is not None else [], keys=keys)
     info = _project(data, key or project)
     out = _out_dir(ws, out_dir)
-    return _write(project_document(data, info), out / f"{safe_name(info.key)}.html", data,
-                  "inline")
+    return _write(project_document(data, info), out / f"{safe_name(info.key)}.html", data, "inline")
 
 
-def write_programme_report(ws: Workspace, out_dir: str | Path | None = None,
-                           lang: str | None = None) -> Path:
+def write_programme_report(
+    ws: Workspace, out_dir: str | Path | None = None, lang: str | None = None
+) -> Path:
     """Write ``programme.html`` (self-contained) and ``programme.xlsx``; returns the path."""
     lang = check_lang(lang or ws.get_setting("lang"))
     data = collect(ws, lang)
@@ -194,8 +223,10 @@ class _Progress:
         width = 30
         filled = int(width * done / self.total)
         elapsed = time.perf_counter() - self.start
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total} "
-                         f"{elapsed:5.1f} s {label[:30]:<30}")
+        sys.stderr.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{self.total} "
+            f"{elapsed:5.1f} s {label[:30]:<30}"
+        )
         sys.stderr.flush()
 
     def close(self) -> None:
@@ -212,8 +243,13 @@ def _write_project_file(job: tuple[str, str]) -> str:
     """Worker: write one project report of the batch (data inherited from the parent)."""
     key, name = job
     data, out = _BATCH["data"], _BATCH["out"]
-    _write(project_document(data, data.projects[key]), out / f"{name}.html", data, "file",
-           f"{INDEX_NAME}.html")
+    _write(
+        project_document(data, data.projects[key]),
+        out / f"{name}.html",
+        data,
+        "file",
+        f"{INDEX_NAME}.html",
+    )
     return key
 
 
@@ -229,9 +265,13 @@ def _auto_workers(n_jobs: int) -> int:
     return max(1, min(4, cpus or 1))
 
 
-def write_all_reports(ws: Workspace, out_dir: str | Path | None = None,
-                      lang: str | None = None, progress: bool = True,
-                      workers: int | None = None) -> Path:
+def write_all_reports(
+    ws: Workspace,
+    out_dir: str | Path | None = None,
+    lang: str | None = None,
+    progress: bool = True,
+    workers: int | None = None,
+) -> Path:
     """Write the programme report, every project report (each with its workbook), one shared
     ``plotly.min.js`` and ``index.html`` linking them; returns the index path.
 
@@ -245,8 +285,9 @@ def write_all_reports(ws: Workspace, out_dir: str | Path | None = None,
     (out / PLOTLY_FILE).write_text(plotly_js(), encoding="utf-8", newline="\n")
     projects = list(data.projects.values())
     bar = _Progress(len(projects) + 1, progress)
-    _write(programme_document(data), out / f"{PROGRAMME_NAME}.html", data, "file",
-           f"{INDEX_NAME}.html")
+    _write(
+        programme_document(data), out / f"{PROGRAMME_NAME}.html", data, "file", f"{INDEX_NAME}.html"
+    )
     bar.update(1, t("report_programme", lang))
     names: dict[str, str] = {}
     used: set[str] = {PROGRAMME_NAME, INDEX_NAME}
@@ -264,8 +305,9 @@ def write_all_reports(ws: Workspace, out_dir: str | Path | None = None,
             import multiprocessing as mp
 
             with mp.get_context("fork").Pool(workers) as pool:
-                for k, key in enumerate(pool.imap_unordered(_write_project_file, jobs,
-                                                            chunksize=4), start=2):
+                for k, key in enumerate(
+                    pool.imap_unordered(_write_project_file, jobs, chunksize=4), start=2
+                ):
                     bar.update(k, key)
         else:
             for k, job in enumerate(jobs, start=2):
@@ -277,29 +319,35 @@ def write_all_reports(ws: Workspace, out_dir: str | Path | None = None,
 
 
 def write_index(data: ReportData, out: Path, names: dict[str, str]) -> Path:
-    """``index.html`` linking the programme report and the project reports."""
-    lang = data.lang
-    resp = data.respondents.set_index("project")["n"] if len(data.respondents) else {}
-    rows = []
-    for key, info in data.projects.items():
-        reg = info.register or {}
-        n = resp.get(key) if hasattr(resp, "get") else None
-        used = [inst.short_title(lang) for inst in data.instruments
-                if key in inst.n_respondents]
-        rows.append({"key": key, "name": info.name, "href": f"{names[key]}.html",
-                     "organisation": reg.get("organisation") or "",
-                     "instruments": ", ".join(used),
-                     "clients": fmt_int(n, lang) if n is not None
-                     else t("no_client_data", lang)})
-    words = {"title": t("report_index", lang),
-             "intro": t("s_index_intro", lang, date=fmt_date(data.created, lang)),
-             "programme": t("programme_link", lang), "projects": t("project_reports", lang),
-             "code": t("col_code", lang), "name": t("col_name", lang),
-             "organisation": t("col_organisation", lang), "clients": t("col_clients", lang),
-             "instruments": t("col_instruments", lang)}
-    text = _environment().get_template("index.html.j2").render(
-        lang=lang, words=words, projects=rows, programme_href=f"{PROGRAMME_NAME}.html",
-        css=Markup(_stylesheet()), version=__version__)
+    """Write ``index.html`` linking the programme report and the project reports.
+
+    Parameters
+    ----------
+    data : ReportData
+        The statistics the reports were written from.
+    out : pathlib.Path
+        The reports' folder.
+    names : dict
+        Project key → file name (without suffix) of its report.
+
+    Returns
+    -------
+    pathlib.Path
+        The index's path.
+    """
+    page = index_page(data, {key: f"{name}.html" for key, name in names.items()})
+    text = (
+        _environment()
+        .get_template("index.html.j2")
+        .render(
+            lang=page.lang,
+            words=page.words,
+            projects=page.projects,
+            programme_href=f"{PROGRAMME_NAME}.html",
+            css=Markup(_stylesheet()),
+            version=__version__,
+        )
+    )
     path = out / f"{INDEX_NAME}.html"
     path.write_text(text, encoding="utf-8", newline="\n")
     return path

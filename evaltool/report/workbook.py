@@ -23,13 +23,19 @@ def workbook_tables(doc: Document) -> tuple[dict[str, pd.DataFrame], dict[str, d
     """Sheets (name → frame) and their number formats, contents sheet first."""
     lang = doc.lang
     tables = doc.tables()
-    contents = pd.DataFrame({
-        t("word_table", lang): list(range(1, len(tables) + 1)),
-        t("col_name", lang): [tb.title for tb in tables],
-        t("ch_appendix", lang): [
-            " ".join(tb.notes + ([t("min_n_note", lang, min_n=doc.min_n)]
-                                 if tb.has_suppressed else [])) for tb in tables],
-    })
+    contents = pd.DataFrame(
+        {
+            t("word_table", lang): list(range(1, len(tables) + 1)),
+            t("col_name", lang): [tb.title for tb in tables],
+            t("ch_appendix", lang): [
+                " ".join(
+                    tb.notes
+                    + ([t("min_n_note", lang, min_n=doc.min_n)] if tb.has_suppressed else [])
+                )
+                for tb in tables
+            ],
+        }
+    )
     sheets = {t("contents", lang): contents}
     formats: dict[str, dict[str, str]] = {t("contents", lang): {t("word_table", lang): "0"}}
     for k, tb in enumerate(tables, start=1):
@@ -43,6 +49,11 @@ def write_workbook(doc: Document, path: str | Path, stamp: date) -> Path:
     """Write the document's tables to ``path``; zip entries dated ``stamp``."""
     path = Path(path)
     sheets, formats = workbook_tables(doc)
-    write_xlsx(sheets, path, sheet_number_formats=formats, engine="fast",
-               timestamp=datetime(max(stamp.year, 1980), stamp.month, stamp.day))
+    write_xlsx(
+        sheets,
+        path,
+        sheet_number_formats=formats,
+        engine="fast",
+        timestamp=datetime(max(stamp.year, 1980), stamp.month, stamp.day),
+    )
     return path
