@@ -243,10 +243,10 @@ def report(workspace, project, programme, all_reports, lang, output_dir) -> None
 @OUTPUT_OPTION
 def cooperation(workspace, rounds, compare, min_level, fmt, output) -> None:
     """Cooperation indices and partner networks per round, and their change between rounds."""
-    from evaltool.imports.partners import cooperation_tables
+    from evaltool.indicators.workspace_tables import workspace_cooperation
 
     with Workspace.open(workspace) as ws:
-        tables = cooperation_tables(ws, list(rounds) or None,
+        tables = workspace_cooperation(ws, list(rounds) or None,
                                     tuple(compare) if compare else None, min_level=min_level)
     if fmt == "table":
         tables = {k: v for k, v in tables.items()
@@ -307,7 +307,7 @@ def outcomes(workspace, projects, from_wave, to_wave, instrument_names, fmt, out
     """Change in clients' quality of life between waves: linkage and attrition, paired change
     with tests and effect sizes, reliable change, reliability, mixed models, subgroups,
     projects against the programme (EUROHIS-QOL 8: good quality of life)."""
-    from evaltool.indicators.outcomes import workspace_outcomes
+    from evaltool.indicators.workspace_tables import workspace_outcomes
 
     with Workspace.open(workspace) as ws:
         tables = workspace_outcomes(ws, projects=list(projects) or None, from_wave=from_wave,

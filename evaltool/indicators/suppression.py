@@ -1,6 +1,8 @@
 """The small-number rule: what is withheld when a figure rests on fewer than ``min_n`` people.
 
-Every outcome and cooperation table and every report table passes through this module.
+Every outcome and cooperation table and every report table passes through this module. It
+computes no statistic, so nothing here is checked against R; the rules are tested in
+tests/indicators/test_suppression.py.
 
 **Statistics.** A statistic computed on fewer than ``min_n`` clients (or responding
 organisations) is not shown. Its table row stays, with ``suppressed = True``, its keys and the
@@ -61,28 +63,45 @@ def withhold(
 
     Parameters
     ----------
-    frame
+    frame : pandas.DataFrame
         The table; its index is dropped.
-    withheld
+    withheld : array_like of bool or None
         One boolean per row: True where the row rests on fewer than ``min_n`` people (e.g.
         ``frame["n"] < min_n``). None withholds nothing.
-    kept
+    kept : collection of str
         Columns shown on withheld rows too: the keys (project, domain, wave …) and the
         counts the row rests on (``n`` …). Every other column of ``columns`` is a statistic
         and becomes missing on withheld rows: NaN in numeric columns, None in text columns,
         ``<NA>`` in boolean columns (made nullable first).
-    columns
+    columns : sequence of str, optional
         The columns of the result, in order (default: those of ``frame``); ``suppressed``
         is always the last column.
-    integers
+    integers : collection of str, default ()
         Count columns made nullable integers (``Int64``), where present.
-    texts
+    texts : collection of str, default ()
         Text columns given ``None`` (not NaN) for missing values, where present.
 
     Returns
     -------
     pandas.DataFrame
         ``columns`` of ``frame`` and ``suppressed``, with a fresh ``RangeIndex``.
+
+    Notes
+    -----
+    A withheld row keeps its ``kept`` columns (keys and counts) and has
+    ``suppressed = True``; every other value is missing, so that the reader sees that the row
+    exists and on how few people it rests, but no statistic computed from them. Rows that are
+    not withheld are returned unchanged (with ``suppressed = False``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from evaltool.indicators.suppression import withhold
+    >>> t = pd.DataFrame({"project": ["A", "B"], "n": [12, 3], "mean": [61.5, 48.0]})
+    >>> withhold(t, t["n"] < 5, ["project", "n"], integers=["n"])
+      project   n  mean  suppressed
+    0       A  12  61.5       False
+    1       B   3   NaN        True
     """
     columns = frame.columns if columns is None else columns
     df = frame.loc[:, [c for c in columns if c != "suppressed"]].reset_index(drop=True)
@@ -112,15 +131,25 @@ def small(counts: ArrayLike, min_n: int) -> np.ndarray:
 
     Parameters
     ----------
-    counts
+    counts : array_like
         Counts of people; non-numeric entries count as missing.
-    min_n
+    min_n : int
         The smallest number of people a shown figure may rest on.
 
     Returns
     -------
     numpy.ndarray
         One boolean per count: True where ``1 ≤ count < min_n``.
+
+    Notes
+    -----
+    Zero is never small: a count of 0 describes nobody and is shown.
+
+    Examples
+    --------
+    >>> from evaltool.indicators.suppression import small
+    >>> small([0, 1, 4, 5, None], 5)
+    array([False,  True,  True, False, False])
     """
     c = np.asarray(pd.to_numeric(pd.Series(counts), errors="coerce"), dtype=float)
     return (c >= 1) & (c < min_n)
@@ -138,16 +167,16 @@ def protect(
 
     Parameters
     ----------
-    counts
+    counts : array_like
         Counts of people, one per cell.
-    min_n
+    min_n : int
         The smallest number of people a shown figure may rest on.
-    groups
+    groups : array_like, optional
         One label per cell; cells with equal labels form a set whose total is shown (one set
         when None).
-    complementary
+    complementary : bool, default True
         Withhold further cells (see Notes); False withholds the small cells only.
-    priority
+    priority : array_like, optional
         One number per cell: further cells are taken lowest first (default: smallest count
         first), e.g. to keep the share of improved clients and withhold the unchanged.
 
@@ -158,9 +187,18 @@ def protect(
 
     Notes
     -----
-    Within each group holding a small cell, further non-zero cells are withheld until at
-    least two withheld cells hold at least ``min_n`` together (or every non-zero cell is
-    withheld); ties in ``priority`` go to the smaller count.
+    The small cells are those of :func:`small`. Within each group holding a small cell,
+    further non-zero cells are withheld until at least two withheld cells hold at least
+    ``min_n`` together (or every non-zero cell is withheld); ties in ``priority`` go to the
+    smaller count.
+
+    Examples
+    --------
+    >>> from evaltool.indicators.suppression import protect
+    >>> protect([12, 3, 8, 20], 5)
+    array([False,  True,  True, False])
+    >>> protect([12, 3, 8, 20, 2, 30], 5, groups=["q1"] * 4 + ["q2"] * 2)
+    array([False,  True,  True, False,  True,  True])
     """
     c = np.asarray(pd.to_numeric(pd.Series(counts), errors="coerce"), dtype=float)
     prio = c if priority is None else np.asarray(priority, dtype=float)
@@ -193,17 +231,28 @@ def protect_binary(count: ArrayLike, total: ArrayLike, min_n: int) -> np.ndarray
 
     Parameters
     ----------
-    count
+    count : array_like
         People answering yes (naming a goal, having a good quality of life …).
-    total
+    total : array_like
         People asked, one per count.
-    min_n
+    min_n : int
         The smallest number of people a shown figure may rest on.
 
     Returns
     -------
     numpy.ndarray
         One boolean per count: True where ``count`` or ``total − count`` is small.
+
+    Notes
+    -----
+    A goal named by all but two clients would show the two who did not name it, so the "no"
+    side ``total − count`` is tested with :func:`small` as well as ``count``.
+
+    Examples
+    --------
+    >>> from evaltool.indicators.suppression import protect_binary
+    >>> protect_binary([2, 10, 28], [30, 30, 30], 5)
+    array([ True, False,  True])
     """
     c = np.asarray(pd.to_numeric(pd.Series(count), errors="coerce"), dtype=float)
     n = np.asarray(pd.to_numeric(pd.Series(total), errors="coerce"), dtype=float)

@@ -27,15 +27,20 @@ import pandas as pd
 
 from evaltool.imports import partners
 from evaltool.imports.register import project_register, register_lookup
-from evaltool.indicators import cooperation, outcomes
+from evaltool.indicators import cooperation
 from evaltool.indicators.stats import grouped_mean_ci
-from evaltool.instruments import Instrument, reversed_values, score
+from evaltool.indicators.workspace_tables import (
+    BACKGROUND_FIELDS,
+    first_answers,
+    instrument_outcomes,
+    outcome_inputs,
+    round_tables,
+    wide_background,
+)
+from evaltool.instruments import Instrument
 from evaltool.report.privacy import mask_identifiers
 from evaltool.store.workspace import Workspace
 
-#: Background questions shown in the Respondents chapter, in order.
-BACKGROUND_FIELDS = ("gender", "age_group", "education", "unemployment_duration",
-                     "service_type")
 #: Multi-select field with the client's goals for the support period.
 GOAL_FIELDS = ("goals",)
 #: Open-answer fields (good and bad sides) when an instrument does not declare them.
@@ -400,16 +405,6 @@ _RESPONSE_COLUMNS = ["id", "project", "wave", "respondent", "discarded", "rule",
                      "incomplete", "missing"]
 
 
-def _scores(inst: Instrument, meta: pd.DataFrame, values: np.ndarray) -> pd.DataFrame:
-    """Domain scores of the stored responses, each scored with its import's rule."""
-    parts = []
-    for rule, idx in meta.groupby("rule", sort=True, dropna=False).indices.items():
-        sc = score(values[idx], inst, None if pd.isna(rule) else rule)
-        sc.index = idx
-        parts.append(sc)
-    return pd.concat(parts).sort_index()
-
-
 def _instrument_data(ws: Workspace, name: str, label_to_key: dict[str, str],
                      background: pd.DataFrame, min_n: int,
                      projects: list[str] | None) -> InstrumentData | None:
@@ -430,14 +425,13 @@ def _instrument_data(ws: Workspace, name: str, label_to_key: dict[str, str],
         return None
     meta["project"] = _to_keys(meta["project"], label_to_key)
     rule = str(meta["rule"].mode().iloc[0]) if meta["rule"].notna().any() else inst.default_rule
-    sc = _scores(inst, meta, values)
+    inputs = outcome_inputs(inst, meta, values)
     domains = [d.name for d in inst.domains]
     scored = ~meta["discarded"].to_numpy()
-    waves = sorted(int(w) for w in meta.loc[scored, "wave"].unique())
+    waves = inputs.waves
     flow = _flow(meta, scored, only)
     missing = _missing(meta, only)
     files = _file_table(ws, name, label_to_key, only)
-    rev = reversed_values(values, inst)
     items = _item_stats(meta, values, inst.item_codes, min_n, only)
     likert = _likert(inst, meta, values, min_n, only)
     data = InstrumentData(name, inst, kind, rule, waves, None, None, flow, missing,
@@ -445,8 +439,7 @@ def _instrument_data(ws: Workspace, name: str, label_to_key: dict[str, str],
     counts = meta.loc[scored].groupby("project")["respondent"].nunique()
     data.n_respondents = {None: int(meta.loc[scored, ["project", "respondent"]]
                                     .drop_duplicates().shape[0]), **counts.to_dict()}
-    keys = meta[["project", "wave", "respondent", "discarded"]]
-    scores = pd.concat([keys, sc[domains + [f"{d}_raw" for d in domains]]], axis=1)
+    scores = inputs.scores
     order = {dn: k for k, dn in enumerate(domains)}
     if kind != "qol":
         # block scores (0-100) of each client's latest response
@@ -459,12 +452,6 @@ def _instrument_data(ws: Workspace, name: str, label_to_key: dict[str, str],
         data.means = means.assign(_o=means["domain"].map(order)).sort_values(
             ["project", "_o"], na_position="first").drop(columns="_o").reset_index(drop=True)
         return data
-    bg_cols = [c for c in BACKGROUND_FIELDS if c in background.columns]
-    if bg_cols:
-        scores = scores.merge(background[["project", "respondent", *bg_cols]],
-                              on=["project", "respondent"], how="left")
-    item_frame = pd.concat([meta[["project", "wave", "respondent"]],
-                            pd.DataFrame(rev, columns=inst.item_codes)], axis=1)
     kept = scores[~scores["discarded"].astype(bool)]
     if only is not None:
         kept = kept[kept["project"].isin(only)]
@@ -478,12 +465,7 @@ def _instrument_data(ws: Workspace, name: str, label_to_key: dict[str, str],
         data.from_wave, data.to_wave = waves[0], waves[-1]
         present = set(pd.unique(scores.loc[scored, "project"]))
         sel = None if projects is None else [p for p in projects if p in present]
-        good = None
-        if inst.good_threshold is not None and len(domains) == 1:
-            good = (f"{domains[0]}_raw", float(inst.good_threshold))
-        tables = outcomes.outcome_tables(
-            scores, item_frame, {d.name: list(d.items) for d in inst.domains}, min_n=min_n,
-            projects=sel, good_threshold=good, background=tuple(bg_cols))
+        tables = instrument_outcomes(inputs, background, min_n=min_n, projects=sel)
         data.outcomes = {name: _plain_dtypes(t) for name, t in tables.items()}
     return data
 
@@ -510,21 +492,18 @@ def _background(ws: Workspace, label_to_key: dict[str, str], min_n: int, sets: F
     labels = None
     if only is not None:
         labels = [lab for lab, key in label_to_key.items() if key in only]
-    df = ws.field_answers(projects=labels).rename(columns={"response_id": "id"})
+    answers = ws.field_answers(projects=labels)
+    answers["project"] = answers["project"].map(label_to_key)
     clients = ws.stored_respondents(labels)
     clients["project"] = clients["project"].map(label_to_key)
     clients = clients.drop_duplicates()
     resp = _with_programme(clients, only).groupby("project", dropna=False).size().rename(
         "n").reset_index()
-    df["project"] = df["project"].map(label_to_key)
-    df["value"] = df["value"].astype(str).str.strip()
+    # background: each client's answer at entry (workspace_tables.first_answers)
+    bg = first_answers(answers, sets.background)
+    wide = wide_background(bg)
+    df = answers.assign(value=answers["value"].astype(str).str.strip())
     df = df[df["value"] != ""]
-    # background: the first wave's answer of each client (fall back to later waves)
-    bg = df[df["field"].isin(sets.background)].sort_values(["wave", "id"])
-    bg = bg.drop_duplicates(["project", "respondent", "field"], keep="first")
-    wide = (bg.pivot(index=["project", "respondent"], columns="field", values="value")
-            .reset_index() if len(bg) else pd.DataFrame(columns=["project", "respondent"]))
-    wide.columns.name = None
     # goals: every goal named by the client at any wave (multi-select, maybe joined text)
     goals = df[df["field"].isin(sets.goals)]
     goals = goals.assign(value=goals["value"].str.split(_MULTI_SPLIT)).explode("value")
@@ -598,17 +577,12 @@ def _cooperation(ws: Workspace, min_n: int, full: bool = True) -> CooperationDat
     if not rounds:
         return None
     data = partners.partner_data(ws)
-    networks = cooperation.network_table(data.ties, data.orgs)
-    orgs = cooperation.organisation_table(data.ties, data.orgs)
-    orgs = orgs.merge(_raters(data.ties), on=["round", "org"], how="left")
+    per_round = round_tables(data.ties, data.orgs, data.statements, data.survey, min_n)
+    networks, indices = per_round["networks"], per_round["indices"]
+    orgs = per_round["organisations"].merge(_raters(data.ties), on=["round", "org"], how="left")
     for col in ("n_trust_raters", "n_value_raters"):
         orgs[col] = orgs[col].fillna(0).astype(int)
     has_statements = data.survey is not None and len(data.statements)
-    if has_statements:
-        indices = cooperation.index_table(data.statements, data.survey, min_n=min_n)
-    else:
-        indices = pd.DataFrame(columns=["round", "index", "n", "mean", "sd", "ci_low",
-                                        "ci_high", "suppressed"])
     comparisons = []
     pairs = list(zip(data.rounds, data.rounds[1:], strict=False))
     if full:

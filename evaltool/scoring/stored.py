@@ -15,22 +15,38 @@ import numpy as np
 import pandas as pd
 
 from evaltool.errors import UserError
-from evaltool.instruments import Instrument, reversed_values, score
+from evaltool.instruments import Instrument
+from evaltool.scoring.rules import reversed_values, score
 from evaltool.store.workspace import Workspace
 
 KEY_COLUMNS = ["instrument", "project", "wave", "respondent"]
 
 
-def _score_stored(inst: Instrument, meta: pd.DataFrame, values: np.ndarray) -> pd.DataFrame:
+def score_responses(inst: Instrument, meta: pd.DataFrame, values: np.ndarray) -> pd.DataFrame:
+    """Scores of stored responses, each scored with the missing-data rule of its import.
+
+    Parameters
+    ----------
+    inst : Instrument
+    meta : DataFrame
+        The responses' metadata as :meth:`Workspace.responses` returns it; its ``rule``
+        column names each response's rule (empty: the instrument's default).
+    values : ndarray
+        The stored answers (responses × items, as answered).
+
+    Returns
+    -------
+    DataFrame
+        :func:`evaltool.scoring.rules.score` of every response, in the order of ``meta``.
+    """
     parts = []
-    for rule, idx in meta.groupby("rule", sort=True).indices.items():
-        sc = score(values[idx], inst, rule)
+    for rule, idx in meta.groupby("rule", sort=True, dropna=False).indices.items():
+        sc = score(values[idx], inst, None if pd.isna(rule) else rule)
         sc.index = idx
         parts.append(sc)
-    cols = ["n_missing", "discarded", *inst.score_columns()]
     if not parts:
-        return pd.DataFrame(columns=cols)
-    return pd.concat(parts).sort_index()[cols]
+        return score(values[:0], inst)
+    return pd.concat(parts).sort_index()
 
 
 def score_table(
@@ -53,7 +69,8 @@ def score_table(
         meta, values = ws.responses(name, projects, waves)
         if meta.empty:
             continue
-        sc = _score_stored(inst, meta, values)
+        cols = ["n_missing", "discarded", *inst.score_columns()]
+        sc = score_responses(inst, meta, values)[cols]
         out = pd.concat([meta[["project", "wave", "respondent", "date", "incomplete"]], sc], axis=1)
         out.insert(0, "instrument", name)
         frames.append(out)
@@ -87,14 +104,3 @@ def item_table(
     items = pd.DataFrame(values, columns=inst.item_codes)
     return pd.concat([meta[["project", "wave", "respondent", "discarded"]], items], axis=1)
 
-
-def background_table(ws: Workspace, instrument: str | None = None) -> pd.DataFrame:
-    """Background answers per respondent (pseudonym) and project, one column per field;
-    the most recent non-empty answer wins when waves disagree."""
-    df = ws.field_answers(instrument or None)
-    if df.empty:
-        return pd.DataFrame(columns=["project", "respondent"])
-    df = df.sort_values("wave").drop_duplicates(["project", "respondent", "field"], keep="last")
-    wide = df.pivot(index=["project", "respondent"], columns="field", values="value")
-    wide.columns.name = None
-    return wide.reset_index()

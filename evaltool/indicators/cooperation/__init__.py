@@ -48,8 +48,8 @@ Frey, Lohmeier, Lee & Tollefson (2006). Measuring collaboration among grant part
 American Journal of Evaluation 27(3):383–392.
 Varda, Chandra, Stern & Lurie (2008). Core dimensions of connectivity in public health
 collaboratives. J Public Health Manag Pract 14(5):E1–E7 (PARTNER trust and value).
-Freeman (1979). Centrality in social networks: conceptual clarification. Social Networks
-1:215–239.
+Freeman (1978/79). Centrality in social networks: conceptual clarification. Social Networks
+1(3):215–239.
 Wasserman & Faust (1994). Social Network Analysis. Cambridge University Press.
 """
 

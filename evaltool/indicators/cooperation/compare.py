@@ -1,5 +1,8 @@
-"""Comparing two rounds of the partner survey: indices, statements, the network, tie
-turnover, organisations joined and left, per-organisation change and asymmetric dyads."""
+"""Comparing two rounds of the partner survey: indices and statements (organisation-paired or
+Welch t-tests), the network, tie turnover (Jaccard overlap), organisations joined and left,
+per-organisation change and asymmetric dyads. Checked against R's ``t.test`` and igraph
+(tests/r/cooperation.R).
+"""
 
 from __future__ import annotations
 
@@ -42,19 +45,55 @@ def compare_values(
 ) -> dict:
     """Compare one measure between two rounds; ``x1``, ``x2`` are indexed by organisation.
 
+    Parameters
+    ----------
+    x1, x2 : pandas.Series
+        The measure in the first and the second round, indexed by organisation; missing
+        values are dropped.
+    min_n : int, default 5
+        With fewer values in either round the comparison is withheld.
+    paired : bool or None, default None
+        True: organisation-paired t-test; False: Welch's test; None: paired when at least
+        max(``min_n``, 2) organisations have a value in both rounds.
+
+    Returns
+    -------
+    dict
+        The :data:`COMPARE_COLUMNS`: ``test`` (``"paired"`` or ``"welch"``), ``n1``, ``n2``,
+        ``mean1``, ``mean2``, ``diff``, ``ci_low``, ``ci_high``, ``t``, ``df``, ``p``,
+        ``suppressed``.
+
+    Notes
+    -----
     Organisation-paired when ``paired`` is True, or when it is None and at least
     max(``min_n``, 2) organisations have a value in both rounds: then only those organisations
-    are used and the paired t-test of x2 − x1 is reported (R ``t.test(x2, x1, paired =
-    TRUE)``). Otherwise Welch's two-sample t-test on all values (R ``t.test(x2, x1)``).
-    ``diff`` = mean2 − mean1 with its 95 % CI, ``t``, ``df``, two-sided ``p``. When the smaller
-    n is below ``min_n`` only n1, n2 and the test are shown (``suppressed``). When the
-    differences (paired) or both samples (Welch) are constant — also when they differ only by
-    floating-point rounding — t, df, p and the CI are NaN (R's t.test stops with "data are
-    essentially constant"). The tests are :func:`evaltool.indicators.stats.paired_t_test` and
+    are used and the paired t-test of x2 − x1 is reported (R
+    ``t.test(x2, x1, paired = TRUE)``). Otherwise Welch's two-sample t-test on all values (R
+    ``t.test(x2, x1)``). ``diff = mean2 − mean1`` with its 95 % CI, ``t``, ``df``, two-sided
+    ``p``. When the smaller n is below ``min_n`` only n1, n2 and the test are shown
+    (``suppressed``). When the differences (paired) or both samples (Welch) are constant —
+    also when they differ only by floating-point rounding — t, df, p and the CI are NaN (R's
+    t.test stops with "data are essentially constant"). The tests are
+    :func:`evaltool.indicators.stats.paired_t_test` and
     :func:`evaltool.indicators.stats.welch_t_test`.
 
-    Reference: Welch (1947), Biometrika 34:28–35. Tested against R's t.test
-    (tests/r/cooperation.R).
+    Tested against R's t.test (tests/r/cooperation.R).
+
+    References
+    ----------
+    Welch, B. L. (1947). The generalization of "Student's" problem when several different
+    population variances are involved. Biometrika 34(1–2):28–35.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from evaltool.indicators.cooperation import compare_values
+    >>> x1 = pd.Series([60.0, 55, 70, 65, 50], index=["A", "B", "C", "D", "E"])
+    >>> x2 = pd.Series([65.0, 60, 72, 70, 58], index=["A", "B", "C", "D", "E"])
+    >>> # In R: t.test(x2, x1, paired = TRUE)
+    >>> res = compare_values(x1, x2)
+    >>> print(res["test"], res["diff"], round(res["t"], 4), res["df"], round(res["p"], 4))
+    paired 5.0 5.2705 4.0 0.0062
     """
     a_all = pd.Series(x1, dtype=float).dropna()
     b_all = pd.Series(x2, dtype=float).dropna()
@@ -107,7 +146,27 @@ def index_change(
     paired: bool | None,
 ) -> pd.DataFrame:
     """The ``indices`` section of :func:`compare_rounds`: each index compared between the
-    rounds (:func:`compare_values` on the organisations' index scores)."""
+    rounds (:func:`compare_values` on the organisations' index scores).
+
+    Parameters
+    ----------
+    statements : pandas.DataFrame
+        ``round, respondent_org, sector, item, value``, one row per answer (NaN for "Don't
+        know" or blank).
+    survey : PartnerSurvey
+        The survey definition (blocks, items, scales).
+    from_round, to_round
+        The compared rounds.
+    min_n : int
+        Comparisons resting on fewer organisations are withheld.
+    paired : bool or None
+        As in :func:`compare_values`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``round1, round2, index`` and the :data:`COMPARE_COLUMNS`, one row per block.
+    """
     scores = index_scores(statements, survey)
     w1, w2 = (_wide(scores, r, "index", "score") for r in (from_round, to_round))
     codes = [b.code for b in survey.blocks]
@@ -127,7 +186,27 @@ def item_change(
     paired: bool | None,
 ) -> pd.DataFrame:
     """The ``items`` section of :func:`compare_rounds`: each statement item compared between
-    the rounds on its answer scale."""
+    the rounds on its answer scale.
+
+    Parameters
+    ----------
+    statements : pandas.DataFrame
+        ``round, respondent_org, sector, item, value``, one row per answer (NaN for "Don't
+        know" or blank).
+    survey : PartnerSurvey
+        The survey definition (blocks, items, scales).
+    from_round, to_round
+        The compared rounds.
+    min_n : int
+        Comparisons resting on fewer organisations are withheld.
+    paired : bool or None
+        As in :func:`compare_values`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``round1, round2, index, item`` and the :data:`COMPARE_COLUMNS`, one row per item.
+    """
     s = statements_with_items(statements, survey)
     i1, i2 = (_wide(s, r, "item", "value") for r in (from_round, to_round))
     item_codes = [i.code for i in survey.items]
@@ -163,7 +242,23 @@ def _respondents_both(first: _Round, second: _Round) -> set:
 def network_change(first: _Round, second: _Round, both: set, min_level: float) -> pd.DataFrame:
     """The ``network`` section of :func:`compare_rounds`: every network measure of both
     rounds, for the whole networks and among the organisations ``both`` that answered in
-    both rounds."""
+    both rounds.
+
+    Parameters
+    ----------
+    first, second : _Round
+        The nodes and dyads of the two rounds.
+    both : set
+        Organisations that answered in both rounds.
+    min_level : float
+        A tie is a collaboration level of at least ``min_level``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``basis`` (``all`` or ``respondents_both``), ``measure``, ``value1``, ``value2``,
+        ``change = value2 − value1``.
+    """
     rows = []
     for basis, (a, b) in {
         "all": (first, second),
@@ -194,7 +289,36 @@ def _tie_set(dyads: pd.DataFrame, min_level: float, keep: set | None = None) -> 
 
 def tie_turnover(first: _Round, second: _Round, both: set, min_level: float) -> pd.DataFrame:
     """The ``ties`` section of :func:`compare_rounds`: ties kept, new and lost, and the
-    Jaccard overlap of the tie sets, in the whole networks and among ``both``."""
+    Jaccard overlap of the tie sets, in the whole networks and among ``both``.
+
+    Parameters
+    ----------
+    first, second : _Round
+        The nodes and dyads of the two rounds.
+    both : set
+        Organisations that answered in both rounds.
+    min_level : float
+        A tie is a collaboration level of at least ``min_level``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``basis, n_ties1, n_ties2, kept, new, lost, jaccard``.
+
+    Notes
+    -----
+    With ``T1``, ``T2`` the directed tie sets: ``kept = |T1 ∩ T2|``, ``new = |T2 − T1|``,
+    ``lost = |T1 − T2|`` and the Jaccard (1912) overlap
+
+        J = |T1 ∩ T2| / |T1 ∪ T2|
+
+    (NaN when both are empty).
+
+    References
+    ----------
+    Jaccard, P. (1912). The distribution of the flora in the alpine zone. New Phytologist
+    11(2):37–50.
+    """
     rows = []
     for basis, keep in (("all", None), ("respondents_both", both)):
         t1 = _tie_set(first.dyads, min_level, keep)
@@ -216,7 +340,18 @@ def tie_turnover(first: _Round, second: _Round, both: set, min_level: float) -> 
 
 def orgs_joined_left(first: _Round, second: _Round) -> pd.DataFrame:
     """The ``orgs_joined_left`` section of :func:`compare_rounds`: organisations that are
-    nodes in only one of the rounds."""
+    nodes in only one of the rounds.
+
+    Parameters
+    ----------
+    first, second : _Round
+        The nodes and dyads of the two rounds.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``org, status ('joined' | 'left'), sector, responded``, sorted by status and org.
+    """
     n1, n2 = first.nodes, second.nodes
     joined = n2[~n2["org"].isin(set(n1["org"]))].assign(status="joined")
     left = n1[~n1["org"].isin(set(n2["org"]))].assign(status="left")
@@ -250,7 +385,22 @@ _ORG_CHANGE_COLUMNS = [
 
 def org_change(first: _Round, second: _Round, min_level: float) -> pd.DataFrame:
     """The ``org_change`` section of :func:`compare_rounds`: each organisation's network
-    position in both rounds and its change."""
+    position in both rounds and its change.
+
+    Parameters
+    ----------
+    first, second : _Round
+        The nodes and dyads of the two rounds.
+    min_level : float
+        A tie is a collaboration level of at least ``min_level``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per organisation in either round, sorted by org; columns as listed in
+        :func:`compare_rounds`; each ``*_change`` is the second round's value minus the
+        first's (NaN when the organisation is absent from a round).
+    """
     o1 = organisation_rows(*first, min_level)
     o2 = organisation_rows(*second, min_level)
     keep_cols = [
@@ -277,7 +427,23 @@ def comparison_row(
     sections: dict[str, pd.DataFrame], from_round, to_round, n_respondents_both: int
 ) -> pd.DataFrame:
     """The ``comparison`` section of :func:`compare_rounds`: the other sections in one flat
-    row."""
+    row.
+
+    Parameters
+    ----------
+    sections : dict of str to pandas.DataFrame
+        The ``indices``, ``network``, ``ties``, ``orgs_joined_left`` and
+        ``asymmetric_dyads`` sections.
+    from_round, to_round
+        The compared rounds.
+    n_respondents_both : int
+        Organisations that answered in both rounds.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row; columns as described in :func:`compare_rounds`.
+    """
     flat: dict = {"round1": from_round, "round2": to_round}
     network = sections["network"]
     net_all = network[network["basis"] == "all"].set_index("measure")
@@ -318,40 +484,105 @@ def compare_rounds(
 ) -> dict[str, pd.DataFrame]:
     """Compare two rounds of the partner survey: indices, statements and the network.
 
-    Returns a dict of DataFrames:
+    Parameters
+    ----------
+    ties : pandas.DataFrame
+        ``round, respondent_org, partner_org, contact_frequency, collaboration_level, trust,
+        value``, one row per rating of a partner (see :mod:`evaltool.indicators.cooperation`).
+    orgs : pandas.DataFrame
+        ``round, org, sector, responded``: the roster plus the respondents.
+    statements : pandas.DataFrame or None
+        ``round, respondent_org, sector, item, value``; None without statements (empty
+        ``indices`` comparisons).
+    survey : PartnerSurvey
+        The survey definition (blocks, items, scales).
+    r1, r2 : int or str
+        The first and the second round.
+    min_n : int, default 5
+        Index and item comparisons resting on fewer organisations are withheld.
+    min_level : float, default 1
+        A tie is a collaboration level of at least ``min_level`` (1 = networking).
+    paired : bool or None, default None
+        Force the organisation-paired (True) or Welch (False) test; None chooses as in
+        :func:`compare_values`.
 
-    ``indices``
-        per index: ``round1, round2, index, test, n1, n2, mean1, mean2, diff, ci_low,
-        ci_high, t, df, p, suppressed`` — see :func:`compare_values`: organisation-paired
-        t-test on the organisations with a score in both rounds when there are at least
-        max(min_n, 2) of them (``test = 'paired'``), else Welch's t-test on all scores
-        (``'welch'``); ``paired`` forces either.
-    ``items``
-        the same per statement item on its answer scale (``index, item`` columns).
-    ``network``
-        ``basis, measure, value1, value2, change`` for every :data:`NETWORK_MEASURES` entry;
-        basis ``all`` = each round's whole network, ``respondents_both`` = the network among
-        the organisations that answered in both rounds (the longitudinal PARTNER practice of
-        comparing only organisations responding at both time points).
-    ``ties``
-        ``basis, n_ties1, n_ties2, kept, new, lost, jaccard`` with Jaccard overlap
-        |T1 ∩ T2| / |T1 ∪ T2| of the directed tie sets (NaN when both are empty).
-    ``orgs_joined_left``
-        ``org, status ('joined' | 'left'), sector, responded``: organisations that are nodes
-        in only one of the rounds.
-    ``org_change``
-        per organisation in either round: ``org, sector, present1, present2, responded1,
-        responded2, in_degree1, in_degree2, in_degree_change, degree1, degree2,
-        degree_change, mean_trust_received1, mean_trust_received2, trust_change,
-        mean_value_received1, mean_value_received2, value_change``.
-    ``asymmetric_dyads``
-        :func:`asymmetric_dyads` (difference ≥ 2) for the two rounds.
-    ``comparison``
-        one flat row (JSON-friendly): network figures of both rounds and their change, tie
-        turnover, organisations joined/left, counts of asymmetric dyads and each index's
-        ``<index>_mean1, <index>_mean2, <index>_diff, <index>_p, <index>_test``.
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``indices``
+            per index: ``round1, round2, index, test, n1, n2, mean1, mean2, diff, ci_low,
+            ci_high, t, df, p, suppressed`` — see :func:`compare_values`: organisation-paired
+            t-test on the organisations with a score in both rounds when there are at least
+            max(min_n, 2) of them (``test = 'paired'``), else Welch's t-test on all scores
+            (``'welch'``); ``paired`` forces either.
+        ``items``
+            the same per statement item on its answer scale (``index, item`` columns).
+        ``network``
+            ``basis, measure, value1, value2, change`` for every :data:`NETWORK_MEASURES`
+            entry; basis ``all`` = each round's whole network, ``respondents_both`` = the
+            network among the organisations that answered in both rounds (the longitudinal
+            PARTNER practice of comparing only organisations responding at both time
+            points).
+        ``ties``
+            ``basis, n_ties1, n_ties2, kept, new, lost, jaccard`` with Jaccard overlap
+            |T1 ∩ T2| / |T1 ∪ T2| of the directed tie sets (NaN when both are empty).
+        ``orgs_joined_left``
+            ``org, status ('joined' | 'left'), sector, responded``: organisations that are
+            nodes in only one of the rounds.
+        ``org_change``
+            per organisation in either round: ``org, sector, present1, present2, responded1,
+            responded2, in_degree1, in_degree2, in_degree_change, degree1, degree2,
+            degree_change, mean_trust_received1, mean_trust_received2, trust_change,
+            mean_value_received1, mean_value_received2, value_change``.
+        ``asymmetric_dyads``
+            :func:`asymmetric_dyads` (difference ≥ 2) for the two rounds.
+        ``comparison``
+            one flat row (JSON-friendly): network figures of both rounds and their change,
+            tie turnover, organisations joined/left, counts of asymmetric dyads and each
+            index's ``<index>_mean1, <index>_mean2, <index>_diff, <index>_p, <index>_test``.
+
+    Notes
+    -----
+    The t-tests are those of :func:`compare_values`, the network figures those of
+    :func:`network_table` and :func:`organisation_table`; tie turnover uses the Jaccard
+    overlap ``J = |T1 ∩ T2| / |T1 ∪ T2|``. A withheld index or item comparison keeps
+    ``test``, ``n1`` and ``n2`` and has ``suppressed = True``.
 
     Tested against R igraph and t.test (tests/r/cooperation.R).
+
+    References
+    ----------
+    Jaccard, P. (1912). The distribution of the flora in the alpine zone. New Phytologist
+    11(2):37–50.
+
+    Welch, B. L. (1947). The generalization of "Student's" problem when several different
+    population variances are involved. Biometrika 34(1–2):28–35.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ties = pd.DataFrame({
+    ...     "round": [1, 1, 1, 1, 2, 2, 2],
+    ...     "respondent_org": ["A", "A", "B", "C", "A", "B", "C"],
+    ...     "partner_org": ["B", "C", "A", "A", "B", "A", "B"],
+    ...     "contact_frequency": [3, 2, 3, 1, 4, 3, 2],
+    ...     "collaboration_level": [4, 1, 2, 0, 5, 4, 3],
+    ...     "trust": [4, 3, 3, 2, 4, 4, 3],
+    ...     "value": [4, 2, 3, 2, 4, 3, 3],
+    ... })
+    >>> orgs = pd.DataFrame({
+    ...     "round": [1] * 4 + [2] * 4,
+    ...     "org": ["A", "B", "C", "D"] * 2,
+    ...     "sector": ["public", "ngo", "ngo", "firm"] * 2,
+    ...     "responded": [True, True, True, False] * 2,
+    ... })
+    >>> from evaltool.indicators.cooperation import compare_rounds, load_partner_survey
+    >>> # In R: length(intersect(t1, t2)) / length(union(t1, t2))
+    >>> sections = compare_rounds(ties, orgs, None, load_partner_survey(), 1, 2)
+    >>> sections["ties"]
+                  basis  n_ties1  n_ties2  kept  new  lost  jaccard
+    0               all        3        3     2    1     1      0.5
+    1  respondents_both        3        3     2    1     1      0.5
     """
     dyads = dyad_table(ties)
     nodes = node_table(orgs, dyads)
@@ -383,10 +614,65 @@ def comparison_table(
     min_n: int = 5,
     min_level: float = 1,
 ) -> pd.DataFrame:
-    """The flat ``comparison`` rows of :func:`compare_rounds` for several pairs of rounds
-    (default: each round with the next), one row per pair (columns as described there).
+    """The flat ``comparison`` rows of :func:`compare_rounds` for several pairs of rounds.
+
+    Parameters
+    ----------
+    ties : pandas.DataFrame
+        ``round, respondent_org, partner_org, contact_frequency, collaboration_level, trust,
+        value``, one row per rating of a partner (see :mod:`evaltool.indicators.cooperation`).
+    orgs : pandas.DataFrame
+        ``round, org, sector, responded``: the roster plus the respondents.
+    statements : pandas.DataFrame
+        ``round, respondent_org, sector, item, value``, one row per answer (NaN for "Don't
+        know" or blank).
+    survey : PartnerSurvey
+        The survey definition (blocks, items, scales).
+    pairs : sequence of tuple, optional
+        ``(from_round, to_round)`` pairs (default: each round with the next).
+    min_n : int, default 5
+        Index comparisons resting on fewer organisations are withheld.
+    min_level : float, default 1
+        A tie is a collaboration level of at least ``min_level`` (1 = networking).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair (columns as described in :func:`compare_rounds`); empty without
+        pairs.
+
+    Notes
+    -----
     Tested against R igraph and t.test through :func:`compare_rounds`
-    (tests/r/cooperation.R)."""
+    (tests/r/cooperation.R).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ties = pd.DataFrame({
+    ...     "round": [1, 1, 1, 1, 2, 2, 2],
+    ...     "respondent_org": ["A", "A", "B", "C", "A", "B", "C"],
+    ...     "partner_org": ["B", "C", "A", "A", "B", "A", "B"],
+    ...     "contact_frequency": [3, 2, 3, 1, 4, 3, 2],
+    ...     "collaboration_level": [4, 1, 2, 0, 5, 4, 3],
+    ...     "trust": [4, 3, 3, 2, 4, 4, 3],
+    ...     "value": [4, 2, 3, 2, 4, 3, 3],
+    ... })
+    >>> orgs = pd.DataFrame({
+    ...     "round": [1] * 4 + [2] * 4,
+    ...     "org": ["A", "B", "C", "D"] * 2,
+    ...     "sector": ["public", "ngo", "ngo", "firm"] * 2,
+    ...     "responded": [True, True, True, False] * 2,
+    ... })
+    >>> from evaltool.indicators.cooperation import STATEMENT_COLUMNS, comparison_table
+    >>> from evaltool.indicators.cooperation import load_partner_survey
+    >>> no_statements = pd.DataFrame(columns=STATEMENT_COLUMNS)
+    >>> # In R: edge_density(g2) - edge_density(g1)
+    >>> t = comparison_table(ties, orgs, no_statements, load_partner_survey())
+    >>> t[["round1", "round2", "density_change", "ties_kept", "ties_jaccard"]]
+       round1  round2  density_change  ties_kept  ties_jaccard
+    0       1       2             0.0          2           0.5
+    """
     if pairs is None:
         rounds = sorted_rounds(
             list(orgs["round"]) + list(ties["round"]) + list(statements["round"])

@@ -1,5 +1,8 @@
-"""Statement indices: per-organisation index scores (0–100), their means per round, and the
-answer distribution of every statement item."""
+"""Statement indices: per-organisation index scores (0–100), their means per round with
+t intervals, and the answer distribution of every statement item. The index means and
+intervals are checked against R's ``t.test(x)$conf.int`` on scores recomputed in R
+(tests/r/cooperation.R); the distributions are plain counts (tests/test_cooperation.py).
+"""
 
 from __future__ import annotations
 
@@ -22,8 +25,22 @@ def by_list(by: str | Sequence[str] | None) -> list[str]:
 
 def statements_with_items(statements: pd.DataFrame, survey: PartnerSurvey) -> pd.DataFrame:
     """``statements`` checked against ``survey`` and joined with each item's ``index, min,
-    max, reversed, min_answered``; raises ``ValueError`` for missing columns, answers without
-    an organisation, unknown items and values outside the scale."""
+    max, reversed, min_answered``.
+
+    Parameters
+    ----------
+    statements : pandas.DataFrame
+        ``round, respondent_org, sector, item, value``, one row per answer (NaN for "Don't
+        know" or blank).
+    survey : PartnerSurvey
+        The survey definition (blocks, items, scales).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The answers with the item columns; raises ``ValueError`` for missing columns,
+        answers without an organisation, unknown items and values outside the scale.
+    """
     missing = [c for c in ("round", "respondent_org", "item", "value") if c not in statements]
     if missing:
         raise ValueError(f"statements: columns missing: {missing}")
@@ -58,15 +75,55 @@ def index_scores(
 ) -> pd.DataFrame:
     """Per-organisation index scores (0–100) per round.
 
-    For each responding organisation and block: answers of the organisation to each item are
-    averaged (when it answered more than once), reversed items become min + max − x, and the
-    index is ``(mean of answered items − min) / (max − min) × 100``. The index is computed
-    only when at least the block's ``min_answered`` items are answered (default: half of the
-    items, rounded up; "Don't know" = unanswered); otherwise ``score`` is NaN.
+    Parameters
+    ----------
+    statements : pandas.DataFrame
+        ``round, respondent_org, sector, item, value``, one row per answer (NaN for "Don't
+        know" or blank).
+    survey : PartnerSurvey
+        The survey definition (blocks, items, scales).
+    by : str or sequence of str, optional
+        Further organisation columns of ``statements`` carried into the result.
 
-    Returns columns ``round, respondent_org, sector`` (plus any ``by`` columns), ``index,
-    n_answered, score``. The scores behind :func:`index_table` are recomputed independently in
-    R and tested against it (tests/r/cooperation.R).
+    Returns
+    -------
+    pandas.DataFrame
+        ``round, respondent_org, sector`` (plus any ``by`` columns), ``index, n_answered,
+        score``, in round, block and organisation order.
+
+    Notes
+    -----
+    For each responding organisation and block: answers of the organisation to each item are
+    averaged (when it answered more than once), reversed items become ``min + max − x``, and
+
+        score = (mean of answered items − min) / (max − min) × 100
+
+    The index is computed only when at least the block's ``min_answered`` items are answered
+    (default: half of the items, rounded up; "Don't know" = unanswered); otherwise ``score``
+    is NaN. Scores are per organisation and are not withheld here; :func:`index_table`
+    withholds their summaries.
+
+    The scores behind :func:`index_table` are recomputed independently in R and tested
+    against it (tests/r/cooperation.R).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from evaltool.indicators.cooperation import load_partner_survey
+    >>> survey = load_partner_survey()
+    >>> statements = pd.DataFrame({
+    ...     "round": 1,
+    ...     "respondent_org": ["A", "A", "A", "B", "B", "B"],
+    ...     "sector": ["public"] * 3 + ["ngo"] * 3,
+    ...     "item": ["goals_1", "goals_2", "goals_3"] * 2,
+    ...     "value": [4, 5, 4, 3, None, 2],
+    ... })
+    >>> from evaltool.indicators.cooperation import index_scores
+    >>> # In R: (mean(v, na.rm = TRUE) - min) / (max - min) * 100
+    >>> index_scores(statements, survey).round(4)
+       round respondent_org  sector  index  n_answered    score
+    0      1              A  public  goals           3  83.3333
+    1      1              B     ngo  goals           2  37.5000
     """
     s = statements_with_items(statements, survey)
     extra = [c for c in ["sector", *by_list(by)] if c != "sector"]
@@ -99,13 +156,52 @@ def index_table(
 ) -> pd.DataFrame:
     """Cooperation indices (0–100) per round, optionally by sector or another column.
 
+    Parameters
+    ----------
+    statements : pandas.DataFrame
+        ``round, respondent_org, sector, item, value``, one row per answer (NaN for "Don't
+        know" or blank).
+    survey : PartnerSurvey
+        The survey definition (blocks, items, scales).
+    min_n : int, default 5
+        Rows resting on fewer organisations are withheld.
+    by : str or sequence of str, optional
+        Grouping columns (e.g. ``"sector"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``round`` (``by`` columns), ``index, n, mean, sd, ci_low, ci_high, suppressed``.
+
+    Notes
+    -----
     Per-organisation scores as in :func:`index_scores`. For each round (and ``by`` group) and
     index: n organisations with a score, mean, sd (n − 1), and the t-based 95 % CI
-    mean ± t(0.975, n − 1) · sd / √n (as R's ``t.test(x)$conf.int``). When n < ``min_n`` the
-    statistics are not shown (NaN) and ``suppressed`` is True; n stays.
 
-    Returns columns ``round`` (``by`` columns), ``index, n, mean, sd, ci_low, ci_high,
-    suppressed``. Tested against R's t.test (tests/r/cooperation.R).
+        mean ± t(0.975, n − 1) · sd / √n
+
+    (as R's ``t.test(x)$conf.int``). When n < ``min_n`` the statistics are not shown (NaN)
+    and ``suppressed`` is True; the keys and n stay.
+
+    Tested against R's t.test (tests/r/cooperation.R).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from evaltool.indicators.cooperation import load_partner_survey
+    >>> survey = load_partner_survey()
+    >>> statements = pd.DataFrame({
+    ...     "round": 1,
+    ...     "respondent_org": ["A", "A", "A", "B", "B", "B"],
+    ...     "sector": ["public"] * 3 + ["ngo"] * 3,
+    ...     "item": ["goals_1", "goals_2", "goals_3"] * 2,
+    ...     "value": [4, 5, 4, 3, None, 2],
+    ... })
+    >>> from evaltool.indicators.cooperation import index_table
+    >>> # In R: t.test(score)$conf.int
+    >>> index_table(statements, survey, min_n=2).round(4)
+       round  index  n     mean       sd    ci_low   ci_high  suppressed
+    0      1  goals  2  60.4167  32.4091 -230.7672  351.6005       False
     """
     by_cols = by_list(by)
     scores = index_scores(statements, survey, by=by_cols)
@@ -126,14 +222,58 @@ def item_distribution(
 ) -> pd.DataFrame:
     """Answer distribution of every statement item per round (optionally by group).
 
-    Counts answers as given (one row of ``statements`` per answer; reversed items are not
-    flipped). For every scale value: ``count`` and ``share`` = count / n, where n is the number
-    of answers on the scale and ``n_missing`` the answers left blank or "Don't know". When
-    n < ``min_n``, count and share are NaN and ``suppressed`` is True.
+    Parameters
+    ----------
+    statements : pandas.DataFrame
+        ``round, respondent_org, sector, item, value``, one row per answer (NaN for "Don't
+        know" or blank).
+    survey : PartnerSurvey
+        The survey definition (blocks, items, scales).
+    min_n : int, default 5
+        Items answered by fewer organisations are withheld.
+    by : str or sequence of str, optional
+        Grouping columns (e.g. ``"sector"``).
+    lang : str, default "fi"
+        Language of the value labels.
 
-    Returns columns ``round`` (``by`` columns), ``index, item, value, label, count, share, n,
-    n_missing, suppressed``; ``label`` is the value's label in ``lang``. Plain counting, tested
-    on hand-counted data (tests/test_cooperation.py).
+    Returns
+    -------
+    pandas.DataFrame
+        ``round`` (``by`` columns), ``index, item, value, label, count, share, n, n_missing,
+        suppressed``; one row per scale value; ``label`` is the value's label in ``lang``.
+
+    Notes
+    -----
+    Counts answers as given (one row of ``statements`` per answer; reversed items are not
+    flipped). For every scale value: ``count`` and ``share = count / n``, where n is the
+    number of answers on the scale and ``n_missing`` the answers left blank or "Don't know".
+    When n < ``min_n``, count and share are NaN and ``suppressed`` is True; the keys, value,
+    label, n and n_missing stay.
+
+    Plain counting, tested on hand-counted data (tests/test_cooperation.py).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from evaltool.indicators.cooperation import load_partner_survey
+    >>> survey = load_partner_survey()
+    >>> statements = pd.DataFrame({
+    ...     "round": 1,
+    ...     "respondent_org": ["A", "A", "A", "B", "B", "B"],
+    ...     "sector": ["public"] * 3 + ["ngo"] * 3,
+    ...     "item": ["goals_1", "goals_2", "goals_3"] * 2,
+    ...     "value": [4, 5, 4, 3, None, 2],
+    ... })
+    >>> from evaltool.indicators.cooperation import item_distribution
+    >>> # In R: table(factor(value, levels = 1:5)) / sum(!is.na(value))
+    >>> t = item_distribution(statements, survey, min_n=2)
+    >>> t.loc[t["item"] == "goals_1", ["value", "count", "share", "n", "suppressed"]]
+       value  count  share  n  suppressed
+    0    1.0    0.0    0.0  2       False
+    1    2.0    0.0    0.0  2       False
+    2    3.0    1.0    0.5  2       False
+    3    4.0    1.0    0.5  2       False
+    4    5.0    0.0    0.0  2       False
     """
     by_cols = by_list(by)
     s = statements_with_items(statements, survey)

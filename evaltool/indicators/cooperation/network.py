@@ -1,6 +1,9 @@
-"""Partner networks: dyads and nodes of each round, whole-network figures, organisations'
-network positions and asymmetric dyads. Graph algorithms come from networkx; the figures are
-tested against R igraph (tests/r/cooperation.R)."""
+"""Partner networks: dyads and nodes of each round, whole-network figures (density,
+reciprocity, Freeman degree centralization …), organisations' network positions (degree,
+betweenness, trust and value received) and asymmetric dyads. Graph algorithms come from
+networkx; the figures are tested against R igraph (``edge_density``, ``reciprocity``,
+``centr_degree``, ``degree``, ``betweenness``; tests/r/cooperation.R).
+"""
 
 from __future__ import annotations
 
@@ -39,7 +42,22 @@ NETWORK_MEASURES: list[str] = [
 
 def dyad_table(ties: pd.DataFrame) -> pd.DataFrame:
     """One row per (round, respondent_org, partner_org): measures averaged over duplicate
-    ratings, self-ratings and rows without both organisations dropped."""
+    ratings, self-ratings and rows without both organisations dropped.
+
+    Parameters
+    ----------
+    ties : pandas.DataFrame
+        ``round, respondent_org, partner_org, contact_frequency, collaboration_level, trust,
+        value``, one row per rating of a partner (see :mod:`evaltool.indicators.cooperation`).
+        Missing measure columns are added as NaN; a missing key column raises
+        ``ValueError``, as does a non-numeric measure.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``round, respondent_org, partner_org`` and the four measures (means of the ratings,
+        missing answers ignored), sorted by the keys.
+    """
     t = ties.copy()
     for col in TIE_COLUMNS:
         if col not in t.columns:
@@ -56,7 +74,23 @@ def dyad_table(ties: pd.DataFrame) -> pd.DataFrame:
 
 
 def node_table(orgs: pd.DataFrame, dyads: pd.DataFrame) -> pd.DataFrame:
-    """One row per (round, org): the roster plus every organisation in the ties."""
+    """One row per (round, org): the roster plus every organisation in the ties.
+
+    Parameters
+    ----------
+    orgs : pandas.DataFrame
+        ``round, org, sector, responded``: the roster plus the respondents.
+        ``sector`` and ``responded`` may be absent; ``responded`` accepts booleans, 0/1 and
+        yes/no words (fi, sv, en).
+    dyads : pandas.DataFrame
+        The :func:`dyad_table` of the round(s).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``round, org, sector, responded``: an organisation that rated someone has responded;
+        one that is only named is a node that did not respond.
+    """
     o = orgs.copy()
     if "sector" not in o.columns:
         o["sector"] = np.nan
@@ -119,8 +153,22 @@ def _freeman_degree_centralization(g: nx.DiGraph) -> float:
 
 
 def network_measures(nodes: pd.DataFrame, dyads: pd.DataFrame, min_level: float) -> dict:
-    """The :data:`NETWORK_MEASURES` of one round's nodes and dyads (see
-    :func:`network_table`)."""
+    """The :data:`NETWORK_MEASURES` of one round's nodes and dyads (see :func:`network_table`).
+
+    Parameters
+    ----------
+    nodes : pandas.DataFrame
+        The round's :func:`node_table` rows.
+    dyads : pandas.DataFrame
+        The round's :func:`dyad_table` rows.
+    min_level : float
+        A tie is a collaboration level of at least ``min_level``.
+
+    Returns
+    -------
+    dict
+        One value per entry of :data:`NETWORK_MEASURES`.
+    """
     g = _graph(nodes["org"], dyads, min_level)
     n = g.number_of_nodes()
     m = g.number_of_edges()
@@ -158,15 +206,30 @@ def split_rounds(ties: pd.DataFrame, orgs: pd.DataFrame):
 def network_table(ties: pd.DataFrame, orgs: pd.DataFrame, min_level: float = 1) -> pd.DataFrame:
     """Whole-network figures per round of a directed partner network.
 
+    Parameters
+    ----------
+    ties : pandas.DataFrame
+        ``round, respondent_org, partner_org, contact_frequency, collaboration_level, trust,
+        value``, one row per rating of a partner (see :mod:`evaltool.indicators.cooperation`).
+    orgs : pandas.DataFrame
+        ``round, org, sector, responded``: the roster plus the respondents.
+    min_level : float, default 1
+        A tie is a collaboration level of at least ``min_level`` (1 = networking).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per round: ``round`` and the :data:`NETWORK_MEASURES` (see Notes).
+
+    Notes
+    -----
     A tie i → j exists when respondent i rates partner j's collaboration level at least
     ``min_level`` (Levels of Collaboration Scale: 1 networking … 5 collaboration). Nodes are
     all organisations of the round (``orgs`` plus any organisation in ``ties``); n nodes,
     m ties.
 
-    Returns one row per round with columns:
-
     - ``round``; ``n_orgs`` (n), ``n_respondents``, ``n_nonrespondents``; ``n_ties`` (m);
-    - ``density`` = m / (n(n − 1)) (igraph ``edge_density``);
+    - ``density`` = m / (n(n − 1)) (igraph ``edge_density``; NaN for n < 2);
     - ``reciprocity`` = share of ties whose reverse tie also exists (igraph
       ``reciprocity(g, mode = "default")``; NaN without ties);
     - ``degree_centralization`` = Freeman's Σ(max − deg_i) / ((n − 1)(n − 2)) on the
@@ -179,8 +242,47 @@ def network_table(ties: pd.DataFrame, orgs: pd.DataFrame, min_level: float = 1) 
     - ``mean_trust``, ``mean_value`` = mean of all trust and value ratings of the round
       (ties or not; PARTNER's network trust % is ``mean_trust / 4 × 100``).
 
-    References: Freeman (1979); Wasserman & Faust (1994) ch. 4–5; Frey et al. (2006).
+    Organisations are not personal data: network figures are not withheld.
+
     Tested against R igraph (tests/r/cooperation.R).
+
+    References
+    ----------
+    Freeman, L. C. (1978/79). Centrality in social networks: conceptual clarification.
+    Social Networks 1(3):215–239.
+
+    Wasserman, S., & Faust, K. (1994). Social Network Analysis: Methods and Applications,
+    ch. 4–5. Cambridge University Press.
+
+    Frey, B. B., Lohmeier, J. H., Lee, S. W., & Tollefson, N. (2006). Measuring collaboration
+    among grant partners. American Journal of Evaluation 27(3):383–392.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ties = pd.DataFrame({
+    ...     "round": [1, 1, 1, 1, 2, 2, 2],
+    ...     "respondent_org": ["A", "A", "B", "C", "A", "B", "C"],
+    ...     "partner_org": ["B", "C", "A", "A", "B", "A", "B"],
+    ...     "contact_frequency": [3, 2, 3, 1, 4, 3, 2],
+    ...     "collaboration_level": [4, 1, 2, 0, 5, 4, 3],
+    ...     "trust": [4, 3, 3, 2, 4, 4, 3],
+    ...     "value": [4, 2, 3, 2, 4, 3, 3],
+    ... })
+    >>> orgs = pd.DataFrame({
+    ...     "round": [1] * 4 + [2] * 4,
+    ...     "org": ["A", "B", "C", "D"] * 2,
+    ...     "sector": ["public", "ngo", "ngo", "firm"] * 2,
+    ...     "responded": [True, True, True, False] * 2,
+    ... })
+    >>> from evaltool.indicators.cooperation import network_table
+    >>> # In R: edge_density(g); reciprocity(g); centr_degree(as.undirected(g, "collapse"),
+    >>> #   loops = FALSE)$centralization
+    >>> t = network_table(ties, orgs)
+    >>> t[["round", "n_ties", "density", "reciprocity", "degree_centralization"]].round(4)
+       round  n_ties  density  reciprocity  degree_centralization
+    0      1       3     0.25       0.6667                 0.6667
+    1      2       3     0.25       0.6667                 0.6667
     """
     rows = [
         {"round": r, **network_measures(nodes, dyads, min_level)}
@@ -204,8 +306,22 @@ ORGANISATION_COLUMNS: list[str] = [
 
 
 def organisation_rows(nodes: pd.DataFrame, dyads: pd.DataFrame, min_level: float) -> pd.DataFrame:
-    """The :data:`ORGANISATION_COLUMNS` of one round's nodes (see
-    :func:`organisation_table`)."""
+    """The :data:`ORGANISATION_COLUMNS` of one round's nodes (see :func:`organisation_table`).
+
+    Parameters
+    ----------
+    nodes : pandas.DataFrame
+        The round's :func:`node_table` rows.
+    dyads : pandas.DataFrame
+        The round's :func:`dyad_table` rows.
+    min_level : float
+        A tie is a collaboration level of at least ``min_level``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per node, columns :data:`ORGANISATION_COLUMNS`.
+    """
     g = _graph(nodes["org"], dyads, min_level)
     out = nodes[["round", "org", "sector", "responded"]].copy()
     out["in_degree"] = out["org"].map(dict(g.in_degree())).astype(int)
@@ -223,19 +339,79 @@ def organisation_table(
 ) -> pd.DataFrame:
     """Per-organisation network position per round.
 
-    Ties as in :func:`network_table`. Returns one row per organisation and round with columns
-    ``round, org, sector, responded``;
+    Parameters
+    ----------
+    ties : pandas.DataFrame
+        ``round, respondent_org, partner_org, contact_frequency, collaboration_level, trust,
+        value``, one row per rating of a partner (see :mod:`evaltool.indicators.cooperation`).
+    orgs : pandas.DataFrame
+        ``round, org, sector, responded``: the roster plus the respondents.
+    min_level : float, default 1
+        A tie is a collaboration level of at least ``min_level`` (1 = networking).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per organisation and round, columns :data:`ORGANISATION_COLUMNS`:
+        ``round, org, sector, responded``, ``in_degree``, ``out_degree``, ``degree``,
+        ``betweenness``, ``mean_trust_received``, ``mean_value_received`` (see Notes).
+
+    Notes
+    -----
+    Ties as in :func:`network_table`.
 
     - ``in_degree`` (ties received), ``out_degree`` (ties sent), ``degree`` = in + out
       (igraph ``degree(g, mode = "all")``);
-    - ``betweenness`` = Σ_{s≠v≠t} σ_st(v) / σ_st over ordered pairs on directed shortest paths,
-      **directed and unnormalised**, as igraph ``betweenness(g, directed = TRUE)`` (networkx
-      ``betweenness_centrality(g, normalized=False)``); divide by (n − 1)(n − 2) to normalise;
+    - ``betweenness`` = Σ_{s≠v≠t} σ_st(v) / σ_st over ordered pairs on directed shortest
+      paths, **directed and unnormalised**, as igraph ``betweenness(g, directed = TRUE)``
+      (networkx ``betweenness_centrality(g, normalized=False)``); divide by (n − 1)(n − 2) to
+      normalise;
     - ``mean_trust_received``, ``mean_value_received`` = mean of the trust and value ratings
       the organisation received from the others (PARTNER; 1–4, NaN when nobody rated it).
 
-    References: Freeman (1977, 1979); Brandes (2001) for the algorithm.
+    Network positions are shown unwithheld (organisations are not personal data); reports
+    withhold the trust and value received when fewer than ``min_n`` organisations rated it.
+
     Tested against R igraph (tests/r/cooperation.R).
+
+    References
+    ----------
+    Freeman, L. C. (1977). A set of measures of centrality based on betweenness. Sociometry
+    40(1):35–41.
+
+    Freeman, L. C. (1978/79). Centrality in social networks: conceptual clarification.
+    Social Networks 1(3):215–239.
+
+    Brandes, U. (2001). A faster algorithm for betweenness centrality. Journal of
+    Mathematical Sociology 25(2):163–177 (the algorithm).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ties = pd.DataFrame({
+    ...     "round": [1, 1, 1, 1, 2, 2, 2],
+    ...     "respondent_org": ["A", "A", "B", "C", "A", "B", "C"],
+    ...     "partner_org": ["B", "C", "A", "A", "B", "A", "B"],
+    ...     "contact_frequency": [3, 2, 3, 1, 4, 3, 2],
+    ...     "collaboration_level": [4, 1, 2, 0, 5, 4, 3],
+    ...     "trust": [4, 3, 3, 2, 4, 4, 3],
+    ...     "value": [4, 2, 3, 2, 4, 3, 3],
+    ... })
+    >>> orgs = pd.DataFrame({
+    ...     "round": [1] * 4 + [2] * 4,
+    ...     "org": ["A", "B", "C", "D"] * 2,
+    ...     "sector": ["public", "ngo", "ngo", "firm"] * 2,
+    ...     "responded": [True, True, True, False] * 2,
+    ... })
+    >>> from evaltool.indicators.cooperation import organisation_table
+    >>> # In R: degree(g, mode = "in"); degree(g, mode = "out"); betweenness(g, directed = TRUE)
+    >>> t = organisation_table(ties, orgs)
+    >>> t.loc[t["round"] == 1, ["org", "in_degree", "out_degree", "betweenness"]]
+      org  in_degree  out_degree  betweenness
+    0   A          1           2          1.0
+    1   B          1           1          0.0
+    2   C          1           0          0.0
+    3   D          0           0          0.0
     """
     frames = [
         organisation_rows(nodes, dyads, min_level) for _, nodes, dyads in split_rounds(ties, orgs)
@@ -248,10 +424,61 @@ def organisation_table(
 def asymmetric_dyads(ties: pd.DataFrame, min_difference: float = 2) -> pd.DataFrame:
     """Pairs of organisations whose two sides rate their collaboration level differently.
 
-    For every round and every pair {a, b} where a rated b and b rated a, the pair is listed when
-    |level(a → b) − level(b → a)| ≥ ``min_difference`` (Frey et al. 2006 flag asymmetric dyads
-    for discussion). Returns columns ``round, org_a, org_b, level_a_to_b, level_b_to_a,
-    difference`` (org_a sorts before org_b). Tested against R (tests/r/cooperation.R).
+    Parameters
+    ----------
+    ties : pandas.DataFrame
+        ``round, respondent_org, partner_org, contact_frequency, collaboration_level, trust,
+        value``, one row per rating of a partner (see :mod:`evaltool.indicators.cooperation`).
+    min_difference : float, default 2
+        The smallest difference of the two ratings that is listed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``round, org_a, org_b, level_a_to_b, level_b_to_a, difference`` (org_a sorts before
+        org_b), sorted by round and organisations.
+
+    Notes
+    -----
+    For every round and every pair {a, b} where a rated b and b rated a, the pair is listed
+    when
+
+        |level(a → b) − level(b → a)| ≥ min_difference
+
+    (Frey et al. 2006 flag asymmetric dyads for discussion). Duplicate ratings are averaged
+    first (:func:`dyad_table`).
+
+    Tested against R (tests/r/cooperation.R).
+
+    References
+    ----------
+    Frey, B. B., Lohmeier, J. H., Lee, S. W., & Tollefson, N. (2006). Measuring collaboration
+    among grant partners. American Journal of Evaluation 27(3):383–392.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ties = pd.DataFrame({
+    ...     "round": [1, 1, 1, 1, 2, 2, 2],
+    ...     "respondent_org": ["A", "A", "B", "C", "A", "B", "C"],
+    ...     "partner_org": ["B", "C", "A", "A", "B", "A", "B"],
+    ...     "contact_frequency": [3, 2, 3, 1, 4, 3, 2],
+    ...     "collaboration_level": [4, 1, 2, 0, 5, 4, 3],
+    ...     "trust": [4, 3, 3, 2, 4, 4, 3],
+    ...     "value": [4, 2, 3, 2, 4, 3, 3],
+    ... })
+    >>> orgs = pd.DataFrame({
+    ...     "round": [1] * 4 + [2] * 4,
+    ...     "org": ["A", "B", "C", "D"] * 2,
+    ...     "sector": ["public", "ngo", "ngo", "firm"] * 2,
+    ...     "responded": [True, True, True, False] * 2,
+    ... })
+    >>> from evaltool.indicators.cooperation import asymmetric_dyads
+    >>> # In R: m <- merge(t, t, by.x = c("respondent_org", "partner_org"),
+    >>> #   by.y = c("partner_org", "respondent_org")); abs(m$level.x - m$level.y) >= 2
+    >>> asymmetric_dyads(ties)
+       round org_a org_b  level_a_to_b  level_b_to_a  difference
+    0      1     A     B           4.0           2.0         2.0
     """
     d = dyad_table(ties).dropna(subset=["collaboration_level"])
     d = d[["round", "respondent_org", "partner_org", "collaboration_level"]]

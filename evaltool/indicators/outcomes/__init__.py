@@ -31,7 +31,19 @@ Modules: :mod:`.panel` (the wave × client arrays), :mod:`.linkage` (linkage, at
 :mod:`.change` (paired and reliable change), :mod:`.reliability`, :mod:`.subgroups`,
 :mod:`.benchmark` (ANCOVA), :mod:`.mixed` (mixed models), :mod:`.eurohis` (good quality of
 life), :mod:`.tables` (all tables at once), :mod:`.columns` (the documented columns and
-notes), :mod:`.workspace` (the tables of a workspace).
+notes). The tables of a workspace come from
+:mod:`evaltool.indicators.workspace_tables`, the one path the command line and the reports
+share.
+
+References
+----------
+The instruments whose domain scores these tables analyse:
+
+WHOQOL Group (1998). Development of the World Health Organization WHOQOL-BREF quality of
+life assessment. Psychological Medicine 28(3):551–558.
+
+Schmidt, S., Mühlan, H., & Power, M. (2006). The EUROHIS-QOL 8-item index: psychometric
+results of a cross-cultural field study. European Journal of Public Health 16(4):420–428.
 """
 
 from __future__ import annotations
@@ -65,7 +77,6 @@ from evaltool.indicators.outcomes.mixed import mixed_models
 from evaltool.indicators.outcomes.reliability import reliability
 from evaltool.indicators.outcomes.subgroups import subgroups
 from evaltool.indicators.outcomes.tables import TABLE_KEYS, outcome_tables
-from evaltool.indicators.outcomes.workspace import workspace_outcomes
 
 __all__ = [
     "ATTRITION_COLUMNS",
@@ -98,5 +109,4 @@ __all__ = [
     "reliability",
     "reliable_change",
     "subgroups",
-    "workspace_outcomes",
 ]

@@ -1,4 +1,8 @@
-"""Project vs programme: each project's change adjusted for baseline (ANCOVA)."""
+"""Project vs programme: each project's change adjusted for baseline (ANCOVA of the follow-up
+score on the baseline score and the project, deviation coding), the data of the forest
+plot. Checked against R's ``lm(post ~ pre + project, contrasts = list(project =
+"contr.sum"))`` with ``vcov`` (tests/r/outcomes.R).
+"""
 
 from __future__ import annotations
 
@@ -36,7 +40,24 @@ def _fit_note(res: AncovaResult, n_clients: int) -> str | None:
 
 
 def benchmark_from_panel(panel: Panel, from_wave: int, to_wave: int, min_n: int) -> pd.DataFrame:
-    """:func:`project_benchmark` of a panel (``from_wave < 0``: fewer than two waves)."""
+    """:func:`project_benchmark` of a panel (``from_wave < 0``: fewer than two waves).
+
+    Parameters
+    ----------
+    panel : Panel
+        The scores as ``(wave, client)`` arrays (:func:`~.panel.build_panel`).
+    from_wave, to_wave : int
+        The compared waves (:func:`~.panel.resolve_waves`; ``from_wave < 0``: fewer than two
+        waves, an empty table).
+    min_n : int
+        Rows resting on fewer clients are withheld.
+        Projects with fewer paired clients are withheld and left out of the fit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`BENCHMARK_COLUMNS`; see :func:`project_benchmark`.
+    """
     if from_wave < 0 or not panel.domains:
         return empty_table(BENCHMARK_COLUMNS)
     i_from, i_to = panel.wave_index(from_wave), panel.wave_index(to_wave)
@@ -102,19 +123,74 @@ def project_benchmark(
 ) -> pd.DataFrame:
     """Each project's change adjusted for baseline, compared with the programme (ANCOVA).
 
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Scored responses, one row per stored response: ``project``, ``wave``, ``respondent``,
+        optional ``discarded`` and a 0–100 score column per domain (see
+        :mod:`evaltool.indicators.outcomes`).
+    domains : mapping of str to sequence of str, or sequence of str
+        The domains (score columns of ``scores``); a mapping also gives each domain's items.
+    min_n : int, default 5
+        Rows resting on fewer clients are withheld.
+        Projects with fewer paired clients are withheld and left out of the fit.
+    from_wave, to_wave : int, optional
+        The compared waves (default: the first and the last wave present).
+    projects : sequence of str, optional
+        The projects that get rows (default: all); the programme row always uses all
+        projects in ``scores``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`BENCHMARK_COLUMNS`: keys; ``n`` paired clients; ``mean_from``,
+        ``mean_to``; ``baseline_ref`` (``x₀``); ``adjusted_change`` with ``adjusted_se``,
+        ``adjusted_ci_low``, ``adjusted_ci_high``; ``effect`` with ``effect_se``,
+        ``effect_ci_low``, ``effect_ci_high``, ``effect_t``, ``effect_p`` (missing on the
+        programme row); ``df``; ``baseline_slope``; ``note``; ``suppressed``.
+
+    Notes
+    -----
     Fits ``to ~ from + project`` by least squares on the paired clients of all projects with
-    at least ``min_n`` paired clients (others are withheld and left out of the fit). Reports,
-    per project, the *adjusted change* — the expected ``to`` score of a client starting at the
-    programme's mean baseline ``baseline_ref`` minus that baseline — with SE and 95 %
-    interval, and the *effect* under sum-to-zero (deviation) coding: the project's adjusted
-    change minus the unweighted mean of all fitted projects' adjusted changes (the programme
-    row's ``adjusted_change``), with SE, interval, t and p (``df`` residual degrees of
-    freedom). Effects near 0 mean "like the programme"; this is the forest-plot data.
-    Formulas in :func:`evaltool.indicators.stats.ancova_effects`; as R's
-    ``lm(to ~ from + project, contrasts = list(project = "contr.sum"))``.
-    Columns: :data:`BENCHMARK_COLUMNS`.
+    at least ``min_n`` paired clients (others are withheld and left out of the fit: they keep
+    their keys and ``n`` and have ``suppressed = True``). Reports, per project, the *adjusted
+    change* — the expected ``to`` score of a client starting at the programme's mean baseline
+    ``baseline_ref`` minus that baseline,
+
+        adjusted_change_g = ȳ_g − β (x̄_g − x₀) − x₀
+
+    — with SE and 95 % interval, and the *effect* under sum-to-zero (deviation) coding: the
+    project's adjusted change minus the unweighted mean of all fitted projects' adjusted
+    changes (the programme row's ``adjusted_change``), with SE, interval, t and p (``df``
+    residual degrees of freedom, ``N − G − 1``). Effects near 0 mean "like the programme";
+    this is the forest-plot data. Formulas in :func:`evaltool.indicators.stats.ancova_effects`;
+    as R's ``lm(to ~ from + project, contrasts = list(project = "contr.sum"))``.
+
+    ``note`` says why the ANCOVA figures are missing when they are ("ANCOVA not defined: too
+    few clients", "ANCOVA not defined: baseline scores do not vary within projects"), and
+    "no comparison: only one project has enough clients" on project rows when only one
+    project is fitted.
 
     Tested against R (tests/r/outcomes.R).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from evaltool.indicators.outcomes import project_benchmark
+    >>> scores = pd.DataFrame({
+    ...     "project": ["A"] * 10 + ["B"] * 10,
+    ...     "wave": [1, 2] * 10,
+    ...     "respondent": [f"r{i // 2}" for i in range(20)],
+    ...     "qol": [40, 50, 55, 60, 60, 58, 35, 50, 50, 62,
+    ...             45, 55, 52, 60, 48, 47, 58, 66, 41, 50.0],
+    ... })
+    >>> # In R: lm(post ~ pre + project, contrasts = list(project = "contr.sum"))
+    >>> t = project_benchmark(scores, ["qol"])
+    >>> t[["project", "n", "adjusted_change", "effect", "effect_p"]].round(4)
+      project   n  adjusted_change  effect  effect_p
+    0    None  10           7.4000     NaN       NaN
+    1       A   5           7.8348  0.4348    0.7784
+    2       B   5           6.9652 -0.4348    0.7784
     """
     panel = build_panel(scores, domain_names(domains), projects=projects)
     return benchmark_from_panel(panel, *resolve_waves(panel, from_wave, to_wave), min_n)

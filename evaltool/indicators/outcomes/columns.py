@@ -2,7 +2,9 @@
 
 A table's ``*_COLUMNS`` list is its exact column order, also when the table is empty. The
 ``NOTE_*`` texts are what a row's ``note`` says when a statistic it should have is not
-defined for the data.
+defined for the data. ``KEPT_COUNTS`` and ``KEY_COLUMNS`` are what a withheld row keeps.
+No statistics are computed here; the tables are checked against R in their modules
+(tests/r/outcomes.R).
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""EUROHIS-QOL 8: the share of clients with good quality of life and its change (McNemar)."""
+"""EUROHIS-QOL 8: the share of clients with good quality of life per wave (Wilson interval)
+and its change between two waves (McNemar's test), for the programme and each project.
+Checked against R's ``prop.test(k, n, correct = FALSE)`` and ``mcnemar.test``
+(tests/r/outcomes.R).
+"""
 
 from __future__ import annotations
 
@@ -22,7 +26,29 @@ from evaltool.indicators.stats import mcnemar_test, proportion_ci
 def good_qol_from_panel(
     panel: Panel, column: str, threshold: float, from_wave: int, to_wave: int, min_n: int
 ) -> pd.DataFrame:
-    """:func:`good_qol` of a panel (``from_wave < 0``: no change rows)."""
+    """:func:`good_qol` of a panel (``from_wave < 0``: no change rows).
+
+    Parameters
+    ----------
+    panel : Panel
+        The scores as ``(wave, client)`` arrays (:func:`~.panel.build_panel`).
+        It must hold ``column`` among its ``extra`` arrays.
+    column : str
+        The instrument-scale score (e.g. ``index_raw``); the ``domain`` of the rows is its
+        name without ``_raw``.
+    threshold : float
+        Good quality of life: ``column ≥ threshold`` (up to 1e-9).
+    from_wave, to_wave : int
+        The compared waves (:func:`~.panel.resolve_waves`; ``from_wave < 0``: fewer than two
+        waves, an empty table).
+    min_n : int
+        Rows resting on fewer clients are withheld.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`EUROHIS_COLUMNS`; see :func:`good_qol`.
+    """
     W = panel.waves.size
     if W == 0:
         return empty_table(EUROHIS_COLUMNS)
@@ -110,16 +136,82 @@ def good_qol(
 ) -> pd.DataFrame:
     """Share of clients with "good quality of life" (``column ≥ threshold``) and its change.
 
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Scored responses, one row per stored response: ``project``, ``wave``, ``respondent``,
+        optional ``discarded`` and a 0–100 score column per domain (see
+        :mod:`evaltool.indicators.outcomes`).
+    column : str, default "index_raw"
+        The instrument-scale score compared with ``threshold``.
+    threshold : float, default 4.0
+        Good quality of life: ``column ≥ threshold`` (up to 1e-9).
+    min_n : int, default 5
+        Rows resting on fewer clients are withheld.
+    from_wave, to_wave : int, optional
+        The compared waves (default: the first and the last wave present).
+        They define the ``change`` rows.
+    projects : sequence of str, optional
+        The projects that get rows (default: all); the programme row always uses all
+        projects in ``scores``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`EUROHIS_COLUMNS`. ``kind="wave"`` rows: ``wave``, ``n`` scored
+        clients, ``n_good``, ``share``, ``ci_low``, ``ci_high``. ``kind="change"`` rows:
+        ``from_wave``, ``to_wave``, ``n`` clients scored at both, ``n_good_from``,
+        ``n_good_to``, ``n_became_good``, ``n_became_not_good``, ``statistic`` and ``p`` of
+        McNemar's test. Both with ``threshold``, ``note`` and ``suppressed``.
+
+    Notes
+    -----
     For EUROHIS-QOL 8 the THL indicator counts a mean of the eight items of at least 4 as
     good quality of life (``column="index_raw"``, ``threshold=4``). Rows ``kind="wave"``: per
     wave the share among scored clients with the Wilson score 95 % interval without
     continuity correction (Wilson 1927; R ``prop.test(k, n, correct = FALSE)``). Rows
     ``kind="change"``: on clients scored at both compared waves, the counts good at each
     wave, the discordant counts and McNemar's test with continuity correction (McNemar 1947;
-    R ``mcnemar.test``). Withheld (with the good counts) when ``n < min_n``.
-    Columns: :data:`EUROHIS_COLUMNS`.
+    R ``mcnemar.test``):
+
+        χ² = (|b − c| − 1)² / (b + c),  b = became not good, c = became good
+
+    ``note`` says why the test is missing when it is (nobody changed category,
+    :data:`NOTE_MCNEMAR`). Withheld (with the good counts, which are statistics too) when
+    ``n < min_n``: the row keeps its keys and ``n`` and has ``suppressed = True``.
 
     Tested against R (tests/r/outcomes.R).
+
+    References
+    ----------
+    Schmidt, S., Mühlan, H., & Power, M. (2006). The EUROHIS-QOL 8-item index: psychometric
+    results of a cross-cultural field study. European Journal of Public Health
+    16(4):420–428.
+
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. Journal of the American Statistical Association 22(158):209–212.
+
+    McNemar, Q. (1947). Note on the sampling error of the difference between correlated
+    proportions or percentages. Psychometrika 12(2):153–157.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from evaltool.indicators.outcomes import good_qol
+    >>> scores = pd.DataFrame({
+    ...     "project": ["A"] * 12,
+    ...     "wave": [1] * 6 + [2] * 6,
+    ...     "respondent": ["r1", "r2", "r3", "r4", "r5", "r6"] * 2,
+    ...     "index_raw": [3.5, 4.0, 2.9, 3.8, 4.4, 3.1, 4.1, 4.25, 3.4, 4.0, 4.5, 3.9],
+    ... })
+    >>> # In R: prop.test(k, n, correct = FALSE)$conf.int; mcnemar.test(table(good1, good2))
+    >>> t = good_qol(scores)
+    >>> t.loc[t["kind"] == "wave", ["project", "wave", "n", "n_good", "share", "ci_low"]].round(4)
+      project  wave  n  n_good   share  ci_low
+    0    None     1  6       2  0.3333  0.0968
+    1    None     2  6       4  0.6667  0.3000
+    3       A     1  6       2  0.3333  0.0968
+    4       A     2  6       4  0.6667  0.3000
     """
     panel = build_panel(scores, [], extra=[column], projects=projects)
     waves = resolve_waves(panel, from_wave, to_wave)

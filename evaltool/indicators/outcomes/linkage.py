@@ -1,5 +1,8 @@
-"""Linkage of waves (clients per wave, links, wave patterns, follow-up) and attrition
-(baseline scores of the clients followed up and of those lost)."""
+"""Linkage of waves (clients per wave, links between waves, wave patterns, the follow-up rate)
+and attrition (baseline scores of the clients followed up and of those lost, compared by
+Welch's t-test), for the programme and each project. Checked against counts made in R and
+R's ``t.test(followed, lost)`` (tests/r/outcomes.R).
+"""
 
 from __future__ import annotations
 
@@ -39,7 +42,23 @@ def _pattern_label(mask: int, waves: np.ndarray) -> str:
 
 
 def linkage_from_panel(panel: Panel, from_wave: int, to_wave: int, min_n: int) -> pd.DataFrame:
-    """:func:`linkage` of a panel (``from_wave < 0``: fewer than two waves)."""
+    """:func:`linkage` of a panel (``from_wave < 0``: fewer than two waves, no ``follow_up`` rows).
+
+    Parameters
+    ----------
+    panel : Panel
+        The scores as ``(wave, client)`` arrays (:func:`~.panel.build_panel`).
+    from_wave, to_wave : int
+        The compared waves (:func:`~.panel.resolve_waves`; ``from_wave < 0``: fewer than two
+        waves, an empty table).
+    min_n : int
+        Rows resting on fewer clients are withheld.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`LINKAGE_COLUMNS`; see :func:`linkage`.
+    """
     W, P = panel.waves.size, panel.n_projects
     if W == 0:
         return empty_table(LINKAGE_COLUMNS)
@@ -118,15 +137,68 @@ def linkage(
 ) -> pd.DataFrame:
     """Clients per wave, links between waves, wave patterns and the follow-up rate.
 
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Scored responses, one row per stored response: ``project``, ``wave``, ``respondent``,
+        optional ``discarded`` and a 0–100 score column per domain (see
+        :mod:`evaltool.indicators.outcomes`).
+        Only the keys are used.
+    min_n : int, default 5
+        Rows resting on fewer clients are withheld.
+        Here: a ``share`` whose ``base`` is below ``min_n``.
+    from_wave, to_wave : int, optional
+        The compared waves (default: the first and the last wave present).
+        They define the ``follow_up`` rows.
+    projects : sequence of str, optional
+        The projects that get rows (default: all); the programme row always uses all
+        projects in ``scores``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`LINKAGE_COLUMNS`: ``project``, ``kind``, ``wave``, ``from_wave``,
+        ``to_wave``, ``pattern``, ``n`` clients, ``base``, ``share = n / base`` and
+        ``suppressed``; the programme rows first, each in the order below.
+
+    Notes
+    -----
     Counts clients with a stored, non-discarded response (whatever their scores). Rows by
-    ``kind``: ``clients`` (clients with any response), ``wave`` (clients at ``wave``;
-    ``share`` of all clients), ``link`` (clients at both ``from_wave`` and ``to_wave``, for
-    every pair of waves; ``share`` = retained share of ``from_wave``), ``pattern`` (clients
-    with exactly the waves in ``pattern``, e.g. ``1-2-3``, ``1-3``, ``1 only``), and
-    ``follow_up`` (the compared waves: ``share`` is the follow-up rate). ``share = n / base``
-    is withheld when ``base < min_n``. Columns: :data:`LINKAGE_COLUMNS`.
+    ``kind``:
+
+    - ``clients``: clients with any response;
+    - ``wave``: clients at ``wave``; ``share`` of all clients;
+    - ``link``: clients at both ``from_wave`` and ``to_wave``, for every pair of waves;
+      ``share`` = retained share of ``from_wave``;
+    - ``pattern``: clients with exactly the waves in ``pattern``, e.g. ``1-2-3``, ``1-3``,
+      ``1 only`` (most waves first);
+    - ``follow_up``: the compared waves; ``share`` is the follow-up rate.
+
+    ``share = n / base`` is withheld when ``base < min_n``: the row keeps ``n`` and ``base``
+    (counts of clients are bases and are shown) and has ``suppressed = True``.
 
     Tested against R (tests/r/outcomes.R).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> scores = pd.DataFrame({
+    ...     "project": ["A"] * 12,
+    ...     "wave": [1] * 6 + [2] * 6,
+    ...     "respondent": ["r1", "r2", "r3", "r4", "r5", "r6"] * 2,
+    ...     "qol": [40, 55, 60, 35, 50, 45, 50, 60, 58, 50, 62, 55.0],
+    ... })
+    >>> from evaltool.indicators.outcomes import linkage
+    >>> # In R: sum(present[, "1"] & present[, "2"]) / sum(present[, "1"])
+    >>> t = linkage(scores)
+    >>> t.loc[t["project"].isna(), ["kind", "wave", "pattern", "n", "base", "share"]]
+            kind  wave pattern  n  base  share
+    0    clients  <NA>     NaN  6  <NA>    NaN
+    1       wave     1     NaN  6     6    1.0
+    2       wave     2     NaN  6     6    1.0
+    3       link  <NA>     NaN  6     6    1.0
+    4    pattern  <NA>     1-2  6     6    1.0
+    5  follow_up  <NA>     NaN  6     6    1.0
     """
     panel = build_panel(scores, [], projects=projects)
     return linkage_from_panel(panel, *resolve_waves(panel, from_wave, to_wave), min_n)
@@ -166,7 +238,23 @@ def _followed_and_lost(
 
 
 def attrition_from_panel(panel: Panel, from_wave: int, to_wave: int, min_n: int) -> pd.DataFrame:
-    """:func:`attrition` of a panel (``from_wave < 0``: fewer than two waves)."""
+    """:func:`attrition` of a panel (``from_wave < 0``: fewer than two waves).
+
+    Parameters
+    ----------
+    panel : Panel
+        The scores as ``(wave, client)`` arrays (:func:`~.panel.build_panel`).
+    from_wave, to_wave : int
+        The compared waves (:func:`~.panel.resolve_waves`; ``from_wave < 0``: fewer than two
+        waves, an empty table).
+    min_n : int
+        Rows resting on fewer clients are withheld.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`ATTRITION_COLUMNS`; see :func:`attrition`.
+    """
     if from_wave < 0 or not panel.domains:
         return empty_table(ATTRITION_COLUMNS)
     i_from, i_to = panel.wave_index(from_wave), panel.wave_index(to_wave)
@@ -198,13 +286,67 @@ def attrition(
 ) -> pd.DataFrame:
     """Baseline scores of clients with and without follow-up, per domain.
 
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Scored responses, one row per stored response: ``project``, ``wave``, ``respondent``,
+        optional ``discarded`` and a 0–100 score column per domain (see
+        :mod:`evaltool.indicators.outcomes`).
+    domains : mapping of str to sequence of str, or sequence of str
+        The domains (score columns of ``scores``); a mapping also gives each domain's items.
+    min_n : int, default 5
+        Rows resting on fewer clients are withheld.
+        Here: either group below ``min_n``.
+    from_wave, to_wave : int, optional
+        The compared waves (default: the first and the last wave present).
+    projects : sequence of str, optional
+        The projects that get rows (default: all); the programme row always uses all
+        projects in ``scores``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`ATTRITION_COLUMNS`: keys; ``n`` (baseline clients), ``n_followed``,
+        ``n_lost``; ``mean_followed``, ``mean_lost``, ``sd_followed``, ``sd_lost``;
+        ``mean_diff``, ``ci_low``, ``ci_high``, ``t``, ``df``, ``p`` of the Welch test;
+        ``note``; ``suppressed``.
+
+    Notes
+    -----
     Among clients scored in the domain at ``from_wave``, *followed* are those also scored at
     ``to_wave`` (the clients of :func:`paired_change`), *lost* the others. Reports both
     groups' baseline mean and SD, ``mean_diff = mean_followed − mean_lost`` with the Welch
-    95 % interval and test (Welch 1947; R ``t.test(followed, lost)``). Withheld when either
-    group has fewer than ``min_n`` clients. Columns: :data:`ATTRITION_COLUMNS`.
+    95 % interval and test (Welch 1947; R ``t.test(followed, lost)``; formulas in
+    :func:`evaltool.indicators.stats.two_sample_t_from_summary`). ``note`` says why the test
+    is missing when it is: a group of one client (:data:`NOTE_TOO_FEW`) or baseline scores
+    that vary in neither group (:data:`NOTE_ATTRITION_CONSTANT`). Withheld when either group
+    has fewer than ``min_n`` clients: the row keeps its keys, ``n``, ``n_followed`` and
+    ``n_lost`` and has ``suppressed = True``.
 
     Tested against R (tests/r/outcomes.R).
+
+    References
+    ----------
+    Welch, B. L. (1947). The generalization of "Student's" problem when several different
+    population variances are involved. Biometrika 34(1–2):28–35.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from evaltool.indicators.outcomes import attrition
+    >>> scores = pd.DataFrame({
+    ...     "project": ["A"] * 14,
+    ...     "wave": [1] * 7 + [2] * 7,
+    ...     "respondent": ["r1", "r2", "r3", "r4", "r5", "r6", "r7",
+    ...                    "r1", "r2", "r3", "r4", "r5", "r8", "r9"],
+    ...     "qol": [40, 55, 60, 35, 50, 45, 52, 50, 60, 58, 50, 62, 55, 49.0],
+    ... })
+    >>> # In R: t.test(followed, lost)
+    >>> t = attrition(scores, ["qol"], min_n=2)
+    >>> t[["project", "n_followed", "n_lost", "mean_diff", "t", "p"]].round(4)
+      project  n_followed  n_lost  mean_diff       t       p
+    0    None           5       2       -0.5 -0.0861  0.9353
+    1       A           5       2       -0.5 -0.0861  0.9353
     """
     panel = build_panel(scores, domain_names(domains), projects=projects)
     return attrition_from_panel(panel, *resolve_waves(panel, from_wave, to_wave), min_n)

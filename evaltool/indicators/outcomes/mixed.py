@@ -1,5 +1,9 @@
 """Three or more waves: the linear mixed model ``score ~ C(wave) + (1 | client)`` by REML,
-for the programme and every project."""
+for the programme and every project, fitted in one batched pass by the closed-form engine
+(or, for cross-checks, by statsmodels MixedLM). Checked against lme4's
+``lmer(score ~ wave + (1 | client), REML = TRUE)`` with ``confint(method = "Wald")`` and
+``isSingular`` (tests/r/outcomes.R) and against statsmodels (tests/test_outcomes.py).
+"""
 
 from __future__ import annotations
 
@@ -205,7 +209,25 @@ def mixed_from_panel(
     per_project: bool = True,
     engine: Literal["closed_form", "statsmodels"] = "closed_form",
 ) -> pd.DataFrame:
-    """:func:`mixed_models` of a panel."""
+    """:func:`mixed_models` of a panel.
+
+    Parameters
+    ----------
+    panel : Panel
+        The scores as ``(wave, client)`` arrays (:func:`~.panel.build_panel`).
+    min_n : int
+        Rows resting on fewer clients are withheld.
+        A model is fitted when every wave has ``min_n`` scored clients.
+    per_project : bool, default True
+        Also fit the models of the selected projects.
+    engine : {"closed_form", "statsmodels"}, default "closed_form"
+        The fitting engine (see :func:`mixed_models`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`MIXED_COLUMNS`; empty with fewer than three waves.
+    """
     if panel.waves.size < 3 or not panel.domains:
         return empty_table(MIXED_COLUMNS)
     frames = []
@@ -236,25 +258,62 @@ def mixed_models(
 ) -> pd.DataFrame:
     """Linear mixed model ``score ~ C(wave) + (1 | client)`` by REML, per domain.
 
-    The model, for client ``i`` at wave ``w``: ``score_iw = β₀ + β_w + u_i + ε_iw`` with
-    treatment coding of the waves (``β`` of the first wave = 0), a random client intercept
-    ``u_i ~ N(0, σ_u²)`` and residual ``ε_iw ~ N(0, σ²)``, independent; the variances are
-    estimated by restricted maximum likelihood (REML). A *client* is a pseudonym within a
-    project. Fitted on all scored responses of every wave when the domain has three or more
-    waves (clients with a missing wave stay in with the waves they have): once for the
-    programme and, with ``per_project``, for each project in which every wave has at least
-    ``min_n`` scored clients (otherwise the project's rows are withheld). Rows per fixed
-    effect: ``intercept`` (mean at the first wave) and ``wave:K`` (wave K − first wave), with
-    SE, Wald 95 % interval ``estimate ± 1.96 · se``, the client (``var_client = σ_u²``) and
-    residual (``var_residual = σ²``) variances.
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Scored responses, one row per stored response: ``project``, ``wave``, ``respondent``,
+        optional ``discarded`` and a 0–100 score column per domain (see
+        :mod:`evaltool.indicators.outcomes`).
+    domains : mapping of str to sequence of str, or sequence of str
+        The domains (score columns of ``scores``); a mapping also gives each domain's items.
+    min_n : int, default 5
+        Rows resting on fewer clients are withheld.
+        Here: a model is fitted only when every wave has ``min_n`` scored clients.
+    projects : sequence of str, optional
+        The projects that get rows (default: all); the programme row always uses all
+        projects in ``scores``.
+    per_project : bool, default True
+        Also fit a model per project; with False only the programme models are fitted and
+        the project rows are withheld.
+    engine : {"closed_form", "statsmodels"}, default "closed_form"
+        ``closed_form``: :func:`evaltool.indicators.stats.random_intercept_reml`, all models
+        in one batched pass; ``statsmodels``: statsmodels MixedLM per model (slow; for
+        cross-checks). Any other value raises ``ValueError``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`MIXED_COLUMNS`: one row per model and fixed effect ``term``
+        (``intercept`` = mean at the first wave, ``wave:K`` = wave K minus the first wave)
+        with ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``var_client``,
+        ``var_residual``, ``converged``, ``singular``, ``n`` clients, ``n_obs`` responses,
+        ``note`` and ``suppressed``.
+
+    Notes
+    -----
+    The model, for client ``i`` at wave ``w``:
+
+        score_iw = β₀ + β_w + u_i + ε_iw,    u_i ~ N(0, σ_u²),    ε_iw ~ N(0, σ²)
+
+    with treatment coding of the waves (``β`` of the first wave = 0), a random client
+    intercept and residual, independent; the variances are estimated by restricted maximum
+    likelihood (REML). A *client* is a pseudonym within a project. Fitted on all scored
+    responses of every wave when the domain has three or more waves (clients with a missing
+    wave stay in with the waves they have): once for the programme and, with
+    ``per_project``, for each project in which every wave has at least ``min_n`` scored
+    clients (otherwise the project's rows are withheld: they keep ``term``, ``n`` and
+    ``n_obs`` and have ``suppressed = True``). Rows per fixed effect: ``intercept`` and
+    ``wave:K``, with SE, Wald 95 % interval ``estimate ± 1.96 · se``, the client
+    (``var_client = σ_u²``) and residual (``var_residual = σ²``) variances.
 
     ``engine="closed_form"`` (default) fits all models in one batched pass by minimising the
     exact profiled REML criterion of this random-intercept model over the one parameter
     ``θ = σ_u/σ`` (:func:`evaltool.indicators.stats.random_intercept_reml`). It is the same
-    model and the same criterion as statsmodels ``MixedLM(score, X, groups=client).fit(reml=True)``
-    and lme4 ``lmer(score ~ factor(wave) + (1 | client), REML = TRUE)``; only the optimiser
-    differs, and it is fast enough for every project of a large programme. Validated on the
-    committed test data (three waves, four domains, programme and projects): against lme4
+    model and the same criterion as statsmodels
+    ``MixedLM(score, X, groups=client).fit(reml=True)`` and lme4
+    ``lmer(score ~ factor(wave) + (1 | client), REML = TRUE)``; only the optimiser differs,
+    and it is fast enough for every project of a large programme. Validated on the committed
+    test data (three waves, four domains, programme and projects): against lme4
     (tests/r/outcomes.R) to relative 1e-5 in every estimate, SE, interval and variance and
     1e-9 in the REML criterion; against statsmodels MixedLM (``engine="statsmodels"``,
     tests/test_outcomes.py) to relative 1e-4 in every estimate and both variances.
@@ -267,9 +326,35 @@ def mixed_models(
     client and residual variance cannot be told apart) or does not converge has
     ``converged = False``, a note and no estimates; a singular fit (client variance at zero,
     lme4's ``isSingular``) keeps its estimates with ``singular = True`` and a note.
-    Columns: :data:`MIXED_COLUMNS`.
 
     Tested against R (tests/r/outcomes.R, lme4) and statsmodels MixedLM.
+
+    References
+    ----------
+    Patterson, H. D., & Thompson, R. (1971). Recovery of inter-block information when block
+    sizes are unequal. Biometrika 58(3):545–554.
+
+    Bates, D., Mächler, M., Bolker, B., & Walker, S. (2015). Fitting linear mixed-effects
+    models using lme4. Journal of Statistical Software 67(1):1–48.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from evaltool.indicators.outcomes import mixed_models
+    >>> scores = pd.DataFrame({
+    ...     "project": ["A"] * 12,
+    ...     "wave": [1, 2, 3] * 4,
+    ...     "respondent": [f"r{i // 3}" for i in range(12)],
+    ...     "qol": [50, 55, 60, 40, 48, 47, 62, 66, 70, 45, 50, 58.0],
+    ... })
+    >>> # In R: m <- lmer(score ~ factor(wave) + (1 | client), REML = TRUE)
+    >>> t = mixed_models(scores, ["qol"], min_n=3)
+    >>> programme = t[t["project"].isna()]
+    >>> programme[["term", "estimate", "se", "var_client", "var_residual"]].round(4)
+            term  estimate      se  var_client  var_residual
+    0  intercept     49.25  4.4977     76.9167           4.0
+    1     wave:2      5.50  1.4142     76.9167           4.0
+    2     wave:3      9.50  1.4142     76.9167           4.0
     """
     panel = build_panel(scores, domain_names(domains), projects=projects)
     return mixed_from_panel(panel, min_n, per_project=per_project, engine=engine)

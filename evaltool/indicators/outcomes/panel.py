@@ -1,5 +1,8 @@
-"""The panel: scored responses as ``(wave, client)`` arrays, built once per call and shared
-by every outcome table."""
+"""The panel: scored responses as ``(wave, client)`` arrays, built once per call and shared by
+every outcome table, with the selection of waves and projects. Plain data handling; the
+statistics computed from it are checked against R in the table modules
+(tests/r/outcomes.R).
+"""
 
 from __future__ import annotations
 
@@ -27,7 +30,7 @@ class Panel:
     extra: dict[str, np.ndarray]  # other numeric columns (e.g. index_raw) -> (W, C)
     background: dict[str, tuple[np.ndarray, pd.Index]]  # column -> ((W, C) codes, levels)
     respondents: pd.Index  # respondent pseudonyms (for joining items)
-    client_keys: np.ndarray  # sorted project_code * R + respondent_code, position = client
+    client_keys: np.ndarray  # sorted respondent_code * P + project_code (first appearance)
     selected: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
@@ -43,7 +46,24 @@ class Panel:
 
 
 def domain_names(domains: Mapping[str, Sequence[str]] | Sequence[str]) -> list[str]:
-    """The domain names of ``domains`` (a mapping domain → items, a list or one name)."""
+    """The domain names of ``domains`` (a mapping domain → items, a list or one name).
+
+    Parameters
+    ----------
+    domains : mapping of str to sequence of str, sequence of str, or str
+        The domains.
+
+    Returns
+    -------
+    list of str
+        The names, in order.
+
+    Examples
+    --------
+    >>> from evaltool.indicators.outcomes.panel import domain_names
+    >>> domain_names({"physical": ["Q3", "Q4"], "social": ["Q20"]})
+    ['physical', 'social']
+    """
     if isinstance(domains, str):
         return [domains]
     return list(domains.keys()) if isinstance(domains, Mapping) else list(domains)
@@ -59,12 +79,47 @@ def build_panel(
 ) -> Panel:
     """The panel of the non-discarded responses in ``scores``.
 
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Scored responses, one row per stored response: ``project``, ``wave``, ``respondent``,
+        optional ``discarded`` and a 0–100 score column per domain (see
+        :mod:`evaltool.indicators.outcomes`).
+    domains : sequence of str
+        Score columns that become ``(wave, client)`` float arrays.
+    extra : sequence of str, default ()
+        Other numeric columns made into arrays too (e.g. ``index_raw``).
+    background : sequence of str, default ()
+        Background columns (those present) made into integer codes with their levels.
+    projects : sequence of str, optional
+        The projects that get rows (default: all); the programme row always uses all
+        projects in ``scores``.
+
+    Returns
+    -------
+    Panel
+        The waves present, the projects, each client's project, who is present at each
+        wave, and the arrays.
+
+    Notes
+    -----
     A client is a respondent pseudonym within a project; when a client has two responses in
-    one wave the later row wins. ``domains`` and ``extra`` become ``(wave, client)`` float
-    arrays, ``background`` columns (those present) integer codes with their levels.
-    ``projects`` selects the project rows of the tables (default: all). Raises
-    :class:`~evaltool.errors.UserError` for missing columns, responses without a wave and
-    unknown projects.
+    one wave the later row wins. Raises :class:`~evaltool.errors.UserError` for missing
+    columns, responses without a wave and unknown projects.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> scores = pd.DataFrame({
+    ...     "project": ["A"] * 12,
+    ...     "wave": [1] * 6 + [2] * 6,
+    ...     "respondent": ["r1", "r2", "r3", "r4", "r5", "r6"] * 2,
+    ...     "qol": [40, 55, 60, 35, 50, 45, 50, 60, 58, 50, 62, 55.0],
+    ... })
+    >>> from evaltool.indicators.outcomes.panel import build_panel
+    >>> panel = build_panel(scores, ["qol"])
+    >>> panel.waves, panel.n_clients, panel.score["qol"].shape
+    (array([1, 2]), 6, (2, 6))
     """
     missing = [c for c in (*KEYS, *domains, *extra) if c not in scores.columns]
     if missing:
@@ -82,7 +137,10 @@ def build_panel(
     waves_col = waves_col.astype(np.int64)
     waves = np.unique(waves_col)
     W = waves.size
-    ckey = proj_codes.astype(np.int64) * max(len(resp_names), 1) + resp_codes
+    # clients in the order they first appear in ``scores``, whatever their projects are
+    # called: every sum (and the mixed models' optimiser) sees the clients in the same order
+    # whether the command line (project labels) or a report (register codes) asks
+    ckey = resp_codes.astype(np.int64) * max(len(proj_names), 1) + proj_codes
     client_keys, client = np.unique(ckey, return_inverse=True)
     C = client_keys.size
     wi = np.searchsorted(waves, waves_col)
@@ -131,8 +189,22 @@ def build_panel(
 
 
 def resolve_waves(panel: Panel, from_wave: int | None, to_wave: int | None) -> tuple[int, int]:
-    """The compared waves (default: the first and the last); ``(-1, -1)`` when the data hold
-    fewer than two waves."""
+    """The compared waves (default: the first and the last).
+
+    Parameters
+    ----------
+    panel : Panel
+        The scores as ``(wave, client)`` arrays (:func:`~.panel.build_panel`).
+    from_wave, to_wave : int or None
+        Requested waves; None takes the first / the last wave present.
+
+    Returns
+    -------
+    tuple of (int, int)
+        ``(from_wave, to_wave)``; ``(-1, -1)`` when the data hold fewer than two waves and
+        none was asked for. Raises :class:`~evaltool.errors.UserError` for a wave without
+        responses and for ``from_wave ≥ to_wave``.
+    """
     if panel.waves.size == 0:
         return -1, -1
     first = int(panel.waves[0]) if from_wave is None else int(from_wave)
@@ -148,7 +220,20 @@ def resolve_waves(panel: Panel, from_wave: int | None, to_wave: int | None) -> t
 
 
 def project_labels(panel: Panel, with_programme: bool = True) -> list:
-    """``project`` of the rows: None (the programme) and the selected projects' names."""
+    """``project`` of the rows: None (the programme) and the selected projects' names.
+
+    Parameters
+    ----------
+    panel : Panel
+        The scores as ``(wave, client)`` arrays (:func:`~.panel.build_panel`).
+    with_programme : bool, default True
+        Start with None, the programme row.
+
+    Returns
+    -------
+    list
+        None (when ``with_programme``) followed by the selected project names.
+    """
     labels = [panel.projects[i] for i in panel.selected]
     return ([None] if with_programme else []) + labels
 
@@ -157,7 +242,24 @@ def programme_and_projects(
     panel: Panel, codes: np.ndarray, values: Sequence[np.ndarray], fn
 ) -> dict:
     """Run ``fn(group_codes, n_groups, *values)`` for the programme (one group) and the
-    projects, and return the stats for the programme row followed by the selected projects."""
+    projects.
+
+    Parameters
+    ----------
+    panel : Panel
+        The scores as ``(wave, client)`` arrays (:func:`~.panel.build_panel`).
+    codes : numpy.ndarray
+        The project code of each observation.
+    values : sequence
+        Further arguments of ``fn``.
+    fn : callable
+        A grouped statistic returning a dict of arrays, one entry per group.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        The statistics of the programme row followed by those of the selected projects.
+    """
     prog = fn(np.zeros(codes.size, dtype=np.int64), 1, *values)
     proj = fn(codes, panel.n_projects, *values)
     return concat_stats([prog, take(proj, panel.selected)])

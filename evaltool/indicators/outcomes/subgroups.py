@@ -1,4 +1,8 @@
-"""Whom it helped: paired change within subgroups by baseline level and background."""
+"""Whom it helped: paired change within subgroups by baseline level (a cut-off or the lowest
+third) and by background variables, for the programme and each project. Checked against
+R's ``t.test(paired = TRUE)``, ``wilcox.test`` and ``quantile(type = 7)``
+(tests/r/outcomes.R).
+"""
 
 from __future__ import annotations
 
@@ -61,7 +65,26 @@ def subgroups_from_panel(
     min_n: int,
     cutoffs: Mapping[str, float] | None,
 ) -> pd.DataFrame:
-    """:func:`subgroups` of a panel (``from_wave < 0``: fewer than two waves)."""
+    """:func:`subgroups` of a panel (``from_wave < 0``: fewer than two waves).
+
+    Parameters
+    ----------
+    panel : Panel
+        The scores as ``(wave, client)`` arrays (:func:`~.panel.build_panel`).
+        Its ``background`` columns are the background variables.
+    from_wave, to_wave : int
+        The compared waves (:func:`~.panel.resolve_waves`; ``from_wave < 0``: fewer than two
+        waves, an empty table).
+    min_n : int
+        Rows resting on fewer clients are withheld.
+    cutoffs : mapping of str to float or None
+        A baseline cut-off per domain (see :func:`subgroups`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`SUBGROUP_COLUMNS`; see :func:`subgroups`.
+    """
     if from_wave < 0 or not panel.domains:
         return empty_table(SUBGROUP_COLUMNS)
     i_from, i_to = panel.wave_index(from_wave), panel.wave_index(to_wave)
@@ -113,18 +136,75 @@ def subgroups(
 ) -> pd.DataFrame:
     """Paired change within subgroups: by baseline level and by background variables.
 
-    Baseline level: with a cut-off for the domain in ``cutoffs`` (e.g. a clinical cut-off
-    given with the instrument), ``below cut-off`` (``from < cut-off``) vs ``at or above
-    cut-off``; otherwise ``lowest third`` (``from ≤`` the programme's 1/3 quantile of the
-    baseline scores of the paired clients, R ``quantile(type = 7)``, given in ``threshold``)
-    vs ``upper two thirds``. Project rows use the programme's cut point. Note that a low
-    start is expected to rise partly by regression to the mean. Background variables
-    (those of ``background`` present in ``scores``) are taken from the ``from_wave``
-    response, or from the ``to_wave`` response when missing there; clients without a value
-    are left out. Statistics as in :func:`paired_change` (without Holm and RCI), withheld
-    below ``min_n``. Columns: :data:`SUBGROUP_COLUMNS`.
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Scored responses, one row per stored response: ``project``, ``wave``, ``respondent``,
+        optional ``discarded`` and a 0–100 score column per domain (see
+        :mod:`evaltool.indicators.outcomes`).
+        With the ``background`` columns.
+    domains : mapping of str to sequence of str, or sequence of str
+        The domains (score columns of ``scores``); a mapping also gives each domain's items.
+    min_n : int, default 5
+        Rows resting on fewer clients are withheld.
+    from_wave, to_wave : int, optional
+        The compared waves (default: the first and the last wave present).
+    projects : sequence of str, optional
+        The projects that get rows (default: all); the programme row always uses all
+        projects in ``scores``.
+    cutoffs : mapping of str to float, optional
+        A cut-off per domain (e.g. a clinical cut-off given with the instrument); domains
+        without one are split at the lowest third.
+    background : sequence of str, default ("gender", "age_group", "service_type")
+        Background columns of ``scores`` to form subgroups by (those present).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`SUBGROUP_COLUMNS`: keys, ``variable`` (``baseline`` or a background
+        column), ``level``, ``threshold`` (the baseline cut point, NaN for background
+        variables), ``n`` and the paired-change statistics of :func:`paired_change` (without
+        Holm and RCI), ``note``, ``suppressed``.
+
+    Notes
+    -----
+    Baseline level: with a cut-off for the domain in ``cutoffs``, ``below cut-off``
+    (``from < cut-off``) vs ``at or above cut-off``; otherwise ``lowest third`` (``from ≤``
+    the programme's 1/3 quantile of the baseline scores of the paired clients, R
+    ``quantile(type = 7)``, given in ``threshold``) vs ``upper two thirds``. Project rows use
+    the programme's cut point. Note that a low start is expected to rise partly by regression
+    to the mean. Background variables (those of ``background`` present in ``scores``) are
+    taken from the ``from_wave`` response, or from the ``to_wave`` response when missing
+    there; clients without a value are left out. Statistics as in :func:`paired_change`
+    (without Holm and RCI); rows with fewer than ``min_n`` clients are withheld: they keep
+    their keys and ``n`` and have ``suppressed = True``.
 
     Tested against R (tests/r/outcomes.R).
+
+    References
+    ----------
+    Hyndman, R. J., & Fan, Y. (1996). Sample quantiles in statistical packages. The American
+    Statistician 50(4):361–365 (definition 7, the quantile used for the lowest third).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> scores = pd.DataFrame({
+    ...     "project": ["A"] * 12,
+    ...     "wave": [1] * 6 + [2] * 6,
+    ...     "respondent": ["r1", "r2", "r3", "r4", "r5", "r6"] * 2,
+    ...     "qol": [40, 55, 60, 35, 50, 45, 50, 60, 58, 50, 62, 55.0],
+    ... })
+    >>> from evaltool.indicators.outcomes import subgroups
+    >>> # In R: thr <- quantile(from, 1/3, type = 7); t.test(to[from <= thr], from[from <= thr],
+    >>> #   paired = TRUE)
+    >>> t = subgroups(scores, ["qol"], min_n=2)
+    >>> t[["project", "variable", "level", "threshold", "n", "mean_diff"]].round(4)
+      project  variable             level  threshold  n  mean_diff
+    0    None  baseline      lowest third    43.3333  2      12.50
+    1    None  baseline  upper two thirds    43.3333  4       6.25
+    2       A  baseline      lowest third    43.3333  2      12.50
+    3       A  baseline  upper two thirds    43.3333  4       6.25
     """
     panel = build_panel(scores, domain_names(domains), background=background, projects=projects)
     return subgroups_from_panel(panel, *resolve_waves(panel, from_wave, to_wave), min_n, cutoffs)

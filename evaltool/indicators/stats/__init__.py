@@ -9,7 +9,9 @@ handled in one NumPy pass. Both forms share one implementation of each formula.
 
 Conventions follow R: two-sided tests, 95 % intervals, sample SDs with ``n - 1``; a statistic
 that R would refuse to compute (too few observations, constant data) is ``NaN`` here.
-Tested against R (tests/r/outcomes.R).
+Tested against R (tests/r/outcomes.R): ``t.test``, ``wilcox.test``, ``mcnemar.test``,
+``prop.test``, ``binom.test``, ``p.adjust``, ``psych::alpha``, ``lm`` and ``lme4::lmer``; the
+mixed model also against statsmodels MixedLM (tests/test_stats.py).
 
 =================================  ==========================================================
 :mod:`.descriptive`                means with t intervals, per group

@@ -1,4 +1,8 @@
-"""ANCOVA with one covariate: adjusted group means and deviation effects, in closed form."""
+"""ANCOVA with one covariate: adjusted group means and deviation (sum-to-zero) effects of
+``y ~ x + group``, in closed form for all groups at once. Checked against R's
+``lm(post ~ pre + project, contrasts = list(project = "contr.sum"))`` with ``vcov``
+(tests/r/outcomes.R).
+"""
 
 from __future__ import annotations
 
@@ -42,20 +46,63 @@ def ancova_effects(
 ) -> AncovaResult:
     """One-way ANCOVA ``y ~ x + group`` by least squares, in closed form; vectorised.
 
+    Parameters
+    ----------
+    y : array_like
+        Outcome (e.g. the follow-up score), one per observation.
+    x : array_like
+        Covariate (e.g. the baseline score).
+    groups : array_like
+        Integer group code of each observation, ``0 … n_groups − 1``.
+    n_groups : int
+        Number of groups; groups without observations give ``NaN``.
+    conf : float, default 0.95
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    AncovaResult
+        Per group (arrays of length ``n_groups``): ``n``; ``adjusted`` mean at ``x₀`` with
+        ``adjusted_se`` and ``adjusted_ci_low``/``adjusted_ci_high``; ``effect`` ``e_g`` with
+        ``effect_se``, ``effect_t``, ``effect_p``, ``effect_ci_low``/``effect_ci_high``. The
+        programme level: ``reference`` (``μ̄``) with ``reference_se`` and its interval;
+        ``slope`` ``β`` with ``slope_se``; ``x0``; residual ``df``; ``sigma`` (``σ``).
+
+    Notes
+    -----
     With within-group sums ``Sxx = Σ(x − x̄_g)²``, ``Sxy = Σ(x − x̄_g)(y − ȳ_g)``:
-    common slope ``β = Sxy / Sxx``; residual variance ``σ² = (Syy − β Sxy)/(N − G − 1)``.
+
+        common slope        β = Sxy / Sxx
+        residual variance   σ² = (Syy − β Sxy) / (N − G − 1)
+
     Adjusted mean of group ``g`` at ``x₀ = x̄`` (overall mean):
-    ``μ_g = ȳ_g − β (x̄_g − x₀)``, ``Var = σ² (1/n_g + (x̄_g − x₀)²/Sxx)``.
+
+        μ_g = ȳ_g − β (x̄_g − x₀),    Var(μ_g) = σ² (1/n_g + (x̄_g − x₀)²/Sxx)
+
     Reference: the unweighted mean ``μ̄`` of the adjusted means (the intercept under
     sum-to-zero coding); effect ``e_g = μ_g − μ̄`` with
-    ``Var = σ² ((1 − 2/G)/n_g + Σ_h (1/n_h)/G² + (x̄_g − mean_h x̄_h)²/Sxx)``.
+
+        Var(e_g) = σ² ((1 − 2/G)/n_g + Σ_h (1/n_h)/G² + (x̄_g − mean_h x̄_h)²/Sxx)
+
     This equals ``lm(y ~ x + group, contrasts = list(group = "contr.sum"))`` in R, whose
-    ``group1 … group(G−1)`` coefficients are the first effects. Intervals and tests use
-    ``t`` with ``N − G − 1`` degrees of freedom. Groups without observations give ``NaN``;
-    so does everything but ``x₀`` when ``Sxx = 0`` (the baseline does not vary within
-    groups; R's ``lm`` returns an ``NA`` slope) or ``N − G − 1 ≤ 0``.
+    ``group1 … group(G−1)`` coefficients are the first effects. Intervals and tests use ``t``
+    with ``N − G − 1`` degrees of freedom. Groups without observations give ``NaN``; so does
+    everything but ``x₀`` when ``Sxx = 0`` (the baseline does not vary within groups; also
+    when ``Sxx`` is only rounding noise; R's ``lm`` returns an ``NA`` slope) or
+    ``N − G − 1 ≤ 0``. With a single group the effects are ``NaN``.
 
     Tested against R (tests/r/outcomes.R).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evaltool.indicators.stats import ancova_effects
+    >>> post = [55.0, 60.0, 70.0, 65.0, 50.0, 58.0, 62.0, 75.0]
+    >>> pre = [50.0, 52.0, 64.0, 60.0, 48.0, 50.0, 55.0, 70.0]
+    >>> # In R: lm(post ~ pre + g, contrasts = list(g = "contr.sum"))
+    >>> res = ancova_effects(post, pre, [0, 0, 0, 0, 1, 1, 1, 1], 2)
+    >>> print(np.round(res.effect, 4), round(res.slope, 4), res.df)
+    [ 0.2513 -0.2513] 0.9965 5.0
     """
     yy = np.asarray(y, dtype=float).ravel()
     xx = np.asarray(x, dtype=float).ravel()

@@ -1,5 +1,9 @@
-"""Tests on ranks and counts: the Wilcoxon signed-rank test (normal approximation) and
-McNemar's test for paired proportions."""
+"""Tests on ranks and counts: the Wilcoxon signed-rank test (normal approximation with
+continuity correction), for one sample or many groups in one pass, and McNemar's test for
+paired proportions. Checked against R's
+``wilcox.test(paired = TRUE, exact = FALSE, correct = TRUE)`` and ``mcnemar.test``
+(tests/r/outcomes.R).
+"""
 
 from __future__ import annotations
 
@@ -26,22 +30,60 @@ def grouped_wilcoxon_signed_rank(
 ) -> WilcoxonResult:
     """Wilcoxon signed-rank test of ``diff`` within each group, all groups in one pass.
 
-    Differences are first rounded to ``decimals`` places (as integers of ``10^-decimals``)
-    so that equal changes computed from 0–100 scores tie exactly despite floating-point noise;
-    zero differences are then dropped. With ``n`` the remaining count, ``r`` the average ranks
-    of ``|d|`` and ``t_j`` the sizes of tied groups:
+    Parameters
+    ----------
+    diff : array_like
+        Paired differences (e.g. ``to − from`` per client); NaN values are dropped.
+    groups : array_like
+        Integer group code of each difference, ``0 … n_groups − 1``; negative codes are
+        ignored.
+    n_groups : int
+        Number of groups.
+    decimals : int, default 9
+        Differences are rounded to this many decimal places before ranking.
 
-    ``V = Σ r[d > 0]``, ``z = (V − n(n+1)/4 − sign · 0.5) / σ``,
-    ``σ² = n(n+1)(2n+1)/24 − Σ(t_j³ − t_j)/48``, ``p = 2 · P(Z > |z|)``,
+    Returns
+    -------
+    WilcoxonResult
+        Arrays of length ``n_groups``: ``n`` non-zero differences, ``v`` the sum of the
+        ranks of the positive differences, ``z`` and two-sided ``p``. When every difference
+        of a group is zero, ``n = 0``, ``V = 0`` and ``z``, ``p`` are ``NaN`` (R:
+        ``V = 0, p-value = NA``); a group without any difference has ``V = NaN``.
 
-    where ``sign · 0.5`` is the continuity correction towards zero. This is R's
-    ``wilcox.test(x, y, paired = TRUE, exact = FALSE, correct = TRUE)`` (Wilcoxon 1945;
-    Hollander & Wolfe 1973). When every difference of a group is zero, ``n = 0``, ``V = 0``
-    and ``z``, ``p`` are ``NaN`` (R: ``V = 0, p-value = NA``); a group without any
-    difference has ``V = NaN``. ``groups`` are integer codes ``0 … n_groups − 1``; negative
-    codes are ignored. Returns arrays of length ``n_groups``.
+    Notes
+    -----
+    Differences are first rounded to ``decimals`` places (as integers of ``10^-decimals``) so
+    that equal changes computed from 0–100 scores tie exactly despite floating-point noise;
+    zero differences are then dropped. With ``n`` the remaining count, ``r`` the average
+    ranks of ``|d|`` and ``t_j`` the sizes of tied groups:
+
+        V = Σ r[d > 0]
+        z = (V − n(n+1)/4 − sign · 0.5) / σ
+        σ² = n(n+1)(2n+1)/24 − Σ(t_j³ − t_j)/48
+        p = 2 · P(Z > |z|)
+
+    where ``sign · 0.5`` is the continuity correction towards zero (``sign`` the sign of
+    ``V − n(n+1)/4``). This is R's
+    ``wilcox.test(x, y, paired = TRUE, exact = FALSE, correct = TRUE)``.
 
     Tested against R (tests/r/outcomes.R).
+
+    References
+    ----------
+    Wilcoxon, F. (1945). Individual comparisons by ranking methods. Biometrics Bulletin
+    1(6):80–83.
+
+    Hollander, M., & Wolfe, D. A. (1973). Nonparametric Statistical Methods. New York: Wiley.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from evaltool.indicators.stats import grouped_wilcoxon_signed_rank
+    >>> d = [1.5, -0.5, 2.0, 3.0, 0.0, 1.0, 2.5, -1.0]
+    >>> # In R: wilcox.test(d[g == 0], exact = FALSE, correct = TRUE), the same for g == 1
+    >>> res = grouped_wilcoxon_signed_rank(d, [0, 0, 0, 0, 1, 1, 1, 1], 2)
+    >>> print(res.n, res.v, np.round(res.p, 4))
+    [4 3] [9.  4.5] [0.2012 0.5862]
     """
     d = np.asarray(diff, dtype=float).ravel()
     g = np.asarray(groups, dtype=np.int64).ravel()
@@ -86,12 +128,41 @@ def wilcoxon_signed_rank(
 ) -> WilcoxonResult:
     """Wilcoxon signed-rank test of ``after − before`` (normal approximation).
 
-    Formula in :func:`grouped_wilcoxon_signed_rank`; same as R's
+    Parameters
+    ----------
+    before, after : array_like
+        Paired values of equal length; pairs with a missing value are dropped.
+    decimals : int, default 9
+        The differences are rounded to this many decimal places before ranking.
+
+    Returns
+    -------
+    WilcoxonResult
+        ``n`` non-zero differences (int), ``v`` the sum of ranks of positive differences
+        (improvements when ``after`` is the later wave), ``z`` and two-sided ``p`` (floats).
+
+    Notes
+    -----
+    Formula in :func:`grouped_wilcoxon_signed_rank`; the same as R's
     ``wilcox.test(after, before, paired = TRUE, exact = FALSE, correct = TRUE)`` applied to
-    differences rounded to ``decimals`` places. ``V`` is the sum of ranks of positive
-    differences (improvements when ``after`` is the later wave).
+    differences rounded to ``decimals`` places.
 
     Tested against R (tests/r/outcomes.R).
+
+    References
+    ----------
+    Wilcoxon, F. (1945). Individual comparisons by ranking methods. Biometrics Bulletin
+    1(6):80–83.
+
+    Examples
+    --------
+    >>> from evaltool.indicators.stats import wilcoxon_signed_rank
+    >>> before = [12.5, 18.75, 25, 31.25, 6.25, 43.75]
+    >>> after = [18.75, 25, 25, 43.75, 12.5, 37.5]
+    >>> # In R: wilcox.test(after, before, paired = TRUE, exact = FALSE, correct = TRUE)
+    >>> res = wilcoxon_signed_rank(before, after)
+    >>> print(res.n, res.v, round(res.p, 4))
+    5 12.5 0.2031
     """
     d = np.asarray(after, dtype=float).ravel() - np.asarray(before, dtype=float).ravel()
     res = grouped_wilcoxon_signed_rank(d, np.zeros(d.size, dtype=np.int64), 1, decimals=decimals)
@@ -109,12 +180,42 @@ class McNemarResult(NamedTuple):
 def mcnemar_test(b: ArrayLike, c: ArrayLike, correct: bool = True) -> McNemarResult:
     """McNemar (1947) test on the discordant counts of a paired 2 × 2 table; vectorised.
 
-    ``b`` and ``c`` are the two discordant cells (e.g. good → not good, not good → good).
-    ``χ² = (|b − c| − 1)² / (b + c)`` with continuity correction (applied, as in R, only when
-    ``b ≠ c``), else ``(b − c)² / (b + c)``; ``df = 1``. Same as R's ``mcnemar.test``.
-    ``b + c == 0`` gives ``NaN`` (R too).
+    Parameters
+    ----------
+    b, c : array_like
+        The two discordant cells (e.g. good → not good, not good → good); broadcast together.
+    correct : bool, default True
+        Apply the continuity correction (as R's default).
+
+    Returns
+    -------
+    McNemarResult
+        ``statistic`` (χ²), ``df = 1`` and ``p``; floats for scalar input, else arrays;
+        ``NaN`` where ``b + c == 0`` (R too).
+
+    Notes
+    -----
+    With continuity correction (applied, as in R, only when ``b ≠ c``):
+
+        χ² = (|b − c| − 1)² / (b + c)
+
+    else ``χ² = (b − c)² / (b + c)``; ``df = 1``, ``p = P(χ²₁ > χ²)``. The same as R's
+    ``mcnemar.test``.
 
     Tested against R (tests/r/outcomes.R).
+
+    References
+    ----------
+    McNemar, Q. (1947). Note on the sampling error of the difference between correlated
+    proportions or percentages. Psychometrika 12(2):153–157.
+
+    Examples
+    --------
+    >>> from evaltool.indicators.stats import mcnemar_test
+    >>> # In R: mcnemar.test(matrix(c(10, 2, 7, 20), 2))
+    >>> res = mcnemar_test(7, 2)
+    >>> print(round(res.statistic, 4), res.df, round(res.p, 4))
+    1.7778 1 0.1824
     """
     bb = np.asarray(b, dtype=float)
     cc = np.asarray(c, dtype=float)

@@ -1,4 +1,7 @@
-"""Confidence intervals for a proportion: Wilson score and Clopper–Pearson."""
+"""Confidence intervals for a proportion: the Wilson score interval and the Clopper–Pearson
+exact interval, vectorised. Checked against R's ``prop.test(k, n, correct = FALSE)$conf.int``
+and ``binom.test(k, n)$conf.int`` (tests/r/outcomes.R).
+"""
 
 from __future__ import annotations
 
@@ -27,11 +30,57 @@ def proportion_ci(
 ) -> ProportionCI:
     """Confidence interval for a proportion ``k/n``; vectorised.
 
-    ``method="wilson"`` (default): Wilson (1927) score interval without continuity
-    correction, ``(p̂ + z²/2n ± z √(p̂(1 − p̂)/n + z²/4n²)) / (1 + z²/n)`` with the limits set
-    to exactly 0 / 1 when ``p̂`` is 0 / 1 — R's ``prop.test(k, n, correct = FALSE)$conf.int``.
-    ``method="exact"``: Clopper & Pearson (1934), beta quantiles — R's ``binom.test``.
-    ``n == 0`` gives ``NaN``. Tested against R (tests/r/outcomes.R).
+    Parameters
+    ----------
+    k : array_like
+        Number of successes (e.g. clients with good quality of life).
+    n : array_like
+        Number of trials; broadcast against ``k``.
+    conf : float, default 0.95
+        Confidence level.
+    method : {"wilson", "exact"}, default "wilson"
+        ``"wilson"``: Wilson score interval without continuity correction; ``"exact"``:
+        Clopper–Pearson interval. Any other value raises ``ValueError``.
+
+    Returns
+    -------
+    ProportionCI
+        ``estimate = k/n``, ``ci_low``, ``ci_high`` (floats for scalar input, else arrays);
+        all ``NaN`` where ``n == 0``.
+
+    Notes
+    -----
+    Wilson (1927) score interval without continuity correction, with ``p̂ = k/n`` and ``z`` the
+    ``1 − (1 − conf)/2`` normal quantile:
+
+        (p̂ + z²/2n ± z √(p̂(1 − p̂)/n + z²/4n²)) / (1 + z²/n)
+
+    with the limits set to exactly 0 / 1 when ``p̂`` is 0 / 1 — R's
+    ``prop.test(k, n, correct = FALSE)$conf.int``. Clopper & Pearson (1934): the limits are
+    beta quantiles, ``B(a/2; k, n − k + 1)`` and ``B(1 − a/2; k + 1, n − k)`` with
+    ``a = 1 − conf`` (0 when ``k = 0``, 1 when ``k = n``) — R's ``binom.test``.
+
+    Tested against R (tests/r/outcomes.R).
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. Journal of the American Statistical Association 22(158):209–212.
+
+    Clopper, C. J., & Pearson, E. S. (1934). The use of confidence or fiducial limits
+    illustrated in the case of the binomial. Biometrika 26(4):404–413.
+
+    Examples
+    --------
+    >>> from evaltool.indicators.stats import proportion_ci
+    >>> # In R: prop.test(3, 10, correct = FALSE)$conf.int
+    >>> ci = proportion_ci(3, 10)
+    >>> print(ci.estimate, round(ci.ci_low, 4), round(ci.ci_high, 4))
+    0.3 0.1078 0.6032
+    >>> # In R: binom.test(3, 10)$conf.int
+    >>> ci = proportion_ci(3, 10, method="exact")
+    >>> print(round(ci.ci_low, 4), round(ci.ci_high, 4))
+    0.0667 0.6525
     """
     kk = np.asarray(k, dtype=float)
     nn = np.asarray(n, dtype=float)
