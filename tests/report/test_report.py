@@ -112,7 +112,7 @@ def build_workspace(root: Path, seed: int = 7, partners: bool = True,
 
 def _partner_rounds(ws: Workspace, rng: np.random.Generator) -> None:
     survey = load_partner_survey()
-    text = (Path(__file__).resolve().parents[1] / "surveys" / "partner-survey.toml").read_text(
+    text = (Path(__file__).resolve().parents[2] / "surveys" / "partner-survey.toml").read_text(
         encoding="utf-8")
     orgs = ["Jyväskylän kaupunki", "Ahjo ry", "TE-toimisto", "Kela", "Seurakunta",
             "Yritys Oy", "Koulu", "<img src=x onerror=alert(1)> ry"]
@@ -477,7 +477,7 @@ def build_small_cells(root: Path) -> Path:
 
 
 def _sparse_partner_rounds(ws: Workspace) -> None:
-    text = (Path(__file__).resolve().parents[1] / "surveys" / "partner-survey.toml").read_text(
+    text = (Path(__file__).resolve().parents[2] / "surveys" / "partner-survey.toml").read_text(
         encoding="utf-8")
     orgs = [f"Organisaatio {k}" for k in range(8)] + ["Harva ry"]
     with ws.transaction():

@@ -22,7 +22,7 @@ from scipy import stats as st
 from evaltool.errors import UserError
 from evaltool.indicators import outcomes as oc
 
-R_DIR = Path(__file__).parent / "r"
+R_DIR = Path(__file__).resolve().parents[1] / "r"
 sys.path.insert(0, str(R_DIR))
 from make_outcomes_data import EDGE_DOMAINS, EUROHIS_ITEMS, WHOQOL_DOMAINS  # noqa: E402
 

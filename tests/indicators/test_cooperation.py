@@ -35,7 +35,7 @@ from evaltool.indicators.cooperation import (
     ties_from_matrix,
 )
 
-R_DIR = Path(__file__).parent / "r"
+R_DIR = Path(__file__).resolve().parents[1] / "r"
 NET_TOL = 1e-10
 STAT_TOL = 1e-8
 

@@ -12,7 +12,7 @@ from scipy import stats
 
 from evaltool.cli import main
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def _workspace(tmp_path) -> str:

@@ -11,7 +11,7 @@ import pytest
 
 from evaltool.indicators import stats
 
-R_DIR = Path(__file__).parent / "r"
+R_DIR = Path(__file__).resolve().parents[1] / "r"
 ARITH = {"rel": 1e-10, "abs": 1e-8}
 PVAL = {"rel": 1e-6, "abs": 1e-12}
 

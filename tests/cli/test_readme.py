@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from evaltool.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def quick_start_commands() -> list[str]:

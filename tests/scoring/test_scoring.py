@@ -29,7 +29,7 @@ from evaltool.instruments import (
     score,
 )
 
-R_DIR = Path(__file__).parent / "r"
+R_DIR = Path(__file__).resolve().parents[1] / "r"
 RULES = [("whoqol-bref", "who-syntax"), ("whoqol-bref", "manual"),
          ("eurohis-qol-8", "at-most-one-missing"), ("eurohis-qol-8", "complete")]
 
