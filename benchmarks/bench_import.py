@@ -81,8 +81,11 @@ def raw_parse(path: Path) -> float:
 
 #: Pipeline stages timed inside every import (module, function): wall time per call is added
 #: up, so the stages of one import can be compared with its total.
-STAGES = (("read", "read_raw"), ("store.workspace", "Workspace.pseudonyms"),
-          ("store.workspace", "Workspace.store_responses"))
+STAGES = (
+    ("read", "read_raw"),
+    ("store.workspace", "Workspace.pseudonyms"),
+    ("store.workspace", "Workspace.store_responses"),
+)
 
 
 @contextmanager
@@ -114,8 +117,7 @@ def stage_timer(totals: dict[str, float]):
             setattr(owner, func_name, original)
 
 
-def full_import(path: Path, profile: bool = False, stages: dict | None = None
-                ) -> tuple[float, int]:
+def full_import(path: Path, profile: bool = False, stages: dict | None = None) -> tuple[float, int]:
     folder = Path(tempfile.mkdtemp(prefix="evaltool-bench-"))
     try:
         ws = Workspace.init(folder / "ws")
@@ -125,8 +127,11 @@ def full_import(path: Path, profile: bool = False, stages: dict | None = None
                 t = time.perf_counter()
                 if prof:
                     prof.enable()
-                result = import_clients(ws, [path], ClientImportOptions(
-                    instrument="whoqol-bref", project="Bench", wave=1))
+                result = import_clients(
+                    ws,
+                    [path],
+                    ClientImportOptions(instrument="whoqol-bref", project="Bench", wave=1),
+                )
                 if prof:
                     prof.disable()
                 elapsed = time.perf_counter() - t
@@ -137,15 +142,29 @@ def full_import(path: Path, profile: bool = False, stages: dict | None = None
     if prof:
         stats = pstats.Stats(prof)
         stages = {
-            "readers (read_raw)": "readers.py", "layouts (recognise, place)": "layouts.py",
-            "decode (decode_items)": "instruments.py:", "store (workspace)": "workspace.py",
+            "readers (read_raw)": "readers.py",
+            "layouts (recognise, place)": "layouts.py",
+            "decode (decode_items)": "instruments.py:",
+            "store (workspace)": "workspace.py",
         }
         print("\nwhere the import's time goes (cumulative, profiled):")
         for (file, _, func), row in sorted(stats.stats.items(), key=lambda kv: -kv[1][3]):
             name = f"{Path(file).name}:{func}"
-            if any(k in name for k in ("read_raw", "recognise", "place", "decode_items",
-                                        "decode_fields", "store_responses", "pseudonyms",
-                                        "score", "existing_respondents", "parse_dates")):
+            if any(
+                k in name
+                for k in (
+                    "read_raw",
+                    "recognise",
+                    "place",
+                    "decode_items",
+                    "decode_fields",
+                    "store_responses",
+                    "pseudonyms",
+                    "score",
+                    "existing_respondents",
+                    "parse_dates",
+                )
+            ):
                 print(f"  {row[3]:6.3f} s  {name}")
         del stages
         print()
@@ -167,11 +186,14 @@ def floor_parts(path: Path) -> tuple[float, float]:
     values = np.where(cells[:, 2:] == "", np.nan, cells[:, 2:]).astype(float)
     inst = load_instrument("whoqol-bref")
     frame = {
-        "project": np.full(n, "Bench", dtype=object), "wave": np.ones(n, dtype=np.int64),
+        "project": np.full(n, "Bench", dtype=object),
+        "wave": np.ones(n, dtype=np.int64),
         "source_id": cells[:, 0].astype(str).astype(object),
         "date": np.array([d.isoformat() for d in cells[:, 1]], dtype=object),
-        "source_row": np.arange(2, n + 2), "n_missing": np.isnan(values).sum(axis=1),
-        "discarded": np.zeros(n, dtype=bool), "incomplete": np.zeros(n, dtype=bool),
+        "source_row": np.arange(2, n + 2),
+        "n_missing": np.isnan(values).sum(axis=1),
+        "discarded": np.zeros(n, dtype=bool),
+        "incomplete": np.zeros(n, dtype=bool),
         "missing": np.full(n, "." * values.shape[1], dtype=object),
     }
     import pandas as pd
@@ -185,12 +207,22 @@ def floor_parts(path: Path) -> tuple[float, float]:
         try:
             with gc_paused(), ws.transaction():
                 table = ws.ensure_instrument(inst)
-                import_id = ws.add_import({
-                    "kind": "clients", "source_name": path.name, "sha256": "0", "size": 0,
-                    "scope": "bench", "rows_read": n, "rows_stored": n, "rows_rejected": 0})
+                import_id = ws.add_import(
+                    {
+                        "kind": "clients",
+                        "source_name": path.name,
+                        "sha256": "0",
+                        "size": 0,
+                        "scope": "bench",
+                        "rows_read": n,
+                        "rows_stored": n,
+                        "rows_rejected": 0,
+                    }
+                )
                 t = time.perf_counter()
-                frame["respondent"] = ws.pseudonyms(frame["project"].tolist(),
-                                                    frame["source_id"].tolist())
+                frame["respondent"] = ws.pseudonyms(
+                    frame["project"].tolist(), frame["source_id"].tolist()
+                )
                 t_pseudonyms = time.perf_counter() - t
                 t = time.perf_counter()
                 ws.store_responses(import_id, inst, table, frame, values)
@@ -218,15 +250,21 @@ def bench_split(rows: int, parts: int, repeat: int) -> None:
         try:
             with Workspace.init(folder / "ws") as ws:
                 t = time.perf_counter()
-                import_clients(ws, paths, ClientImportOptions(
-                    instrument="whoqol-bref", project_column=None, project="Bench", wave=1))
+                import_clients(
+                    ws,
+                    paths,
+                    ClientImportOptions(
+                        instrument="whoqol-bref", project_column=None, project="Bench", wave=1
+                    ),
+                )
                 imports.append(time.perf_counter() - t)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-    print(f"{parts} files of {per} rows in one call: raw parse of each in turn "
-          f"{min(raws):.3f} s, import_clients {min(imports):.3f} s = "
-          f"{min(imports) / min(raws):.2f} × (runs: " + ", ".join(f"{x:.3f}" for x in imports)
-          + ")")
+    print(
+        f"{parts} files of {per} rows in one call: raw parse of each in turn "
+        f"{min(raws):.3f} s, import_clients {min(imports):.3f} s = "
+        f"{min(imports) / min(raws):.2f} × (runs: " + ", ".join(f"{x:.3f}" for x in imports) + ")"
+    )
 
 
 def bench_large_workspace(n_projects: int, repeat: int) -> None:
@@ -258,12 +296,18 @@ def bench_large_workspace(n_projects: int, repeat: int) -> None:
             with Workspace.open(ws_dir) as ws:
                 n_resp = ws.row_counts(["responses"])["responses"]
                 t = time.perf_counter()
-                import_clients(ws, [path], ClientImportOptions(
-                    instrument="whoqol-bref", project="New project", wave=1))
+                import_clients(
+                    ws,
+                    [path],
+                    ClientImportOptions(instrument="whoqol-bref", project="New project", wave=1),
+                )
                 times.append(time.perf_counter() - t)
-        print(f"1 000-row import into a workspace of {n_projects} projects and {n_resp:,} "
-              f"responses (built in {built:.0f} s): {min(times):.3f} s (runs: "
-              + ", ".join(f"{x:.3f}" for x in times) + ")")
+        print(
+            f"1 000-row import into a workspace of {n_projects} projects and {n_resp:,} "
+            f"responses (built in {built:.0f} s): {min(times):.3f} s (runs: "
+            + ", ".join(f"{x:.3f}" for x in times)
+            + ")"
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -286,17 +330,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--file", type=Path, default=None, help="workbook to use / create")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each timing (best kept)")
     ap.add_argument("--profile", action="store_true")
-    ap.add_argument("--split", type=int, metavar="FILES", default=0,
-                    help="also time the rows split into this many files, imported at once")
-    ap.add_argument("--large-workspace", type=int, metavar="PROJECTS", default=0,
-                    help="also time a small import into a workspace of this many projects")
+    ap.add_argument(
+        "--split",
+        type=int,
+        metavar="FILES",
+        default=0,
+        help="also time the rows split into this many files, imported at once",
+    )
+    ap.add_argument(
+        "--large-workspace",
+        type=int,
+        metavar="PROJECTS",
+        default=0,
+        help="also time a small import into a workspace of this many projects",
+    )
     args = ap.parse_args(argv)
     path = args.file or Path(tempfile.gettempdir()) / f"evaltool-bench-{args.rows}.xlsx"
     if not path.exists():
         t = time.perf_counter()
         make_workbook(path, args.rows)
-        print(f"wrote {path} ({args.rows} rows × 28 columns) in "
-              f"{time.perf_counter() - t:.1f} s")
+        print(f"wrote {path} ({args.rows} rows × 28 columns) in {time.perf_counter() - t:.1f} s")
     raws, imports, stage_runs = [], [], []
     stored = 0
     for _ in range(args.repeat):
@@ -306,23 +359,33 @@ def main(argv: list[str] | None = None) -> int:
         imports.append(elapsed)
         stage_runs.append(stages)
     raw, imp = min(raws), min(imports)
-    print(f"raw calamine parse       {raw:7.3f} s  (runs: "
-          + ", ".join(f"{x:.3f}" for x in raws) + ")")
-    print(f"import_clients           {imp:7.3f} s  (runs: "
-          + ", ".join(f"{x:.3f}" for x in imports) + f"; {stored} responses stored)")
+    print(
+        f"raw calamine parse       {raw:7.3f} s  (runs: "
+        + ", ".join(f"{x:.3f}" for x in raws)
+        + ")"
+    )
+    print(
+        f"import_clients           {imp:7.3f} s  (runs: "
+        + ", ".join(f"{x:.3f}" for x in imports)
+        + f"; {stored} responses stored)"
+    )
     print(f"import / raw parse       {imp / raw:7.2f} ×  (goal ≤ 1.30)")
     best = stage_runs[imports.index(imp)]
     rest = imp - sum(best.values())
-    print("  stages of the fastest import: "
-          + ", ".join(f"{name.rpartition('.')[2]} {sec:.3f} s" for name, sec in best.items())
-          + f", everything else {rest:.3f} s")
+    print(
+        "  stages of the fastest import: "
+        + ", ".join(f"{name.rpartition('.')[2]} {sec:.3f} s" for name, sec in best.items())
+        + f", everything else {rest:.3f} s"
+    )
     if "read_raw" in best:
         print(f"  read_raw beyond the raw parse: {best['read_raw'] - raw:.3f} s")
     parts = [floor_parts(path) for _ in range(args.repeat)]
     pseud, store = min(p[0] for p in parts), min(p[1] for p in parts)
-    print(f"floor: raw parse + pseudonyms {pseud:.3f} s + store {store:.3f} s = "
-          f"{raw + pseud + store:.3f} s = {(raw + pseud + store) / raw:.2f} × the raw parse "
-          "(no import into this store can be faster)")
+    print(
+        f"floor: raw parse + pseudonyms {pseud:.3f} s + store {store:.3f} s = "
+        f"{raw + pseud + store:.3f} s = {(raw + pseud + store) / raw:.2f} × the raw parse "
+        "(no import into this store can be faster)"
+    )
     sc = min(bench_score() for _ in range(args.repeat))
     print(f"score 1 000 000 responses {sc:6.3f} s  (goal ≤ 1.00)")
     if args.split:

@@ -40,23 +40,49 @@ from evaltool.store.workspace import Workspace
 EPOCH = "1710590400"
 
 
-def _store(ws: Workspace, inst, table: str, project: str, wave: int, ids: np.ndarray,
-           values: np.ndarray, fields: pd.DataFrame | None, date: str) -> None:
+def _store(
+    ws: Workspace,
+    inst,
+    table: str,
+    project: str,
+    wave: int,
+    ids: np.ndarray,
+    values: np.ndarray,
+    fields: pd.DataFrame | None,
+    date: str,
+) -> None:
     n = len(ids)
-    iid = ws.add_import({
-        "kind": "clients", "source_name": f"{project}-{inst.name}-{wave}.xlsx",
-        "sha256": f"{abs(hash((project, inst.name, wave))):064d}"[:64], "size": 1000 + n,
-        "layout": "webropol", "instrument": inst.name, "rule": inst.default_rule,
-        "scope": f"{inst.name};project={project};wave={wave}", "rows_read": n,
-        "rows_stored": n, "rows_rejected": 0})
+    iid = ws.add_import(
+        {
+            "kind": "clients",
+            "source_name": f"{project}-{inst.name}-{wave}.xlsx",
+            "sha256": f"{abs(hash((project, inst.name, wave))):064d}"[:64],
+            "size": 1000 + n,
+            "layout": "webropol",
+            "instrument": inst.name,
+            "rule": inst.default_rule,
+            "scope": f"{inst.name};project={project};wave={wave}",
+            "rows_read": n,
+            "rows_stored": n,
+            "rows_rejected": 0,
+        }
+    )
     source = [f"{project}-{i:04d}" for i in ids]
     answered = np.isfinite(values)
-    frame = pd.DataFrame({
-        "project": project, "wave": wave, "source_id": source,
-        "respondent": ws.pseudonyms([project] * n, source), "date": date,
-        "source_row": np.arange(2, n + 2), "n_missing": (~answered).sum(axis=1),
-        "discarded": answered.sum(axis=1) < 1, "incomplete": False,
-        "missing": ["".join("." if a else "s" for a in row) for row in answered]})
+    frame = pd.DataFrame(
+        {
+            "project": project,
+            "wave": wave,
+            "source_id": source,
+            "respondent": ws.pseudonyms([project] * n, source),
+            "date": date,
+            "source_row": np.arange(2, n + 2),
+            "n_missing": (~answered).sum(axis=1),
+            "discarded": answered.sum(axis=1) < 1,
+            "incomplete": False,
+            "missing": ["".join("." if a else "s" for a in row) for row in answered],
+        }
+    )
     ws.store_responses(iid, inst, table, frame, values, fields)
 
 
@@ -67,12 +93,17 @@ def build(root: Path, n_projects: int, n_clients: int, seed: int = 1) -> Path:
     whoqol, kevat = load_instrument("whoqol-bref"), load_instrument("kevat-client")
     genders = np.array(["female", "male", "other"], dtype=object)
     ages = np.array(["under_25", "25_34", "35_44", "45_54", "55_plus"], dtype=object)
-    services = np.array(["rehabilitative", "wage_subsidy", "work_trial", "workshop"],
-                        dtype=object)
-    goods = np.array(["Sain rytmiä arkeen.", "Hyvä ryhmä.", "Ohjaajat kannustavat.",
-                      "<script>alert(1)</script>"], dtype=object)
-    bads = np.array(["Matkat ovat pitkiä.", "Liian vähän tekemistä.", "Ei mitään."],
-                    dtype=object)
+    services = np.array(["rehabilitative", "wage_subsidy", "work_trial", "workshop"], dtype=object)
+    goods = np.array(
+        [
+            "Sain rytmiä arkeen.",
+            "Hyvä ryhmä.",
+            "Ohjaajat kannustavat.",
+            "<script>alert(1)</script>",
+        ],
+        dtype=object,
+    )
+    bads = np.array(["Matkat ovat pitkiä.", "Liian vähän tekemistä.", "Ei mitään."], dtype=object)
     codes = [f"S{20000 + p}" for p in range(n_projects)]
     with ws.transaction():
         t_who, t_kev = ws.ensure_instrument(whoqol), ws.ensure_instrument(kevat)
@@ -83,42 +114,67 @@ def build(root: Path, n_projects: int, n_clients: int, seed: int = 1) -> Path:
             for wave, share in ((1, 1.0), (2, 0.8), (3, 0.7)):
                 ids = np.flatnonzero(rng.random(n) < share) if wave > 1 else np.arange(n)
                 lat = level[ids] + gain * (wave - 1)
-                vals = np.clip(np.rint(3 + 0.8 * lat[:, None]
-                                       + rng.normal(0, 0.8, (len(ids), 26))), 1, 5)
+                vals = np.clip(
+                    np.rint(3 + 0.8 * lat[:, None] + rng.normal(0, 0.8, (len(ids), 26))), 1, 5
+                )
                 vals[rng.random(vals.shape) < 0.02] = np.nan
                 rows = np.arange(len(ids))
-                fields = pd.concat([
-                    pd.DataFrame({"row": rows, "field": "gender", "value": genders[ids % 3]}),
-                    pd.DataFrame({"row": rows, "field": "age_group", "value": ages[ids % 5]}),
-                    pd.DataFrame({"row": rows, "field": "service_type",
-                                  "value": services[ids % 4]}),
-                ], ignore_index=True) if wave == 1 else None
-                _store(ws, whoqol, t_who, code, wave, ids, vals, fields,
-                       f"2024-0{wave * 3}-1{p % 10}")
+                fields = (
+                    pd.concat(
+                        [
+                            pd.DataFrame(
+                                {"row": rows, "field": "gender", "value": genders[ids % 3]}
+                            ),
+                            pd.DataFrame(
+                                {"row": rows, "field": "age_group", "value": ages[ids % 5]}
+                            ),
+                            pd.DataFrame(
+                                {"row": rows, "field": "service_type", "value": services[ids % 4]}
+                            ),
+                        ],
+                        ignore_index=True,
+                    )
+                    if wave == 1
+                    else None
+                )
+                _store(
+                    ws, whoqol, t_who, code, wave, ids, vals, fields, f"2024-0{wave * 3}-1{p % 10}"
+                )
             ids = np.flatnonzero(rng.random(n) < 0.7)
             rows = np.arange(len(ids))
-            likert = np.clip(np.rint(3.5 + 0.6 * level[ids][:, None]
-                                     + rng.normal(0, 0.9, (len(ids), 16))), 1, 5)
-            fields = pd.concat([
-                pd.DataFrame({"row": rows, "field": "goals", "value": "routine"}),
-                pd.DataFrame({"row": rows[::2], "field": "goals", "value": "work"}),
-                pd.DataFrame({"row": rows, "field": "good", "value": goods[ids % 4]}),
-                pd.DataFrame({"row": rows[::3], "field": "bad", "value": bads[ids[::3] % 3]}),
-            ], ignore_index=True)
+            likert = np.clip(
+                np.rint(3.5 + 0.6 * level[ids][:, None] + rng.normal(0, 0.9, (len(ids), 16))), 1, 5
+            )
+            fields = pd.concat(
+                [
+                    pd.DataFrame({"row": rows, "field": "goals", "value": "routine"}),
+                    pd.DataFrame({"row": rows[::2], "field": "goals", "value": "work"}),
+                    pd.DataFrame({"row": rows, "field": "good", "value": goods[ids % 4]}),
+                    pd.DataFrame({"row": rows[::3], "field": "bad", "value": bads[ids[::3] % 3]}),
+                ],
+                ignore_index=True,
+            )
             _store(ws, kevat, t_kev, code, 3, ids, likert, fields, "2024-09-20")
         _partners(ws, rng, codes)
-    reg = pd.DataFrame({
-        "Hankekoodi": codes, "Nimi": [f"Hanke {c}" for c in codes],
-        "Toteuttaja": [f"Organisaatio {p % 60}" for p in range(n_projects)],
-        "Maakunta": "Keski-Suomi", "Rahoittaja": "ELY-keskus", "Toimintalinja": "5",
-        "Alkupvm": "1.1.2024", "Loppupvm": "31.12.2026",
-        "Suunnitellut osallistujat": rng.integers(40, 120, n_projects),
-        "Toteutuneet osallistujat": rng.integers(20, 130, n_projects),
-        "Suunnitellut naiset": rng.integers(10, 40, n_projects),
-        "Toteutuneet naiset": rng.integers(5, 45, n_projects),
-        "Suunnitellut työpaikat": rng.integers(1, 10, n_projects),
-        "Toteutuneet työpaikat": rng.integers(0, 12, n_projects),
-        "Suunniteltu julkinen rahoitus": rng.integers(100_000, 900_000, n_projects)})
+    reg = pd.DataFrame(
+        {
+            "Hankekoodi": codes,
+            "Nimi": [f"Hanke {c}" for c in codes],
+            "Toteuttaja": [f"Organisaatio {p % 60}" for p in range(n_projects)],
+            "Maakunta": "Keski-Suomi",
+            "Rahoittaja": "ELY-keskus",
+            "Toimintalinja": "5",
+            "Alkupvm": "1.1.2024",
+            "Loppupvm": "31.12.2026",
+            "Suunnitellut osallistujat": rng.integers(40, 120, n_projects),
+            "Toteutuneet osallistujat": rng.integers(20, 130, n_projects),
+            "Suunnitellut naiset": rng.integers(10, 40, n_projects),
+            "Toteutuneet naiset": rng.integers(5, 45, n_projects),
+            "Suunnitellut työpaikat": rng.integers(1, 10, n_projects),
+            "Toteutuneet työpaikat": rng.integers(0, 12, n_projects),
+            "Suunniteltu julkinen rahoitus": rng.integers(100_000, 900_000, n_projects),
+        }
+    )
     reg_path = root / "rekisteri.csv"
     reg.to_csv(reg_path, index=False, sep=";")
     import_projects(ws, reg_path)
@@ -131,25 +187,52 @@ def _partners(ws: Workspace, rng: np.random.Generator, codes: list[str]) -> None
 
     survey = load_partner_survey()
     text = (Path(__file__).resolve().parents[1] / "surveys" / "partner-survey.toml").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     orgs = [f"Organisaatio {k}" for k in range(60)]
     items = [i.code for b in survey.blocks for i in b.items]
     for r, rnd in enumerate(["syksy 2023", "syksy 2024"]):
-        iid = ws.add_import({"kind": "partners", "source_name": f"kumppanit-{r}.csv",
-                             "sha256": f"{r:064d}", "size": 1, "round": rnd,
-                             "scope": f"partners;round={rnd}", "rows_read": len(orgs),
-                             "rows_stored": len(orgs), "rows_rejected": 0})
+        iid = ws.add_import(
+            {
+                "kind": "partners",
+                "source_name": f"kumppanit-{r}.csv",
+                "sha256": f"{r:064d}",
+                "size": 1,
+                "round": rnd,
+                "scope": f"partners;round={rnd}",
+                "rows_read": len(orgs),
+                "rows_stored": len(orgs),
+                "rows_rejected": 0,
+            }
+        )
         statements = pd.DataFrame(
             [(o, "other", it, float(rng.integers(2 + r, 6))) for o in orgs for it in items],
-            columns=STATEMENT_COLUMNS[1:])
+            columns=STATEMENT_COLUMNS[1:],
+        )
         ties = pd.DataFrame(
-            [(o, o2, float(rng.integers(0, 5)), float(rng.integers(1, 6)),
-              float(rng.integers(1, 5)), float(rng.integers(1, 5)))
-             for o in orgs for o2 in orgs if o2 != o and rng.random() < 0.08 + 0.02 * r],
-            columns=TIE_COLUMNS[1:])
-        ws.store_partner_round(iid, rnd, text,
-                               pd.DataFrame({"org": orgs, "sector": "other", "responded": True}),
-                               statements, ties)
+            [
+                (
+                    o,
+                    o2,
+                    float(rng.integers(0, 5)),
+                    float(rng.integers(1, 6)),
+                    float(rng.integers(1, 5)),
+                    float(rng.integers(1, 5)),
+                )
+                for o in orgs
+                for o2 in orgs
+                if o2 != o and rng.random() < 0.08 + 0.02 * r
+            ],
+            columns=TIE_COLUMNS[1:],
+        )
+        ws.store_partner_round(
+            iid,
+            rnd,
+            text,
+            pd.DataFrame({"org": orgs, "sector": "other", "responded": True}),
+            statements,
+            ties,
+        )
 
 
 def _tree_memory_mb() -> tuple[float, float]:
@@ -205,10 +288,20 @@ def measure_all(ws_dir: Path, out: Path) -> None:
     size = sum(f.stat().st_size for f in index.parent.iterdir())
     usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_pss_mb": peak["pss"],
-                      "peak_rss_mb": peak["rss"], "main_maxrss_mb": usage,
-                      "worker_maxrss_mb": workers, "html": n_html, "xlsx": n_xlsx,
-                      "bytes": size}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_pss_mb": peak["pss"],
+                "peak_rss_mb": peak["rss"],
+                "main_maxrss_mb": usage,
+                "worker_maxrss_mb": workers,
+                "html": n_html,
+                "xlsx": n_xlsx,
+                "bytes": size,
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -216,8 +309,12 @@ def main() -> None:
     ap.add_argument("--projects", type=int, default=500)
     ap.add_argument("--clients", type=int, default=60)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--keep", type=Path, default=None,
-                    help="Build the workspace and reports here and keep them.")
+    ap.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="Build the workspace and reports here and keep them.",
+    )
     ap.add_argument("--measure-all", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.measure_all:
@@ -232,8 +329,10 @@ def main() -> None:
         ws_dir = build(root / "ws", args.projects, args.clients)
         with Workspace.open(ws_dir) as ws:
             n_resp = ws.row_counts(["responses"])["responses"]
-        print(f"workspace: {args.projects} projects, {n_resp:,} stored responses, two partner "
-              f"rounds of 60 organisations; built in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"workspace: {args.projects} projects, {n_resp:,} stored responses, two partner "
+            f"rounds of 60 organisations; built in {time.perf_counter() - t0:.1f} s"
+        )
 
         from evaltool.report import write_project_report
 
@@ -243,20 +342,30 @@ def main() -> None:
                 t0 = time.perf_counter()
                 write_project_report(ws, "S20007", root / "one")
                 times.append(time.perf_counter() - t0)
-        print(f"one project report (write_project_report): cold {times[0]:.2f} s, "
-              f"warm best of {args.repeat} {min(times[1:]):.2f} s")
+        print(
+            f"one project report (write_project_report): cold {times[0]:.2f} s, "
+            f"warm best of {args.repeat} {min(times[1:]):.2f} s"
+        )
 
         res = subprocess.run(
             [sys.executable, __file__, "--measure-all", str(ws_dir), str(root / "all")],
-            check=True, capture_output=True, text=True, env=os.environ)
+            check=True,
+            capture_output=True,
+            text=True,
+            env=os.environ,
+        )
         stats = json.loads(res.stdout.strip().splitlines()[-1])
-        print(f"all reports (write_all_reports, fresh process): {stats['seconds']:.1f} s; "
-              f"{stats['html']} HTML and {stats['xlsx']} xlsx files, "
-              f"{stats['bytes'] / 1e6:.0f} MB on disk")
-        print(f"peak memory, main process and workers together: {stats['peak_pss_mb']:.0f} MB "
-              f"PSS ({stats['peak_rss_mb']:.0f} MB RSS counting shared pages in every "
-              f"process); max RSS main {stats['main_maxrss_mb']:.0f} MB, largest worker "
-              f"{stats['worker_maxrss_mb']:.0f} MB")
+        print(
+            f"all reports (write_all_reports, fresh process): {stats['seconds']:.1f} s; "
+            f"{stats['html']} HTML and {stats['xlsx']} xlsx files, "
+            f"{stats['bytes'] / 1e6:.0f} MB on disk"
+        )
+        print(
+            f"peak memory, main process and workers together: {stats['peak_pss_mb']:.0f} MB "
+            f"PSS ({stats['peak_rss_mb']:.0f} MB RSS counting shared pages in every "
+            f"process); max RSS main {stats['main_maxrss_mb']:.0f} MB, largest worker "
+            f"{stats['worker_maxrss_mb']:.0f} MB"
+        )
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)

@@ -94,8 +94,9 @@ def column_index(letters: str) -> int:
     return index - 1
 
 
-def map_distinct(values: pd.Series | np.ndarray, func: Callable[[object], object],
-                 missing: object = None) -> np.ndarray:
+def map_distinct(
+    values: pd.Series | np.ndarray, func: Callable[[object], object], missing: object = None
+) -> np.ndarray:
     """``func`` applied to each distinct value once, spread back to every position.
 
     Survey columns repeat a handful of answers over thousands of rows; decoding the distinct

@@ -340,4 +340,3 @@ def round_tables(
 
 
 _INDEX_COLUMNS = ["round", "index", "n", "mean", "sd", "ci_low", "ci_high", "suppressed"]
-

@@ -56,15 +56,16 @@ def _jsonable(value):
 def records(frame: pd.DataFrame) -> list[dict]:
     """Rows as JSON-ready dicts (NaN → null, numpy scalars → Python)."""
     cols = list(frame.columns)
-    return [{c: _jsonable(v) for c, v in zip(cols, row, strict=True)}
-            for row in frame.itertuples(index=False, name=None)]
+    return [
+        {c: _jsonable(v) for c, v in zip(cols, row, strict=True)}
+        for row in frame.itertuples(index=False, name=None)
+    ]
 
 
 def to_text(tables: Mapping[str, pd.DataFrame], fmt: str) -> str:
     """Tables as terminal text, CSV (sections separated by a title line) or JSON."""
     if fmt == "json":
-        return json.dumps({k: records(v) for k, v in tables.items()}, ensure_ascii=False,
-                          indent=2)
+        return json.dumps({k: records(v) for k, v in tables.items()}, ensure_ascii=False, indent=2)
     buf = io.StringIO()
     for i, (name, frame) in enumerate(tables.items()):
         if len(tables) > 1:
@@ -77,9 +78,16 @@ def to_text(tables: Mapping[str, pd.DataFrame], fmt: str) -> str:
             if frame.empty:
                 buf.write("(no rows)\n")
             else:
-                with pd.option_context("display.width", 200, "display.max_columns", 50,
-                                       "display.max_rows", 500,
-                                       "display.float_format", lambda x: f"{x:.3f}"):
+                with pd.option_context(
+                    "display.width",
+                    200,
+                    "display.max_columns",
+                    50,
+                    "display.max_rows",
+                    500,
+                    "display.float_format",
+                    lambda x: f"{x:.3f}",
+                ):
                     # Missing values print as blanks (nullable integers need object dtype).
                     shown = frame.copy()
                     for col in shown.columns:
@@ -90,10 +98,14 @@ def to_text(tables: Mapping[str, pd.DataFrame], fmt: str) -> str:
     return buf.getvalue()
 
 
-def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path,
-               number_formats: Mapping[str, str] | None = None,
-               sheet_number_formats: Mapping[str, Mapping[str, str]] | None = None,
-               engine: str = "openpyxl", timestamp: datetime | None = None) -> None:
+def write_xlsx(
+    tables: Mapping[str, pd.DataFrame],
+    path: str | Path,
+    number_formats: Mapping[str, str] | None = None,
+    sheet_number_formats: Mapping[str, Mapping[str, str]] | None = None,
+    engine: str = "openpyxl",
+    timestamp: datetime | None = None,
+) -> None:
     """One sheet per table: bold header, frozen header row, column widths, number formats;
     text starting with a formula trigger stays text.
 
@@ -143,18 +155,21 @@ def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path,
     wb.save(path)
 
 
-def _column_format(frame: pd.DataFrame, col, name: str, number_formats, sheet_number_formats
-                   ) -> str | None:
+def _column_format(
+    frame: pd.DataFrame, col, name: str, number_formats, sheet_number_formats
+) -> str | None:
     fmt = ((sheet_number_formats or {}).get(name) or {}).get(str(col)) or (
-        number_formats or {}).get(str(col))
+        number_formats or {}
+    ).get(str(col))
     if fmt is None and pd.api.types.is_float_dtype(frame.dtypes[col]):
         fmt = "0.000"
     return fmt
 
 
 def _xml_text(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
 
 
 def _cell_xml(ref: str, value, style: int) -> str:
@@ -170,8 +185,10 @@ def _cell_xml(ref: str, value, style: int) -> str:
     if isinstance(v, float):
         return f'<c r="{ref}" s="{style}"><v>{v!r}</v></c>'
     st = f' s="{style}"' if style == 1 else ""
-    return (f'<c r="{ref}"{st} t="inlineStr"><is><t xml:space="preserve">{_xml_text(str(v))}'
-            f"</t></is></c>")
+    return (
+        f'<c r="{ref}"{st} t="inlineStr"><is><t xml:space="preserve">{_xml_text(str(v))}'
+        f"</t></is></c>"
+    )
 
 
 def _column_cells(values: np.ndarray, letter: str, style: int) -> list[str]:
@@ -188,10 +205,11 @@ def _column_cells(values: np.ndarray, letter: str, style: int) -> list[str]:
         elif tv is int or tv is np.int64:
             out.append(f'<c r="{letter}{i}" s="{style}"><v>{int(v)}</v></c>')
         elif tv is str:
-            t = v if v.isprintable() else "".join(
-                ch for ch in v if ch in "\t\n\r" or ord(ch) >= 32)
-            out.append(f'<c r="{letter}{i}" t="inlineStr"><is><t xml:space="preserve">'
-                       f"{_xml_text(t)}</t></is></c>")
+            t = v if v.isprintable() else "".join(ch for ch in v if ch in "\t\n\r" or ord(ch) >= 32)
+            out.append(
+                f'<c r="{letter}{i}" t="inlineStr"><is><t xml:space="preserve">'
+                f"{_xml_text(t)}</t></is></c>"
+            )
         elif v is None:
             out.append("")
         else:
@@ -199,10 +217,12 @@ def _column_cells(values: np.ndarray, letter: str, style: int) -> list[str]:
     return out
 
 
-def xlsx_bytes(tables: Mapping[str, pd.DataFrame],
-               number_formats: Mapping[str, str] | None = None,
-               sheet_number_formats: Mapping[str, Mapping[str, str]] | None = None,
-               timestamp: datetime | None = None) -> bytes:
+def xlsx_bytes(
+    tables: Mapping[str, pd.DataFrame],
+    number_formats: Mapping[str, str] | None = None,
+    sheet_number_formats: Mapping[str, Mapping[str, str]] | None = None,
+    timestamp: datetime | None = None,
+) -> bytes:
     """The workbook of :func:`write_xlsx` as xlsx bytes, written directly as SpreadsheetML:
     one sheet per table, bold frozen header row, column widths, number formats, text as
     inline strings (a cell starting with ``=`` stays text)."""
@@ -221,27 +241,42 @@ def xlsx_bytes(tables: Mapping[str, pd.DataFrame],
             width = max([len(str(col))] + [len(str(v)) for v in values[:200]])
             widths.append(min(60, max(8, width + 2)))
             columns.append(_column_cells(values, letter, style))
-        rows = ['<row r="1">' + "".join(_cell_xml(f"{lt}1", str(c), 1) for lt, c in
-                                        zip(letters, frame.columns, strict=True)) + "</row>"]
+        rows = [
+            '<row r="1">'
+            + "".join(
+                _cell_xml(f"{lt}1", str(c), 1) for lt, c in zip(letters, frame.columns, strict=True)
+            )
+            + "</row>"
+        ]
         for i, cells in enumerate(zip(*columns, strict=True), start=2):
             rows.append(f'<row r="{i}">{"".join(cells)}</row>')
-        cols = "".join(f'<col min="{j}" max="{j}" width="{w}" customWidth="1"/>'
-                       for j, w in enumerate(widths, start=1))
-        xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-               '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-               '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-               'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" '
-               'activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
-               '<sheetFormatPr defaultRowHeight="15"/>'
-               + (f"<cols>{cols}</cols>" if cols else "")
-               + f"<sheetData>{''.join(rows)}</sheetData></worksheet>")
+        cols = "".join(
+            f'<col min="{j}" max="{j}" width="{w}" customWidth="1"/>'
+            for j, w in enumerate(widths, start=1)
+        )
+        xml = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+            'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" '
+            'activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+            '<sheetFormatPr defaultRowHeight="15"/>'
+            + (f"<cols>{cols}</cols>" if cols else "")
+            + f"<sheetData>{''.join(rows)}</sheetData></worksheet>"
+        )
         sheets.append((title, xml))
-    num_fmts = "".join(f'<numFmt numFmtId="{164 + k}" formatCode="{_xml_text(f)}"/>'
-                       for f, k in fmt_ids.items())
-    xfs = ('<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-           '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
-           + "".join(f'<xf numFmtId="{164 + k}" fontId="0" fillId="0" borderId="0" xfId="0" '
-                     'applyNumberFormat="1"/>' for k in range(len(fmt_ids))))
+    num_fmts = "".join(
+        f'<numFmt numFmtId="{164 + k}" formatCode="{_xml_text(f)}"/>' for f, k in fmt_ids.items()
+    )
+    xfs = (
+        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+        + "".join(
+            f'<xf numFmtId="{164 + k}" fontId="0" fillId="0" borderId="0" xfId="0" '
+            'applyNumberFormat="1"/>'
+            for k in range(len(fmt_ids))
+        )
+    )
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     styles_xml = (
@@ -255,20 +290,27 @@ def xlsx_bytes(tables: Mapping[str, pd.DataFrame],
         '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
         f'</cellStyleXfs><cellXfs count="{2 + len(fmt_ids)}">{xfs}</cellXfs>'
         '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-        "</styleSheet>")
+        "</styleSheet>"
+    )
     workbook = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{main}" '
         f'xmlns:r="{rel}"><sheets>'
-        + "".join(f'<sheet name="{_xml_text(t)}" sheetId="{k}" r:id="rId{k}"/>'
-                  for k, (t, _) in enumerate(sheets, start=1))
-        + "</sheets></workbook>")
+        + "".join(
+            f'<sheet name="{_xml_text(t)}" sheetId="{k}" r:id="rId{k}"/>'
+            for k, (t, _) in enumerate(sheets, start=1)
+        )
+        + "</sheets></workbook>"
+    )
     wb_rels = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns='
         '"http://schemas.openxmlformats.org/package/2006/relationships">'
-        + "".join(f'<Relationship Id="rId{k}" Type="{rel}/worksheet" '
-                  f'Target="worksheets/sheet{k}.xml"/>' for k in range(1, len(sheets) + 1))
+        + "".join(
+            f'<Relationship Id="rId{k}" Type="{rel}/worksheet" Target="worksheets/sheet{k}.xml"/>'
+            for k in range(1, len(sheets) + 1)
+        )
         + f'<Relationship Id="rId{len(sheets) + 1}" Type="{rel}/styles" Target="styles.xml"/>'
-        "</Relationships>")
+        "</Relationships>"
+    )
     types = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns='
         '"http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -278,21 +320,28 @@ def xlsx_bytes(tables: Mapping[str, pd.DataFrame],
         'officedocument.spreadsheetml.sheet.main+xml"/>'
         '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
         'officedocument.spreadsheetml.styles+xml"/>'
-        + "".join(f'<Override PartName="/xl/worksheets/sheet{k}.xml" ContentType='
-                  '"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                  for k in range(1, len(sheets) + 1))
-        + "</Types>")
+        + "".join(
+            f'<Override PartName="/xl/worksheets/sheet{k}.xml" ContentType='
+            '"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for k in range(1, len(sheets) + 1)
+        )
+        + "</Types>"
+    )
     root_rels = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns='
         '"http://schemas.openxmlformats.org/package/2006/relationships">'
         f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
-        "</Relationships>")
+        "</Relationships>"
+    )
     when = (timestamp or datetime(1980, 1, 1)).timetuple()[:6]
-    parts = [("[Content_Types].xml", types), ("_rels/.rels", root_rels),
-             ("xl/workbook.xml", workbook), ("xl/_rels/workbook.xml.rels", wb_rels),
-             ("xl/styles.xml", styles_xml)]
-    parts += [(f"xl/worksheets/sheet{k}.xml", xml) for k, (_, xml) in
-              enumerate(sheets, start=1)]
+    parts = [
+        ("[Content_Types].xml", types),
+        ("_rels/.rels", root_rels),
+        ("xl/workbook.xml", workbook),
+        ("xl/_rels/workbook.xml.rels", wb_rels),
+        ("xl/styles.xml", styles_xml),
+    ]
+    parts += [(f"xl/worksheets/sheet{k}.xml", xml) for k, (_, xml) in enumerate(sheets, start=1)]
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in parts:
@@ -303,7 +352,7 @@ def xlsx_bytes(tables: Mapping[str, pd.DataFrame],
 
 
 def _sheet_title(name: str, used: set[str]) -> str:
-    base = "".join(ch for ch in str(name) if ch not in '[]:*?/\\')[:31] or "table"
+    base = "".join(ch for ch in str(name) if ch not in "[]:*?/\\")[:31] or "table"
     title, k = base, 2
     while title.lower() in used:
         suffix = f" ({k})"

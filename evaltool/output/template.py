@@ -25,51 +25,74 @@ from evaltool.errors import UserError
 from evaltool.instruments import Instrument, load_instrument
 
 TEXT = {
-    "fi": {"sheet": "Vastaukset", "help": "Ohjeet", "id": "Asiakastunnus", "project": "Projekti",
-           "wave": "Mittauskerta", "date": "Päivämäärä", "dk": "En osaa sanoa",
-           "yes": "Kyllä", "no": "Ei",
-           "lines": [
-               "Syötä yksi vastaaja riville 2 alkaen. Älä muuta otsikkoriviä: sarakkeen koodi "
-               "suluissa kertoo evaltoolille, mihin kysymykseen sarake kuuluu.",
-               "Asiakastunnus: sama tunnus kaikilla mittauskerroilla (ei nimeä eikä "
-               "henkilötunnusta).",
-               "Mittauskerta: 1 = alkumittaus, 2 = välimittaus, 3 = loppumittaus.",
-               "Päivämäärä muodossa 16.3.2024.",
-               "Valitse vastaukset pudotusvalikosta. Tyhjä solu = vastaus puuttuu; "
-               "'En osaa sanoa' ei ole pistemäärä.",
-               "Monivalinnat: Kyllä jokaiseen valittuun vaihtoehtoon, muut tyhjiksi.",
-               "Tuonti: evaltool import clients TIEDOSTO.xlsx --instrument {instrument} "
-               "--project-column project --wave-column wave",
-           ]},
-    "sv": {"sheet": "Svar", "help": "Anvisningar", "id": "Klientkod", "project": "Projekt",
-           "wave": "Mätning", "date": "Datum", "dk": "Vet ej", "yes": "Ja", "no": "Nej",
-           "lines": [
-               "Skriv en svarande per rad från rad 2. Ändra inte rubrikraden: koden inom "
-               "parentes anger vilken fråga kolumnen hör till.",
-               "Klientkod: samma kod vid alla mätningar (inte namn eller personbeteckning).",
-               "Mätning: 1 = början, 2 = mitten, 3 = slutet.",
-               "Datum i formen 16.3.2024.",
-               "Välj svaren i listan. Tom cell = svar saknas; 'Vet ej' ger inga poäng.",
-               "Flerval: Ja för varje valt alternativ, övriga tomma.",
-               "Import: evaltool import clients FIL.xlsx --instrument {instrument} "
-               "--project-column project --wave-column wave",
-           ]},
-    "en": {"sheet": "Responses", "help": "Instructions", "id": "Client code",
-           "project": "Project", "wave": "Wave", "date": "Date", "dk": "Don't know",
-           "yes": "Yes", "no": "No",
-           "lines": [
-               "Enter one respondent per row from row 2. Do not change the header row: the "
-               "code in parentheses tells evaltool which question a column belongs to.",
-               "Client code: the same code at every wave (no name, no personal identity "
-               "code).",
-               "Wave: 1 = entry, 2 = mid-point, 3 = end.",
-               "Date as 16.3.2024.",
-               "Choose answers from the drop-down list. An empty cell is a missing answer; "
-               "'Don't know' is never a score.",
-               "Multi-selects: Yes for every chosen option, leave the others empty.",
-               "Import: evaltool import clients FILE.xlsx --instrument {instrument} "
-               "--project-column project --wave-column wave",
-           ]},
+    "fi": {
+        "sheet": "Vastaukset",
+        "help": "Ohjeet",
+        "id": "Asiakastunnus",
+        "project": "Projekti",
+        "wave": "Mittauskerta",
+        "date": "Päivämäärä",
+        "dk": "En osaa sanoa",
+        "yes": "Kyllä",
+        "no": "Ei",
+        "lines": [
+            "Syötä yksi vastaaja riville 2 alkaen. Älä muuta otsikkoriviä: sarakkeen koodi "
+            "suluissa kertoo evaltoolille, mihin kysymykseen sarake kuuluu.",
+            "Asiakastunnus: sama tunnus kaikilla mittauskerroilla (ei nimeä eikä henkilötunnusta).",
+            "Mittauskerta: 1 = alkumittaus, 2 = välimittaus, 3 = loppumittaus.",
+            "Päivämäärä muodossa 16.3.2024.",
+            "Valitse vastaukset pudotusvalikosta. Tyhjä solu = vastaus puuttuu; "
+            "'En osaa sanoa' ei ole pistemäärä.",
+            "Monivalinnat: Kyllä jokaiseen valittuun vaihtoehtoon, muut tyhjiksi.",
+            "Tuonti: evaltool import clients TIEDOSTO.xlsx --instrument {instrument} "
+            "--project-column project --wave-column wave",
+        ],
+    },
+    "sv": {
+        "sheet": "Svar",
+        "help": "Anvisningar",
+        "id": "Klientkod",
+        "project": "Projekt",
+        "wave": "Mätning",
+        "date": "Datum",
+        "dk": "Vet ej",
+        "yes": "Ja",
+        "no": "Nej",
+        "lines": [
+            "Skriv en svarande per rad från rad 2. Ändra inte rubrikraden: koden inom "
+            "parentes anger vilken fråga kolumnen hör till.",
+            "Klientkod: samma kod vid alla mätningar (inte namn eller personbeteckning).",
+            "Mätning: 1 = början, 2 = mitten, 3 = slutet.",
+            "Datum i formen 16.3.2024.",
+            "Välj svaren i listan. Tom cell = svar saknas; 'Vet ej' ger inga poäng.",
+            "Flerval: Ja för varje valt alternativ, övriga tomma.",
+            "Import: evaltool import clients FIL.xlsx --instrument {instrument} "
+            "--project-column project --wave-column wave",
+        ],
+    },
+    "en": {
+        "sheet": "Responses",
+        "help": "Instructions",
+        "id": "Client code",
+        "project": "Project",
+        "wave": "Wave",
+        "date": "Date",
+        "dk": "Don't know",
+        "yes": "Yes",
+        "no": "No",
+        "lines": [
+            "Enter one respondent per row from row 2. Do not change the header row: the "
+            "code in parentheses tells evaltool which question a column belongs to.",
+            "Client code: the same code at every wave (no name, no personal identity code).",
+            "Wave: 1 = entry, 2 = mid-point, 3 = end.",
+            "Date as 16.3.2024.",
+            "Choose answers from the drop-down list. An empty cell is a missing answer; "
+            "'Don't know' is never a score.",
+            "Multi-selects: Yes for every chosen option, leave the others empty.",
+            "Import: evaltool import clients FILE.xlsx --instrument {instrument} "
+            "--project-column project --wave-column wave",
+        ],
+    },
 }
 #: Rows that carry drop-down lists.
 ROWS = 1000
@@ -82,10 +105,12 @@ def template_columns(instrument: Instrument, lang: str = "fi") -> list[dict]:
     if lang not in TEXT:
         raise UserError(f"language must be fi, sv or en, not {lang!r}")
     t = TEXT[lang]
-    cols = [{"header": f"{t['id']} (id)", "kind": "id", "choices": []},
-            {"header": f"{t['project']} (project)", "kind": "project", "choices": []},
-            {"header": f"{t['wave']} (wave)", "kind": "wave", "choices": ["1", "2", "3"]},
-            {"header": f"{t['date']} (date)", "kind": "date", "choices": []}]
+    cols = [
+        {"header": f"{t['id']} (id)", "kind": "id", "choices": []},
+        {"header": f"{t['project']} (project)", "kind": "project", "choices": []},
+        {"header": f"{t['wave']} (wave)", "kind": "wave", "choices": ["1", "2", "3"]},
+        {"header": f"{t['date']} (date)", "kind": "date", "choices": []},
+    ]
 
     def label(labels: dict[str, str], fallback: str) -> str:
         return labels.get(lang) or labels.get("fi") or labels.get("en") or fallback
@@ -94,21 +119,35 @@ def template_columns(instrument: Instrument, lang: str = "fi") -> list[dict]:
         name = label(f.labels, f.name)
         if f.kind == "multi":
             for code, olabels in f.options:
-                cols.append({"header": f"{name}: {label(olabels, code)} ({f.name}:{code})",
-                             "kind": "option", "choices": [t["yes"], t["no"]]})
+                cols.append(
+                    {
+                        "header": f"{name}: {label(olabels, code)} ({f.name}:{code})",
+                        "kind": "option",
+                        "choices": [t["yes"], t["no"]],
+                    }
+                )
         elif f.kind == "choice":
-            cols.append({"header": f"{name} ({f.name})", "kind": "choice",
-                         "choices": [label(o, c) for c, o in f.options]})
+            cols.append(
+                {
+                    "header": f"{name} ({f.name})",
+                    "kind": "choice",
+                    "choices": [label(o, c) for c, o in f.options],
+                }
+            )
         else:
             cols.append({"header": f"{name} ({f.name})", "kind": f.kind, "choices": []})
     for it in instrument.items:
         rs = instrument.response_sets.get(it.response_set or "", {})
         choices = list(rs.get(lang) or rs.get("fi") or [])
         if not choices:
-            choices = [str(int(v)) if float(v).is_integer() else str(v) for v in
-                       _scale(instrument)]
-        cols.append({"header": f"{label(it.labels, it.code)} ({it.code})", "kind": "item",
-                     "choices": choices + [t["dk"]]})
+            choices = [str(int(v)) if float(v).is_integer() else str(v) for v in _scale(instrument)]
+        cols.append(
+            {
+                "header": f"{label(it.labels, it.code)} ({it.code})",
+                "kind": "item",
+                "choices": choices + [t["dk"]],
+            }
+        )
     return cols
 
 
@@ -117,8 +156,7 @@ def _scale(instrument: Instrument) -> list[float]:
     return [lo + k for k in range(int(hi - lo) + 1)]
 
 
-def write_template(instrument: str | Path | Instrument, path: str | Path, lang: str = "fi"
-                   ) -> Path:
+def write_template(instrument: str | Path | Instrument, path: str | Path, lang: str = "fi") -> Path:
     """Write a blank hand-entry workbook for ``instrument`` (a built-in name, a TOML path or
     an :class:`Instrument`) to ``path`` in ``lang`` (fi, sv, en); returns the path."""
     from openpyxl import Workbook
@@ -156,10 +194,17 @@ def write_template(instrument: str | Path | Instrument, path: str | Path, lang: 
                     c = lists.cell(row=i, column=k, value=choice)
                     c.data_type = "s"
                 list_ranges[choices] = f"'_listat'!${lcol}$1:${lcol}${len(choices)}"
-            dv = DataValidation(type="list", formula1=f"={list_ranges[choices]}",
-                                allow_blank=True, showDropDown=False)
-            dv.error = {"fi": "Valitse luettelosta", "sv": "Välj i listan",
-                        "en": "Choose from the list"}[lang]
+            dv = DataValidation(
+                type="list",
+                formula1=f"={list_ranges[choices]}",
+                allow_blank=True,
+                showDropDown=False,
+            )
+            dv.error = {
+                "fi": "Valitse luettelosta",
+                "sv": "Välj i listan",
+                "en": "Choose from the list",
+            }[lang]
             dv.showErrorMessage = col["kind"] in ("choice", "option")
             ws.add_data_validation(dv)
             dv.add(f"{letter}2:{letter}{ROWS + 1}")

@@ -44,8 +44,14 @@ from evaltool.store.workspace import Workspace
 #: Multi-select field with the client's goals for the support period.
 GOAL_FIELDS = ("goals",)
 #: Open-answer fields (good and bad sides) when an instrument does not declare them.
-OPEN_FIELDS = {"good_sides": "open_good", "bad_sides": "open_bad", "good": "open_good",
-               "bad": "open_bad", "open_good": "open_good", "open_bad": "open_bad"}
+OPEN_FIELDS = {
+    "good_sides": "open_good",
+    "bad_sides": "open_bad",
+    "good": "open_good",
+    "bad": "open_bad",
+    "open_good": "open_good",
+    "open_bad": "open_bad",
+}
 #: Separators of several answers to a multi-select question stored in one value.
 _MULTI_SPLIT = r"\s*[;|\n]\s*"
 
@@ -133,7 +139,7 @@ class CooperationData:
     organisations: pd.DataFrame
     indices: pd.DataFrame
     comparisons: list[dict[str, pd.DataFrame]]
-    dyads: pd.DataFrame        # round, respondent_org, partner_org (ties at min_level)
+    dyads: pd.DataFrame  # round, respondent_org, partner_org (ties at min_level)
     positions: dict[str, tuple[float, float]]
 
     def index_label(self, code: str, lang: str) -> str:
@@ -170,7 +176,7 @@ class ReportData:
     created: date
     projects: dict[str, ProjectInfo]
     instruments: list[InstrumentData]
-    background: pd.DataFrame   # project, field, value, count, n, share, suppressed
+    background: pd.DataFrame  # project, field, value, count, n, share, suppressed
     respondents: pd.DataFrame  # project, n (distinct clients over all instruments)
     open_answers: pd.DataFrame  # project, field, text, count, clients (who answered field)
     field_labels: dict[str, dict[str, str]]
@@ -236,8 +242,9 @@ def _with_programme(frame: pd.DataFrame, only: set[str] | None = None) -> pd.Dat
     return pd.concat([frame.assign(project=None), frame], ignore_index=True)
 
 
-def _project_keys(ws: Workspace, register: pd.DataFrame
-                  ) -> tuple[dict[str, ProjectInfo], dict[str, str]]:
+def _project_keys(
+    ws: Workspace, register: pd.DataFrame
+) -> tuple[dict[str, ProjectInfo], dict[str, str]]:
     labels = ws.projects_seen()
     lookup = register_lookup(register, labels) if len(register) else dict.fromkeys(labels)
     label_to_key = {lab: (code if code is not None else lab) for lab, code in lookup.items()}
@@ -260,8 +267,9 @@ def _to_keys(labels: pd.Series, label_to_key: dict[str, str]) -> pd.Series:
     return pd.Series(keys[codes], index=labels.index, name=labels.name, dtype=object)
 
 
-def _file_table(ws: Workspace, instrument: str, label_to_key: dict[str, str],
-                only: set[str] | None = None) -> pd.DataFrame:
+def _file_table(
+    ws: Workspace, instrument: str, label_to_key: dict[str, str], only: set[str] | None = None
+) -> pd.DataFrame:
     """Imported files per project (and programme) with the responses stored from each;
     with ``only``, just those projects' files (the programme rows are then left out)."""
     labels = None
@@ -270,14 +278,44 @@ def _file_table(ws: Workspace, instrument: str, label_to_key: dict[str, str],
     df = ws.response_provenance(instrument, labels)
     df["project"] = df["project"].map(label_to_key)
     df["source_name"] = df["source_name"].astype(str).map(mask_identifiers)
-    df = df.groupby(["project", "import_id", "source_name", "layout", "imported_at",
-                     "rows_read", "rows_stored", "rows_rejected"], sort=True,
-                    dropna=False)["stored_here"].sum().reset_index()
+    df = (
+        df.groupby(
+            [
+                "project",
+                "import_id",
+                "source_name",
+                "layout",
+                "imported_at",
+                "rows_read",
+                "rows_stored",
+                "rows_rejected",
+            ],
+            sort=True,
+            dropna=False,
+        )["stored_here"]
+        .sum()
+        .reset_index()
+    )
     if only is not None:
         return df
-    prog = df.groupby(["import_id", "source_name", "layout", "imported_at", "rows_read",
-                       "rows_stored", "rows_rejected"], sort=True, dropna=False)[
-        "stored_here"].sum().reset_index().assign(project=None)
+    prog = (
+        df.groupby(
+            [
+                "import_id",
+                "source_name",
+                "layout",
+                "imported_at",
+                "rows_read",
+                "rows_stored",
+                "rows_rejected",
+            ],
+            sort=True,
+            dropna=False,
+        )["stored_here"]
+        .sum()
+        .reset_index()
+        .assign(project=None)
+    )
     return pd.concat([prog, df], ignore_index=True)
 
 
@@ -285,14 +323,21 @@ def _flow(meta: pd.DataFrame, scored: np.ndarray, only: set[str] | None) -> pd.D
     if only is not None:
         pick = meta["project"].isin(only).to_numpy()
         meta, scored = meta[pick], scored[pick]
-    m = meta.assign(scored=scored, incomplete=meta["incomplete"].astype(int),
-                    discarded=meta["discarded"].astype(int))
-    m = _with_programme(m[["project", "wave", "incomplete", "discarded", "scored", "date"]],
-                        only)
+    m = meta.assign(
+        scored=scored,
+        incomplete=meta["incomplete"].astype(int),
+        discarded=meta["discarded"].astype(int),
+    )
+    m = _with_programme(m[["project", "wave", "incomplete", "discarded", "scored", "date"]], only)
     g = m.groupby(["project", "wave"], sort=True, dropna=False)
-    out = g.agg(stored=("scored", "size"), incomplete=("incomplete", "sum"),
-                discarded=("discarded", "sum"), scored=("scored", "sum"),
-                first_date=("date", "min"), last_date=("date", "max")).reset_index()
+    out = g.agg(
+        stored=("scored", "size"),
+        incomplete=("incomplete", "sum"),
+        discarded=("discarded", "sum"),
+        scored=("scored", "sum"),
+        first_date=("date", "min"),
+        last_date=("date", "max"),
+    ).reset_index()
     return out
 
 
@@ -300,18 +345,27 @@ def _missing(meta: pd.DataFrame, only: set[str] | None) -> pd.DataFrame:
     if only is not None:
         meta = meta[meta["project"].isin(only)]
     s = meta["missing"].astype(str)
-    counts = pd.DataFrame({
-        "project": meta["project"],
-        "answered": s.str.count(r"\."), "skipped": s.str.count("s"),
-        "dont_know": s.str.count("d"), "missing_code": s.str.count("m"),
-        "not_in_file": s.str.count("x"),
-    })
-    return _with_programme(counts, only).groupby("project", dropna=False, sort=True).sum(
-    ).reset_index()
+    counts = pd.DataFrame(
+        {
+            "project": meta["project"],
+            "answered": s.str.count(r"\."),
+            "skipped": s.str.count("s"),
+            "dont_know": s.str.count("d"),
+            "missing_code": s.str.count("m"),
+            "not_in_file": s.str.count("x"),
+        }
+    )
+    return (
+        _with_programme(counts, only)
+        .groupby("project", dropna=False, sort=True)
+        .sum()
+        .reset_index()
+    )
 
 
-def _item_stats(meta: pd.DataFrame, values: np.ndarray, codes: list[str],
-                min_n: int, only: set[str] | None) -> pd.DataFrame:
+def _item_stats(
+    meta: pd.DataFrame, values: np.ndarray, codes: list[str], min_n: int, only: set[str] | None
+) -> pd.DataFrame:
     """n, mean and SD of every item per project (and programme) and wave, as answered.
 
     Computed with per-group sums over the (responses × items) matrix, never melting it to
@@ -323,11 +377,11 @@ def _item_stats(meta: pd.DataFrame, values: np.ndarray, codes: list[str],
     proj = meta["project"].to_numpy(dtype=object)[keep]
     wave = meta["wave"].to_numpy()[keep].astype(np.int64)
     parts = []
-    groupings = [(proj, False)] + ([(np.full(len(proj), None, dtype=object), True)]
-                                   if only is None else [])
+    groupings = [(proj, False)] + (
+        [(np.full(len(proj), None, dtype=object), True)] if only is None else []
+    )
     for labels, programme in groupings:
-        key = pd.MultiIndex.from_arrays([labels if not programme else np.zeros(len(labels)),
-                                         wave])
+        key = pd.MultiIndex.from_arrays([labels if not programme else np.zeros(len(labels)), wave])
         g, uniq = pd.factorize(key, sort=True)
         ng = len(uniq)
         ok = np.isfinite(x)
@@ -337,18 +391,26 @@ def _item_stats(meta: pd.DataFrame, values: np.ndarray, codes: list[str],
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = s1 / n
             dev = np.where(ok, x - mean[g], 0.0)
-            ss = np.stack([np.bincount(g, dev[:, j] ** 2, minlength=ng)
-                           for j in range(x.shape[1])], 1)
+            ss = np.stack(
+                [np.bincount(g, dev[:, j] ** 2, minlength=ng) for j in range(x.shape[1])], 1
+            )
             sd = np.sqrt(ss / (n - 1))
         sd[n < 2] = np.nan
         mean[n < 1] = np.nan
         k = len(codes)
         gp = np.array([u[0] for u in uniq], dtype=object)
-        parts.append(pd.DataFrame({
-            "project": np.repeat(np.full(ng, None, dtype=object) if programme else gp, k),
-            "wave": np.repeat(np.array([u[1] for u in uniq], dtype=np.int64), k),
-            "item": np.tile(np.array(codes, dtype=object), ng),
-            "n": n.ravel().astype(np.int64), "mean": mean.ravel(), "sd": sd.ravel()}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "project": np.repeat(np.full(ng, None, dtype=object) if programme else gp, k),
+                    "wave": np.repeat(np.array([u[1] for u in uniq], dtype=np.int64), k),
+                    "item": np.tile(np.array(codes, dtype=object), ng),
+                    "n": n.ravel().astype(np.int64),
+                    "mean": mean.ravel(),
+                    "sd": sd.ravel(),
+                }
+            )
+        )
     cols = ["project", "wave", "item", "n", "mean", "sd", "suppressed"]
     if not parts:
         return pd.DataFrame(columns=cols)
@@ -359,29 +421,39 @@ def _item_stats(meta: pd.DataFrame, values: np.ndarray, codes: list[str],
     return out[cols]
 
 
-def _likert(inst: Instrument, meta: pd.DataFrame, values: np.ndarray, min_n: int,
-            only: set[str] | None) -> pd.DataFrame:
+def _likert(
+    inst: Instrument, meta: pd.DataFrame, values: np.ndarray, min_n: int, only: set[str] | None
+) -> pd.DataFrame:
     """Answer distributions of the block items (first answer of each client: the latest
     wave's answer is used, as experience questions are asked during or after the service)."""
     items = [it for it in inst.items if it.block]
     if not items:
-        return pd.DataFrame(columns=["project", "block", "item", "value", "count", "share", "n",
-                                     "suppressed"])
+        return pd.DataFrame(
+            columns=["project", "block", "item", "value", "count", "share", "n", "suppressed"]
+        )
     codes = inst.item_codes
     idx = [codes.index(it.code) for it in items]
     keep = ~meta["discarded"].to_numpy()
     if only is not None:
         keep &= meta["project"].isin(only).to_numpy()
     base = meta.loc[keep, ["project", "wave", "respondent"]].reset_index(drop=True)
-    wide = pd.concat([base, pd.DataFrame(values[keep][:, idx],
-                                         columns=[it.code for it in items])], axis=1)
+    wide = pd.concat(
+        [base, pd.DataFrame(values[keep][:, idx], columns=[it.code for it in items])], axis=1
+    )
     wide = wide.sort_values("wave").drop_duplicates(["project", "respondent"], keep="last")
-    long = wide.drop(columns=["wave", "respondent"]).melt(id_vars="project", var_name="item",
-                                                          value_name="value").dropna()
+    long = (
+        wide.drop(columns=["wave", "respondent"])
+        .melt(id_vars="project", var_name="item", value_name="value")
+        .dropna()
+    )
     if only is None:
         long = _with_programme(long)
-    counts = long.groupby(["project", "item", "value"], dropna=False, sort=True).size(
-    ).rename("count").reset_index()
+    counts = (
+        long.groupby(["project", "item", "value"], dropna=False, sort=True)
+        .size()
+        .rename("count")
+        .reset_index()
+    )
     n = long.groupby(["project", "item"], dropna=False).size().rename("n").reset_index()
     # full grid of scale values so every bar has all categories
     scale = np.arange(inst.scale_min, inst.scale_max + 1, dtype=float)
@@ -394,20 +466,38 @@ def _likert(inst: Instrument, meta: pd.DataFrame, values: np.ndarray, min_n: int
     block = {it.code: it.block for it in items}
     order = {c: i for i, c in enumerate(block)}
     out["block"] = out["item"].map(block)
-    out = out.assign(_o=out["item"].map(order)).sort_values(
-        ["project", "_o", "value"], na_position="first").drop(columns="_o")
-    return out[["project", "block", "item", "value", "count", "share", "n", "suppressed"]
-               ].reset_index(drop=True)
+    out = (
+        out.assign(_o=out["item"].map(order))
+        .sort_values(["project", "_o", "value"], na_position="first")
+        .drop(columns="_o")
+    )
+    return out[
+        ["project", "block", "item", "value", "count", "share", "n", "suppressed"]
+    ].reset_index(drop=True)
 
 
 #: The response columns the reports read (:meth:`Workspace.responses`).
-_RESPONSE_COLUMNS = ["id", "project", "wave", "respondent", "discarded", "rule", "date",
-                     "incomplete", "missing"]
+_RESPONSE_COLUMNS = [
+    "id",
+    "project",
+    "wave",
+    "respondent",
+    "discarded",
+    "rule",
+    "date",
+    "incomplete",
+    "missing",
+]
 
 
-def _instrument_data(ws: Workspace, name: str, label_to_key: dict[str, str],
-                     background: pd.DataFrame, min_n: int,
-                     projects: list[str] | None) -> InstrumentData | None:
+def _instrument_data(
+    ws: Workspace,
+    name: str,
+    label_to_key: dict[str, str],
+    background: pd.DataFrame,
+    min_n: int,
+    projects: list[str] | None,
+) -> InstrumentData | None:
     only = None if projects is None else set(projects)
     inst = ws.load_instrument(name)
     kind = "experience" if any(it.block for it in inst.items) else "qol"
@@ -418,8 +508,7 @@ def _instrument_data(ws: Workspace, name: str, label_to_key: dict[str, str],
     labels = None
     if only is not None and kind == "experience":
         labels = [lab for lab, key in label_to_key.items() if key in only] or ["\x00"]
-    detail = (None if only is None else
-              [lab for lab, key in label_to_key.items() if key in only])
+    detail = None if only is None else [lab for lab, key in label_to_key.items() if key in only]
     meta, values = ws.responses(name, labels, columns=_RESPONSE_COLUMNS, detail_projects=detail)
     if meta.empty:
         return None
@@ -434,33 +523,61 @@ def _instrument_data(ws: Workspace, name: str, label_to_key: dict[str, str],
     files = _file_table(ws, name, label_to_key, only)
     items = _item_stats(meta, values, inst.item_codes, min_n, only)
     likert = _likert(inst, meta, values, min_n, only)
-    data = InstrumentData(name, inst, kind, rule, waves, None, None, flow, missing,
-                          pd.DataFrame(), items, likert, files)
+    data = InstrumentData(
+        name,
+        inst,
+        kind,
+        rule,
+        waves,
+        None,
+        None,
+        flow,
+        missing,
+        pd.DataFrame(),
+        items,
+        likert,
+        files,
+    )
     counts = meta.loc[scored].groupby("project")["respondent"].nunique()
-    data.n_respondents = {None: int(meta.loc[scored, ["project", "respondent"]]
-                                    .drop_duplicates().shape[0]), **counts.to_dict()}
+    data.n_respondents = {
+        None: int(meta.loc[scored, ["project", "respondent"]].drop_duplicates().shape[0]),
+        **counts.to_dict(),
+    }
     scores = inputs.scores
     order = {dn: k for k, dn in enumerate(domains)}
     if kind != "qol":
         # block scores (0-100) of each client's latest response
-        last = scores[~scores["discarded"].astype(bool)].sort_values("wave").drop_duplicates(
-            ["project", "respondent"], keep="last")
-        long = last.melt(id_vars=["project"], value_vars=domains, var_name="domain",
-                         value_name="score")
-        means = mean_ci_table(_with_programme(long, only), ["project", "domain"], "score",
-                              min_n)
-        data.means = means.assign(_o=means["domain"].map(order)).sort_values(
-            ["project", "_o"], na_position="first").drop(columns="_o").reset_index(drop=True)
+        last = (
+            scores[~scores["discarded"].astype(bool)]
+            .sort_values("wave")
+            .drop_duplicates(["project", "respondent"], keep="last")
+        )
+        long = last.melt(
+            id_vars=["project"], value_vars=domains, var_name="domain", value_name="score"
+        )
+        means = mean_ci_table(_with_programme(long, only), ["project", "domain"], "score", min_n)
+        data.means = (
+            means.assign(_o=means["domain"].map(order))
+            .sort_values(["project", "_o"], na_position="first")
+            .drop(columns="_o")
+            .reset_index(drop=True)
+        )
         return data
     kept = scores[~scores["discarded"].astype(bool)]
     if only is not None:
         kept = kept[kept["project"].isin(only)]
-    long = kept.melt(id_vars=["project", "wave"], value_vars=domains, var_name="domain",
-                     value_name="score")
-    means = mean_ci_table(_with_programme(long, only), ["project", "domain", "wave"], "score",
-                          min_n)
-    data.means = means.assign(_o=means["domain"].map(order)).sort_values(
-        ["project", "_o", "wave"], na_position="first").drop(columns="_o").reset_index(drop=True)
+    long = kept.melt(
+        id_vars=["project", "wave"], value_vars=domains, var_name="domain", value_name="score"
+    )
+    means = mean_ci_table(
+        _with_programme(long, only), ["project", "domain", "wave"], "score", min_n
+    )
+    data.means = (
+        means.assign(_o=means["domain"].map(order))
+        .sort_values(["project", "_o", "wave"], na_position="first")
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
     if len(waves) >= 2:
         data.from_wave, data.to_wave = waves[0], waves[-1]
         present = set(pd.unique(scores.loc[scored, "project"]))
@@ -485,9 +602,13 @@ def _plain_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
-def _background(ws: Workspace, label_to_key: dict[str, str], min_n: int, sets: FieldSets,
-                only: set[str] | None = None
-                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _background(
+    ws: Workspace,
+    label_to_key: dict[str, str],
+    min_n: int,
+    sets: FieldSets,
+    only: set[str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(wide background per client, distributions, open answers, respondents per project)."""
     labels = None
     if only is not None:
@@ -497,8 +618,13 @@ def _background(ws: Workspace, label_to_key: dict[str, str], min_n: int, sets: F
     clients = ws.stored_respondents(labels)
     clients["project"] = clients["project"].map(label_to_key)
     clients = clients.drop_duplicates()
-    resp = _with_programme(clients, only).groupby("project", dropna=False).size().rename(
-        "n").reset_index()
+    resp = (
+        _with_programme(clients, only)
+        .groupby("project", dropna=False)
+        .size()
+        .rename("n")
+        .reset_index()
+    )
     # background: each client's answer at entry (workspace_tables.first_answers)
     bg = first_answers(answers, sets.background)
     wide = wide_background(bg)
@@ -509,13 +635,26 @@ def _background(ws: Workspace, label_to_key: dict[str, str], min_n: int, sets: F
     goals = goals.assign(value=goals["value"].str.split(_MULTI_SPLIT)).explode("value")
     goals = goals[goals["value"].astype(str).str.strip() != ""]
     goals = goals.drop_duplicates(["project", "respondent", "field", "value"])
-    dist = pd.concat([bg[["project", "respondent", "field", "value"]],
-                      goals[["project", "respondent", "field", "value"]]], ignore_index=True)
+    dist = pd.concat(
+        [
+            bg[["project", "respondent", "field", "value"]],
+            goals[["project", "respondent", "field", "value"]],
+        ],
+        ignore_index=True,
+    )
     dist = _with_programme(dist, only)
-    counts = dist.groupby(["project", "field", "value"], dropna=False, sort=True)[
-        "respondent"].nunique().rename("count").reset_index()
-    n = dist.groupby(["project", "field"], dropna=False)["respondent"].nunique().rename(
-        "n").reset_index()
+    counts = (
+        dist.groupby(["project", "field", "value"], dropna=False, sort=True)["respondent"]
+        .nunique()
+        .rename("count")
+        .reset_index()
+    )
+    n = (
+        dist.groupby(["project", "field"], dropna=False)["respondent"]
+        .nunique()
+        .rename("n")
+        .reset_index()
+    )
     out = counts.merge(n, on=["project", "field"])
     out["share"] = out["count"] / out["n"]
     out["suppressed"] = out["n"] < min_n
@@ -524,8 +663,13 @@ def _background(ws: Workspace, label_to_key: dict[str, str], min_n: int, sets: F
     # of clients who answered the question
     openf = df[df["field"].isin(sets.open)]
     openf = openf.assign(value=openf["value"].map(mask_identifiers))
-    opens = openf.groupby(["project", "field", "value"], sort=True).size().rename(
-        "count").reset_index().rename(columns={"value": "text"})
+    opens = (
+        openf.groupby(["project", "field", "value"], sort=True)
+        .size()
+        .rename("count")
+        .reset_index()
+        .rename(columns={"value": "text"})
+    )
     answered = openf.groupby(["project", "field"])["respondent"].nunique().rename("clients")
     opens = opens.merge(answered.reset_index(), on=["project", "field"], how="left")
     return wide, out, opens, resp
@@ -587,23 +731,28 @@ def _cooperation(ws: Workspace, min_n: int, full: bool = True) -> CooperationDat
     pairs = list(zip(data.rounds, data.rounds[1:], strict=False))
     if full:
         for r1, r2 in pairs:
-            comparisons.append(cooperation.compare_rounds(
-                data.ties, data.orgs, data.statements, data.survey, r1, r2, min_n=min_n))
+            comparisons.append(
+                cooperation.compare_rounds(
+                    data.ties, data.orgs, data.statements, data.survey, r1, r2, min_n=min_n
+                )
+            )
     else:
-        scores = (cooperation.index_scores(data.statements, data.survey) if has_statements
-                  else None)
+        scores = cooperation.index_scores(data.statements, data.survey) if has_statements else None
         for r1, r2 in pairs:
-            comparisons.append({"indices": _index_change(scores, data.survey, r1, r2, min_n),
-                                "org_change": _org_change(orgs, r1, r2)})
+            comparisons.append(
+                {
+                    "indices": _index_change(scores, data.survey, r1, r2, min_n),
+                    "org_change": _org_change(orgs, r1, r2),
+                }
+            )
     for comp in comparisons:
-        comp["org_change"] = comp["org_change"].merge(
-            _rater_pair(orgs, comp), on="org", how="left")
+        comp["org_change"] = comp["org_change"].merge(_rater_pair(orgs, comp), on="org", how="left")
     dy = data.ties.dropna(subset=["collaboration_level"])
     dy = dy[(dy["collaboration_level"] >= 1) & (dy["respondent_org"] != dy["partner_org"])]
-    dyads = dy[["round", "respondent_org", "partner_org"]].drop_duplicates().reset_index(
-        drop=True)
-    return CooperationData(data.rounds, data.survey, networks, orgs, indices, comparisons,
-                           dyads, _layout(orgs, dyads))
+    dyads = dy[["round", "respondent_org", "partner_org"]].drop_duplicates().reset_index(drop=True)
+    return CooperationData(
+        data.rounds, data.survey, networks, orgs, indices, comparisons, dyads, _layout(orgs, dyads)
+    )
 
 
 def _raters(ties: pd.DataFrame) -> pd.DataFrame:
@@ -616,8 +765,7 @@ def _raters(ties: pd.DataFrame) -> pd.DataFrame:
         if col not in t.columns:
             continue
         part = t.dropna(subset=[col])
-        out.append(part.groupby(["round", "partner_org"])["respondent_org"].nunique()
-                   .rename(name))
+        out.append(part.groupby(["round", "partner_org"])["respondent_org"].nunique().rename(name))
     if not out:
         return pd.DataFrame(columns=["round", "org", "n_trust_raters", "n_value_raters"])
     frame = pd.concat(out, axis=1).reset_index().rename(columns={"partner_org": "org"})
@@ -666,8 +814,9 @@ def _org_change(orgs: pd.DataFrame, r1, r2) -> pd.DataFrame:
     (the columns of ``org_change`` of :func:`evaltool.cooperation.compare_rounds` that the
     reports show)."""
     cols = ["org", "in_degree", "degree", "mean_trust_received", "mean_value_received"]
-    oc = orgs.loc[orgs["round"] == r1, cols].merge(orgs.loc[orgs["round"] == r2, cols],
-                                                   on="org", how="outer", suffixes=("1", "2"))
+    oc = orgs.loc[orgs["round"] == r1, cols].merge(
+        orgs.loc[orgs["round"] == r2, cols], on="org", how="outer", suffixes=("1", "2")
+    )
     oc["in_degree_change"] = oc["in_degree2"] - oc["in_degree1"]
     oc["degree_change"] = oc["degree2"] - oc["degree1"]
     oc["trust_change"] = oc["mean_trust_received2"] - oc["mean_trust_received1"]
@@ -694,8 +843,12 @@ def _layout(orgs: pd.DataFrame, dyads: pd.DataFrame) -> dict[str, tuple[float, f
 # --------------------------------------------------------------------------- entry point
 
 
-def collect(ws: Workspace, lang: str | None = None, projects: list[str] | None = None,
-            keys: tuple | None = None) -> ReportData:
+def collect(
+    ws: Workspace,
+    lang: str | None = None,
+    projects: list[str] | None = None,
+    keys: tuple | None = None,
+) -> ReportData:
     """Read and compute everything the reports of ``ws`` show.
 
     ``projects`` limits the per-project rows of the outcome tables to those projects (keys);
@@ -710,8 +863,9 @@ def collect(ws: Workspace, lang: str | None = None, projects: list[str] | None =
         infos, label_to_key = _project_keys(ws, register)
     else:
         register, infos, label_to_key = keys
-        infos = {k: ProjectInfo(v.key, v.name, list(v.labels), v.register)
-                 for k, v in infos.items()}
+        infos = {
+            k: ProjectInfo(v.key, v.name, list(v.labels), v.register) for k, v in infos.items()
+        }
     sets = field_sets(ws)
     only = None if projects is None else set(projects)
     wide, bg_dist, opens, resp = _background(ws, label_to_key, min_n, sets, only)
@@ -721,9 +875,18 @@ def collect(ws: Workspace, lang: str | None = None, projects: list[str] | None =
         if d is not None:
             instruments.append(d)
     field_labels, value_labels = _labels(ws)
-    return ReportData(lang=lang, min_n=min_n, created=report_date(), projects=infos,
-                      instruments=instruments, background=bg_dist, respondents=resp,
-                      open_answers=opens, field_labels=field_labels,
-                      value_labels=value_labels,
-                      cooperation=_cooperation(ws, min_n, full=projects is None),
-                      register=register, fields=sets)
+    return ReportData(
+        lang=lang,
+        min_n=min_n,
+        created=report_date(),
+        projects=infos,
+        instruments=instruments,
+        background=bg_dist,
+        respondents=resp,
+        open_answers=opens,
+        field_labels=field_labels,
+        value_labels=value_labels,
+        cooperation=_cooperation(ws, min_n, full=projects is None),
+        register=register,
+        fields=sets,
+    )

@@ -103,4 +103,3 @@ def item_table(
         values = reversed_values(values, inst)
     items = pd.DataFrame(values, columns=inst.item_codes)
     return pd.concat([meta[["project", "wave", "respondent", "discarded"]], items], axis=1)
-

@@ -79,8 +79,16 @@ def test_region_shape(manifest: demo.DemoData):
 
 
 #: Responses per layout over the three waves (the fixed seed makes them exact).
-EXPECTED_PER_LAYOUT = {"google_forms": 166, "limesurvey": 93, "ms_forms": 106, "plain": 165,
-                       "qualtrics": 68, "spss": 168, "surveymonkey": 80, "webropol": 183}
+EXPECTED_PER_LAYOUT = {
+    "google_forms": 166,
+    "limesurvey": 93,
+    "ms_forms": 106,
+    "plain": 165,
+    "qualtrics": 68,
+    "spss": 168,
+    "surveymonkey": 80,
+    "webropol": 183,
+}
 
 
 def test_client_files_are_recognised_as_their_layout(manifest: demo.DemoData):
@@ -93,8 +101,16 @@ def test_client_files_are_recognised_as_their_layout(manifest: demo.DemoData):
         seen[tidy.layout] += tidy.n_respondents
         files[tidy.layout] += 1
     assert dict(seen) == EXPECTED_PER_LAYOUT
-    assert files == {"webropol": 6, "google_forms": 6, "plain": 6, "spss": 6, "ms_forms": 3,
-                     "surveymonkey": 3, "qualtrics": 3, "limesurvey": 3}
+    assert files == {
+        "webropol": 6,
+        "google_forms": 6,
+        "plain": 6,
+        "spss": 6,
+        "ms_forms": 3,
+        "surveymonkey": 3,
+        "qualtrics": 3,
+        "limesurvey": 3,
+    }
 
 
 def test_hand_typed_footer_and_qualtrics_preview_are_not_respondents(manifest: demo.DemoData):
@@ -125,20 +141,25 @@ def test_build_fills_the_workspace(built: tuple[Path, Path]):
     assert index == root / "reports" / "index.html" and index.is_file()
     assert len(list(index.parent.glob("S20*.html"))) == 12
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (index.parent / "S20101.html").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     with Workspace.open(root) as ws:
         imports = ws.imports()
         kinds = Counter(imports["kind"])
         # 36 quality-of-life files, and the 24 files of waves 2-3 once more as kevat-client.
         assert kinds["clients"] == 60 and kinds["partners"] == 3 and kinds["projects"] == 1
-        for name, waves in (("whoqol-bref", {1, 2, 3}), ("eurohis-qol-8", {1, 2, 3}),
-                            (demo.CLIENT_SURVEY, {2, 3})):
+        for name, waves in (
+            ("whoqol-bref", {1, 2, 3}),
+            ("eurohis-qol-8", {1, 2, 3}),
+            (demo.CLIENT_SURVEY, {2, 3}),
+        ):
             meta, values = ws.responses(name)
             assert len(meta) > 100 and set(meta["wave"]) == waves
             assert np.isfinite(values).mean() > 0.9
         fields = ws.fields()
         assert {"gender", "age_group", "service_type", "goals", "good", "bad"} <= set(
-            fields["field"])
+            fields["field"]
+        )
         assert demo.SCRIPT_ANSWER in set(fields["value"])
         assert demo.FORMULA_ANSWER in set(fields["value"])
         assert len(ws.projects_seen()) == 12

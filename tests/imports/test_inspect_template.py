@@ -61,8 +61,9 @@ def test_inspect_reports_what_the_importer_sees(qualtrics: Path):
     assert cols["K"]["values"] is None and cols["K"]["stored"]
     # The JSON form is one object with the documented keys.
     obj = json.loads(inspection_json(info))
-    assert {"layout", "encoding", "delimiter", "header_rows", "n_respondents",
-            "columns"} <= set(obj)
+    assert {"layout", "encoding", "delimiter", "header_rows", "n_respondents", "columns"} <= set(
+        obj
+    )
     text = format_inspection(info)
     assert "Layout:      qualtrics" in text and "dropped row 8: Qualtrics status 8 (spam)" in text
     assert "V    Osallistuminen ja ohjaus - Sain tietoa palv… p1" in text
@@ -103,15 +104,19 @@ def test_written_mapping_is_valid_toml_and_imports(tmp_path: Path):
     assert data["columns"]["P[SQ001]"] == "p1"  # placed by position, written out to check
     assert '# "G1" = ""' in text  # not placed: commented out to fill in
     edited = text.replace('# "G1" = ""', '"G1" = "gender"').replace(
-        '# "G5" = ""', '"G5" = "service_type"')
+        '# "G5" = ""', '"G5" = "service_type"'
+    )
     mapping.write_text(edited, encoding="utf-8")
     assert tomllib.loads(edited)["columns"]["G1"] == "gender"
     info2 = inspect_file(path, instrument=INSTRUMENT, mapping=mapping)
     assert info2["fields"] == {"gender": ["G"], "service_type": ["K"]}
     ws = Workspace.init(tmp_path / "ws")
     try:
-        import_clients(ws, [path], ClientImportOptions(
-            instrument=INSTRUMENT, project="P", wave=1, mapping=mapping))
+        import_clients(
+            ws,
+            [path],
+            ClientImportOptions(instrument=INSTRUMENT, project="P", wave=1, mapping=mapping),
+        )
         got = stored(ws)
     finally:
         ws.close()
@@ -157,8 +162,12 @@ def test_template_round_trip(tmp_path: Path, lang: str):
     heads = [c.value for c in ws[1]]
     yes = {"fi": "Kyllä", "sv": "Ja", "en": "Yes"}[lang]
     for i, r in enumerate(TRUTH, start=2):
-        values: dict[str, object] = {"id": r.id, "project": "Polku", "wave": 1,
-                                     "date": r.when.strftime("%d.%m.%Y")}
+        values: dict[str, object] = {
+            "id": r.id,
+            "project": "Polku",
+            "wave": 1,
+            "date": r.when.strftime("%d.%m.%Y"),
+        }
         for f, code in r.background.items():
             values[f] = option_label(f, code, lang)
         for c in r.goals:
@@ -177,8 +186,13 @@ def test_template_round_trip(tmp_path: Path, lang: str):
     wb.save(path)
     ws_dir = Workspace.init(tmp_path / "ws")
     try:
-        result = import_clients(ws_dir, [path], ClientImportOptions(
-            instrument=INSTRUMENT, project_column="project", wave_column="wave"))
+        result = import_clients(
+            ws_dir,
+            [path],
+            ClientImportOptions(
+                instrument=INSTRUMENT, project_column="project", wave_column="wave"
+            ),
+        )
         got = stored(ws_dir)
         meta, _ = ws_dir.responses(INSTRUMENT)
     finally:
@@ -207,8 +221,9 @@ def _whoqol_rows(n: int, extra: int = 0) -> list[list]:
 
     items = [f"q{i}" for i in range(1, 27)]
     answers = np.random.default_rng(0).integers(1, 6, size=(n, 26 + extra)).tolist()
-    return ([["Asiakasnumero", *items, *[f"lisä{k}" for k in range(extra)]]]
-            + [[f"A{i}", *a] for i, a in enumerate(answers)])
+    return [["Asiakasnumero", *items, *[f"lisä{k}" for k in range(extra)]]] + [
+        [f"A{i}", *a] for i, a in enumerate(answers)
+    ]
 
 
 def test_inspect_a_wide_sheet_names_unplaced_columns_in_runs(tmp_path: Path):
@@ -250,8 +265,10 @@ def test_inspect_names_other_sheets_and_refuses_web_pages(tmp_path: Path, runner
     wb.save(tmp_path / "kaksi.xlsx")
     info = inspect_file(tmp_path / "kaksi.xlsx")
     assert info["sheet"] == "Alku" and info["other_sheets"] == ["Loppu"]
-    assert "Note: sheet 'Alku' was read; the workbook also has sheet(s) 'Loppu'" in \
-        format_inspection(info)
+    assert (
+        "Note: sheet 'Alku' was read; the workbook also has sheet(s) 'Loppu'"
+        in format_inspection(info)
+    )
     page = tmp_path / "vienti.xls"
     page.write_text("<html><body><table><tr><td>id</td></tr></table></body></html>")
     res = runner.invoke(main, ["inspect", str(page)])

@@ -20,8 +20,20 @@ def _workspace(tmp_path) -> str:
     ws = str(tmp_path / "ws")
     assert runner.invoke(main, ["init", ws]).exit_code == 0
     for wave in (1, 2):
-        res = runner.invoke(main, ["import", "clients", str(EXAMPLES / f"clients-wave{wave}.csv"),
-                                   "-w", ws, "--project", "Polku", "--wave", str(wave)])
+        res = runner.invoke(
+            main,
+            [
+                "import",
+                "clients",
+                str(EXAMPLES / f"clients-wave{wave}.csv"),
+                "-w",
+                ws,
+                "--project",
+                "Polku",
+                "--wave",
+                str(wave),
+            ],
+        )
         assert res.exit_code == 0, res.output
     return ws
 
@@ -32,14 +44,22 @@ def test_outcomes_json_matches_scores(tmp_path):
     res = runner.invoke(main, ["outcomes", "-w", ws, "--format", "json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
-    assert set(data) == {"linkage", "attrition", "paired", "reliability", "mixed",
-                         "subgroups", "benchmark", "eurohis"}
-    scores = pd.DataFrame(json.loads(runner.invoke(
-        main, ["scores", "-w", ws, "--format", "json"]).output)["scores"])
+    assert set(data) == {
+        "linkage",
+        "attrition",
+        "paired",
+        "reliability",
+        "mixed",
+        "subgroups",
+        "benchmark",
+        "eurohis",
+    }
+    scores = pd.DataFrame(
+        json.loads(runner.invoke(main, ["scores", "-w", ws, "--format", "json"]).output)["scores"]
+    )
     wide = scores.pivot(index="respondent", columns="wave", values="physical").dropna()
     diff = wide[2] - wide[1]
-    row = next(r for r in data["paired"]
-               if r["project"] is None and r["domain"] == "physical")
+    row = next(r for r in data["paired"] if r["project"] is None and r["domain"] == "physical")
     assert row["instrument"] == "whoqol-bref"
     assert row["n"] == len(diff) == 12
     assert math.isclose(row["mean_diff"], diff.mean(), rel_tol=1e-12)
@@ -57,8 +77,20 @@ def test_min_n_setting_suppresses_every_figure(tmp_path):
     for row in data["paired"]:
         assert row["suppressed"] is True
         assert row["n"] == 12
-        for key in ("mean_from", "mean_to", "mean_diff", "sd_diff", "ci_low", "ci_high", "t",
-                    "p", "dz", "d_av", "wilcoxon_v", "wilcoxon_p"):
+        for key in (
+            "mean_from",
+            "mean_to",
+            "mean_diff",
+            "sd_diff",
+            "ci_low",
+            "ci_high",
+            "t",
+            "p",
+            "dz",
+            "d_av",
+            "wilcoxon_v",
+            "wilcoxon_p",
+        ):
             assert row[key] is None, key
 
 
@@ -76,15 +108,33 @@ def test_hard_cases_print_cleanly(tmp_path):
     runner = CliRunner()
     ws = str(tmp_path / "ws")
     assert runner.invoke(main, ["init", ws]).exit_code == 0
-    for project, wave, name in (("Polku", 1, "clients-wave1.csv"),
-                                ("Polku", 2, "clients-wave1.csv"),
-                                ("Polku", 3, "clients-wave2.csv"),
-                                ("Yksi", 1, "clients-wave1.csv")):
-        res = runner.invoke(main, ["import", "clients", str(EXAMPLES / name), "-w", ws,
-                                   "--project", project, "--wave", str(wave)])
+    for project, wave, name in (
+        ("Polku", 1, "clients-wave1.csv"),
+        ("Polku", 2, "clients-wave1.csv"),
+        ("Polku", 3, "clients-wave2.csv"),
+        ("Yksi", 1, "clients-wave1.csv"),
+    ):
+        res = runner.invoke(
+            main,
+            [
+                "import",
+                "clients",
+                str(EXAMPLES / name),
+                "-w",
+                ws,
+                "--project",
+                project,
+                "--wave",
+                str(wave),
+            ],
+        )
         assert res.exit_code == 0, res.output
-    for args in (["--format", "table"], ["--format", "csv"], ["--format", "json"],
-                 ["--from-wave", "1", "--to-wave", "2", "--format", "table"]):
+    for args in (
+        ["--format", "table"],
+        ["--format", "csv"],
+        ["--format", "json"],
+        ["--from-wave", "1", "--to-wave", "2", "--format", "table"],
+    ):
         res = runner.invoke(main, ["outcomes", "-w", ws, *args])
         assert res.exit_code == 0, res.output
         assert res.exception is None
@@ -92,10 +142,12 @@ def test_hard_cases_print_cleanly(tmp_path):
         assert "traceback" not in low and "inf" not in low.replace("info", ""), args
         if args[-1] == "csv":
             assert "nan" not in low.replace("nainen", ""), args
-    data = json.loads(runner.invoke(main, ["outcomes", "-w", ws, "--from-wave", "1",
-                                           "--to-wave", "2", "--format", "json"]).output)
-    row = next(r for r in data["paired"] if r["project"] == "Polku"
-               and r["domain"] == "physical")
+    data = json.loads(
+        runner.invoke(
+            main, ["outcomes", "-w", ws, "--from-wave", "1", "--to-wave", "2", "--format", "json"]
+        ).output
+    )
+    row = next(r for r in data["paired"] if r["project"] == "Polku" and r["domain"] == "physical")
     assert row["mean_diff"] == 0 and row["t"] is None and row["wilcoxon_v"] == 0
     assert "all changes are equal" in row["note"]
     yksi = [r for r in data["paired"] if r["project"] == "Yksi"]

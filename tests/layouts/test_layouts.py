@@ -52,8 +52,9 @@ def imported(files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -
     for name, path in files.items():
         ws = Workspace.init(tmp_path_factory.mktemp(f"ws-{name}"))
         try:
-            result = import_clients(ws, [path], ClientImportOptions(
-                instrument=INSTRUMENT, project="Polku", wave=1))
+            result = import_clients(
+                ws, [path], ClientImportOptions(instrument=INSTRUMENT, project="Polku", wave=1)
+            )
             out[name] = (result, stored(ws))
         finally:
             ws.close()
@@ -76,7 +77,8 @@ def test_layout_recognised_without_hint(name: str, files: dict[str, Path]):
     # The best layout wins clearly: no other layout comes within the ambiguity margin.
     scores = list(tidy.layout_scores.values())
     assert scores[1] < layouts.AMBIGUOUS_FLOOR or (
-        scores[0] - scores[1] >= layouts.AMBIGUOUS_MARGIN)
+        scores[0] - scores[1] >= layouts.AMBIGUOUS_MARGIN
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -118,8 +120,13 @@ def test_dont_know_and_skipped_keep_their_reason(imported: dict):
 def test_scores_are_block_means_on_0_100(imported: dict):
     _, got = imported["google_forms"]
     a001 = [v for c, v in got["A001"]["items"].items() if c.startswith("p")]
-    values = np.array([[got[i]["items"][c] if isinstance(got[i]["items"][c], int) else np.nan
-                        for c in ITEMS] for i in IDS], dtype=float)
+    values = np.array(
+        [
+            [got[i]["items"][c] if isinstance(got[i]["items"][c], int) else np.nan for c in ITEMS]
+            for i in IDS
+        ],
+        dtype=float,
+    )
     sc = score(values, KEVAT)
     assert sc.loc[0, "participation"] == pytest.approx((np.mean(a001) - 1) * 25)
     # A004 answered 4 participation statements (enough) and no effects statement.
@@ -131,8 +138,9 @@ def test_direct_identifiers_are_never_stored(files: dict[str, Path], tmp_path: P
     ws = Workspace.init(tmp_path / "ws")
     try:
         for name in ("google_forms", "surveymonkey", "zef", "ms_forms", "qualtrics"):
-            import_clients(ws, [files[name]], ClientImportOptions(
-                instrument=INSTRUMENT, project=name, wave=1))
+            import_clients(
+                ws, [files[name]], ClientImportOptions(instrument=INSTRUMENT, project=name, wave=1)
+            )
         dump = "\n".join(ws.conn.iterdump())
     finally:
         ws.close()
@@ -155,8 +163,11 @@ def test_qualtrics_drops_preview_and_spam_and_flags_unfinished(files, imported):
 def test_complete_only_drops_unfinished(files: dict[str, Path], tmp_path: Path):
     ws = Workspace.init(tmp_path / "ws")
     try:
-        import_clients(ws, [files["limesurvey"]], ClientImportOptions(
-            instrument=INSTRUMENT, project="P", wave=1, complete_only=True))
+        import_clients(
+            ws,
+            [files["limesurvey"]],
+            ClientImportOptions(instrument=INSTRUMENT, project="P", wave=1, complete_only=True),
+        )
         got = stored(ws)
     finally:
         ws.close()
@@ -166,8 +177,10 @@ def test_complete_only_drops_unfinished(files: dict[str, Path], tmp_path: Path):
 def test_plain_sheet_title_group_headers_and_footers(files: dict[str, Path]):
     tidy = layouts.recognise(readers.read_raw(files["plain"]))
     assert tidy.header_row == 4  # the group row; the column headers are on row 5
-    assert [reason for _, reason in tidy.dropped] == ["footer row (Keskiarvo)",
-                                                      "footer row (Yhteensä)"]
+    assert [reason for _, reason in tidy.dropped] == [
+        "footer row (Keskiarvo)",
+        "footer row (Yhteensä)",
+    ]
     stems = {c.stem for c in tidy.columns.values() if c.stem}
     assert stems == {"Osallistuminen ja ohjaus", "Koetut vaikutukset"}
     assert list(tidy.rows) == [6, 7, 8, 9, 10, 11]
@@ -187,15 +200,19 @@ def test_open_answers_survive_exactly(imported: dict):
 def test_ambiguous_layout_is_a_clear_error(tmp_path: Path):
     path = tmp_path / "both.csv"
     # Google's first column and MS Forms' leading columns at once cannot both hold.
-    path.write_text("Timestamp,ID,Start time,Completion time,Email,Name,q1\n"
-                    "2024-01-01,1,2024-01-01,2024-01-01,a,b,3\n", encoding="utf-8")
+    path.write_text(
+        "Timestamp,ID,Start time,Completion time,Email,Name,q1\n"
+        "2024-01-01,1,2024-01-01,2024-01-01,a,b,3\n",
+        encoding="utf-8",
+    )
     with pytest.raises(layouts.LayoutError, match="--layout"):
         layouts.recognise(readers.read_raw(path))
     ws = Workspace.init(tmp_path / "ws")
     try:
         with pytest.raises(ImportFailed) as exc:
-            import_clients(ws, [path], ClientImportOptions(
-                instrument=INSTRUMENT, project="P", wave=1))
+            import_clients(
+                ws, [path], ClientImportOptions(instrument=INSTRUMENT, project="P", wave=1)
+            )
         issue = exc.value.report.errors[0]
         assert issue.code == "layout-ambiguous" and issue.file == "both.csv"
         assert "--layout google_forms" in issue.message or "--layout ms_forms" in issue.message
@@ -211,20 +228,27 @@ def test_unplaced_answer_columns_are_errors_naming_the_mapping_option(tmp_path: 
     # Only the E grid is named (by a mapping); the P grid of code headings could be either
     # 8-statement block: it is not guessed.
     mapping = tmp_path / "map.toml"
-    mapping.write_text("[columns]\n" + "".join(f'"E[SQ{k:03d}]" = "e{k}"\n'
-                                               for k in range(1, 9))
-                       + "".join(f'"G{k}" = "skip"\n' for k in range(1, 6)),
-                       encoding="utf-8")
+    mapping.write_text(
+        "[columns]\n"
+        + "".join(f'"E[SQ{k:03d}]" = "e{k}"\n' for k in range(1, 9))
+        + "".join(f'"G{k}" = "skip"\n' for k in range(1, 6)),
+        encoding="utf-8",
+    )
     frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    frame = frame[[c for c in frame.columns if not c.startswith("P[")]
-                  + [c for c in frame.columns if c.startswith("P[")]]
+    frame = frame[
+        [c for c in frame.columns if not c.startswith("P[")]
+        + [c for c in frame.columns if c.startswith("P[")]
+    ]
     frame.columns = [c.replace("P[", "X[") for c in frame.columns]
     frame.to_csv(path, sep=";", index=False)
     ws = Workspace.init(tmp_path / "ws")
     try:
         with pytest.raises(ImportFailed) as exc:
-            import_clients(ws, [path], ClientImportOptions(
-                instrument=INSTRUMENT, project="P", wave=1, mapping=mapping))
+            import_clients(
+                ws,
+                [path],
+                ClientImportOptions(instrument=INSTRUMENT, project="P", wave=1, mapping=mapping),
+            )
         errors = {i.header: i for i in exc.value.report.errors if i.code == "items-unplaced"}
         assert sorted(errors) == [f"X[SQ{k:03d}]" for k in range(1, 9)]
         first = errors["X[SQ001]"]
@@ -232,8 +256,9 @@ def test_unplaced_answer_columns_are_errors_naming_the_mapping_option(tmp_path: 
         assert "--mapping" in first.message and "p1, p2" in first.message
         # Nothing placed at all: one no-items error that lists the candidate columns.
         with pytest.raises(ImportFailed) as exc:
-            import_clients(ws, [path], ClientImportOptions(
-                instrument="whoqol-bref", project="P", wave=1))
+            import_clients(
+                ws, [path], ClientImportOptions(instrument="whoqol-bref", project="P", wave=1)
+            )
         assert [i.code for i in exc.value.report.errors] == ["no-items"]
         assert "--mapping" in exc.value.report.errors[0].message
     finally:
@@ -256,7 +281,9 @@ def test_code_headings_place_by_grid_position_or_mapping(tmp_path: Path):
     by_header = {tidy.headers[p]: c for p, c in placement.items.items()}
     assert by_header["P[SQ003]"] == "e3" and by_header["E[SQ008]"] == "p8"
     assert {tidy.headers[p]: f for p, f in placement.fields.items()} == {
-        "G1": "gender", "G5": "service_type"}
+        "G1": "gender",
+        "G5": "service_type",
+    }
     fields, problems = layouts.decode_fields(tidy, placement, KEVAT)
     assert problems == []
     genders = fields[fields["field"] == "gender"]["value"].tolist()
@@ -267,44 +294,65 @@ def test_mapping_file_errors_are_reported(tmp_path: Path):
     path = tmp_path / "codes.csv"
     write_limesurvey_codes(path)
     tidy = layouts.recognise(readers.read_raw(path))
-    placement = layouts.place(tidy, KEVAT, {"P[SQ001]": "p99", "Nope": "p1",
-                                            "G2": "goals:nothing"})
+    placement = layouts.place(tidy, KEVAT, {"P[SQ001]": "p99", "Nope": "p1", "G2": "goals:nothing"})
     assert any("'p99' is neither an item" in m for m in placement.problems)
     assert any("goals has no option" in m for m in placement.problems)
     assert any("'Nope'" in m for m in placement.warnings)
 
 
 def test_grid_headers_split_on_shared_stems():
-    heads = ["Q [A]", "Kysymys - Väite 1", "Kysymys - Väite 2", "Aihe:yksi", "Aihe:kaksi",
-             "Kello 10:31", "Yksinäinen - otsikko",
-             "Tavoitteet - Selected Choice - Työ", "Tavoitteet - Selected Choice - Koulu"]
+    heads = [
+        "Q [A]",
+        "Kysymys - Väite 1",
+        "Kysymys - Väite 2",
+        "Aihe:yksi",
+        "Aihe:kaksi",
+        "Kello 10:31",
+        "Yksinäinen - otsikko",
+        "Tavoitteet - Selected Choice - Työ",
+        "Tavoitteet - Selected Choice - Koulu",
+    ]
     cols = {k: ColumnInfo(k, h) for k, h in enumerate(heads)}
     split_grid_headers(cols)
     got = [(c.stem, c.sub) for c in cols.values()]
-    assert got == [("Q", "A"), ("Kysymys", "Väite 1"), ("Kysymys", "Väite 2"),
-                   ("Aihe", "yksi"), ("Aihe", "kaksi"), (None, None), (None, None),
-                   ("Tavoitteet", "Työ"), ("Tavoitteet", "Koulu")]
+    assert got == [
+        ("Q", "A"),
+        ("Kysymys", "Väite 1"),
+        ("Kysymys", "Väite 2"),
+        ("Aihe", "yksi"),
+        ("Aihe", "kaksi"),
+        (None, None),
+        (None, None),
+        ("Tavoitteet", "Työ"),
+        ("Tavoitteet", "Koulu"),
+    ]
 
 
 def test_multi_select_split_against_known_options():
     lookup = layouts._option_lookup(KEVAT.fields[5])
     assert split_multi("Työllistyminen, Ryhmätoiminta, vertaistuki", lookup) == (
-        ["work", "peer_support"], [])
+        ["work", "peer_support"],
+        [],
+    )
     assert split_multi("Ryhmätoiminta, vertaistuki;Päivärytmi;", lookup) == (
-        ["peer_support", "routine"], [])
-    assert split_multi("päivärytmi,  OPISKELU TAI KOULUTUS", lookup) == (
-        ["routine", "studies"], [])
+        ["peer_support", "routine"],
+        [],
+    )
+    assert split_multi("päivärytmi,  OPISKELU TAI KOULUTUS", lookup) == (["routine", "studies"], [])
     assert split_multi("Työllistyminen, jotain muuta", lookup) == (["work"], ["jotain muuta"])
 
 
 def test_whoqol_grid_with_own_wording_is_placed_by_position(tmp_path: Path):
     """Statements that are not the instrument's labels: a single grid of 26 columns is placed
     item by item in order."""
-    rows = [["Aikaleima", "Asiakastunnus"]
-            + [f"Elämänlaatu [Kysymys numero {k} omin sanoin]" for k in range(1, 27)]]
+    rows = [
+        ["Aikaleima", "Asiakastunnus"]
+        + [f"Elämänlaatu [Kysymys numero {k} omin sanoin]" for k in range(1, 27)]
+    ]
     for i in range(3):
-        rows.append(["2024/03/13 06:40:04 PM GMT+2", f"K{i}"]
-                    + [str((k + i) % 5 + 1) for k in range(26)])
+        rows.append(
+            ["2024/03/13 06:40:04 PM GMT+2", f"K{i}"] + [str((k + i) % 5 + 1) for k in range(26)]
+        )
     path = tmp_path / "google.csv"
     pd.DataFrame(rows[1:], columns=rows[0]).to_csv(path, index=False)
     tidy = layouts.recognise(readers.read_raw(path))
@@ -333,12 +381,22 @@ def test_webropol_with_two_header_rows(tmp_path: Path):
     row2 = ["", "", ""] + [item_label(c) for c in ITEMS[:8]]
     rows = [row1, row2]
     for r in TRUTH:
-        rows.append([f"{r.when.day}.{r.when.month}.{r.when.year} {r.when.hour}:"
-                     f"{r.when.minute:02d}", r.id,
-                     {"female": "Nainen", "male": "Mies", "other": "Muu",
-                      "undisclosed": "En halua sanoa"}[r.background["gender"]]]
-                    + [("" if r.items[c] is None else 6 if r.items[c] == DK else r.items[c])
-                       for c in ITEMS[:8]])
+        rows.append(
+            [
+                f"{r.when.day}.{r.when.month}.{r.when.year} {r.when.hour}:{r.when.minute:02d}",
+                r.id,
+                {
+                    "female": "Nainen",
+                    "male": "Mies",
+                    "other": "Muu",
+                    "undisclosed": "En halua sanoa",
+                }[r.background["gender"]],
+            ]
+            + [
+                ("" if r.items[c] is None else 6 if r.items[c] == DK else r.items[c])
+                for c in ITEMS[:8]
+            ]
+        )
     path = tmp_path / "webropol2.xlsx"
     _write_xlsx(path, rows, "Vastaukset")
     tidy = layouts.recognise(readers.read_raw(path))

@@ -11,17 +11,24 @@ from evaltool.output import to_text, write_xlsx
 
 
 def frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "answer": ["=HYPERLINK(\"x\")", "+358 40", "-kiitos", "@nimi", "hyvä", None],
-        "value": [-1.5, 2.0, 3.0, -4.0, 5.0, 6.0],
-    })
+    return pd.DataFrame(
+        {
+            "answer": ['=HYPERLINK("x")', "+358 40", "-kiitos", "@nimi", "hyvä", None],
+            "value": [-1.5, 2.0, 3.0, -4.0, 5.0, 6.0],
+        }
+    )
 
 
 def test_csv_prefixes_formula_triggers_only_in_text():
     text = to_text({"t": frame()}, "csv")
     back = pd.read_csv(io.StringIO(text), dtype={"answer": object})
-    assert back["answer"].tolist()[:5] == ["'=HYPERLINK(\"x\")", "'+358 40", "'-kiitos",
-                                          "'@nimi", "hyvä"]
+    assert back["answer"].tolist()[:5] == [
+        '\'=HYPERLINK("x")',
+        "'+358 40",
+        "'-kiitos",
+        "'@nimi",
+        "hyvä",
+    ]
     assert back["value"].tolist() == [-1.5, 2.0, 3.0, -4.0, 5.0, 6.0]
 
 
@@ -30,7 +37,7 @@ def test_xlsx_keeps_formula_looking_text_as_text(tmp_path):
     write_xlsx({"taulukko": frame()}, path)
     ws = load_workbook(path)["taulukko"]
     cell = ws["A2"]
-    assert cell.value == "=HYPERLINK(\"x\")" and cell.data_type == "s"
+    assert cell.value == '=HYPERLINK("x")' and cell.data_type == "s"
     assert ws["B2"].value == -1.5
     assert ws.freeze_panes == "A2"
 

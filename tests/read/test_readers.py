@@ -20,9 +20,11 @@ from evaltool.read import (
     spreadsheet,
 )
 
-ROWS = [["Asiakasnumero", "Sukupuoli", "Vapaa sana", "Keskiarvo"],
-        ["A1", "Nainen", "Hyvä, kiitos; \"loistava\"", "3,5"],
-        ["A2", "Mies", "Åsa sanoi: =) ok", "4,25"]]
+ROWS = [
+    ["Asiakasnumero", "Sukupuoli", "Vapaa sana", "Keskiarvo"],
+    ["A1", "Nainen", 'Hyvä, kiitos; "loistava"', "3,5"],
+    ["A2", "Mies", "Åsa sanoi: =) ok", "4,25"],
+]
 
 
 def _csv(rows: list[list[str]], delimiter: str) -> str:
@@ -43,18 +45,20 @@ def test_format_is_sniffed_from_bytes_not_the_name(tmp_path: Path):
     with pytest.raises(ReadError, match="not a xlsx file"):
         read_raw(csv_named_xlsx)
     xlsx_named_csv = tmp_path / "vastaukset.csv"
-    pd.DataFrame({"a": ["x"], "b": ["y"]}).to_excel(xlsx_named_csv, index=False,
-                                                    engine="openpyxl")
+    pd.DataFrame({"a": ["x"], "b": ["y"]}).to_excel(xlsx_named_csv, index=False, engine="openpyxl")
     raw = read_raw(xlsx_named_csv)
     assert raw.file_format == "xlsx" and raw.cells.iloc[1].tolist() == ["x", "y"]
 
 
-@pytest.mark.parametrize(("encoding", "bom", "expected"), [
-    ("utf-8", b"", "utf-8"),
-    ("utf-8", b"\xef\xbb\xbf", "utf-8-sig"),
-    ("cp1252", b"", "cp1252"),
-    ("utf-16-le", b"\xff\xfe", "utf-16"),
-])
+@pytest.mark.parametrize(
+    ("encoding", "bom", "expected"),
+    [
+        ("utf-8", b"", "utf-8"),
+        ("utf-8", b"\xef\xbb\xbf", "utf-8-sig"),
+        ("cp1252", b"", "cp1252"),
+        ("utf-16-le", b"\xff\xfe", "utf-16"),
+    ],
+)
 def test_text_encodings(tmp_path: Path, encoding: str, bom: bytes, expected: str):
     path = tmp_path / "data.txt"
     path.write_bytes(bom + _csv(ROWS, ";").encode(encoding))
@@ -106,8 +110,10 @@ def test_encoding_can_be_forced(tmp_path: Path):
 
 def test_text_is_kept_exactly_and_whitespace_only_is_empty(tmp_path: Path):
     path = tmp_path / "spaces.csv"
-    path.write_text('id;open;n\nA1;"  two spaces ";" 3 "\nA2;"   ";NA\nA3;"rivi 1\nrivi 2";null\n',
-                    encoding="utf-8")
+    path.write_text(
+        'id;open;n\nA1;"  two spaces ";" 3 "\nA2;"   ";NA\nA3;"rivi 1\nrivi 2";null\n',
+        encoding="utf-8",
+    )
     cells = read_raw(path).cells
     assert cells[1].tolist() == ["open", "  two spaces ", "", "rivi 1\nrivi 2"]
     assert cells[2].tolist() == ["n", " 3 ", "NA", "null"]  # never turned into missing
@@ -140,7 +146,10 @@ def test_spreadsheet_cells_as_text_and_merged_ranges(tmp_path: Path):
     wb.save(path)
     raw = read_raw(path)
     assert raw.cells.iloc[3:].values.tolist() == [
-        ["A1", "3", "2024-03-16 10:31:00"], ["A2", "2.5", "2024-03-17"], ["A3", "", "=) kiitos"]]
+        ["A1", "3", "2024-03-16 10:31:00"],
+        ["A2", "2.5", "2024-03-17"],
+        ["A3", "", "=) kiitos"],
+    ]
     assert raw.merged == [((1, 1), (1, 2))]
     assert raw.sheet == "Sheet" and raw.sheets == ["Sheet"]
 
@@ -170,9 +179,13 @@ def test_spss_value_labels_and_declared_missing(tmp_path: Path):
 
     df = pd.DataFrame({"id": ["A", "B"], "q1": [1.0, 6.0], "q2": [2.5, None]})
     path = tmp_path / "x.sav"
-    pyreadstat.write_sav(df, str(path), column_labels={"q1": "Kysymys: yksi"},
-                         variable_value_labels={"q1": {1: "Huono", 6: "En osaa sanoa"}},
-                         missing_ranges={"q1": [6]})
+    pyreadstat.write_sav(
+        df,
+        str(path),
+        column_labels={"q1": "Kysymys: yksi"},
+        variable_value_labels={"q1": {1: "Huono", 6: "En osaa sanoa"}},
+        missing_ranges={"q1": [6]},
+    )
     raw = read_raw(path)
     assert raw.file_format == "sav"
     assert raw.cells.values.tolist() == [["id", "q1", "q2"], ["A", "1", "2.5"], ["B", "6", ""]]
@@ -252,7 +265,8 @@ def test_a_header_only_sheet_is_still_the_table(tmp_path: Path):
 
 
 def test_sheet_extent_guard_trusts_a_small_dimension_and_checks_a_large_one(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -272,13 +286,18 @@ def test_sheet_extent_guard_trusts_a_small_dimension_and_checks_a_large_one(
     assert read_raw(tmp_path / "stray.xlsx").cells.shape == (40, 20)
 
 
-@pytest.mark.parametrize("content, what", [
-    (b"\xff\xfe" + "<html><body><table></table></body></html>".encode("utf-16-le"),
-     r"web page \(HTML\)"),
-    (b"  \r\n<TABLE border=1><TR><TD>id</TD></TR></TABLE>", r"web page \(HTML\)"),
-    (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n", "MHTML"),
-    (b'<?xml version="1.0"?><data/>', "an XML file"),
-])
+@pytest.mark.parametrize(
+    "content, what",
+    [
+        (
+            b"\xff\xfe" + "<html><body><table></table></body></html>".encode("utf-16-le"),
+            r"web page \(HTML\)",
+        ),
+        (b"  \r\n<TABLE border=1><TR><TD>id</TD></TR></TABLE>", r"web page \(HTML\)"),
+        (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n", "MHTML"),
+        (b'<?xml version="1.0"?><data/>', "an XML file"),
+    ],
+)
 def test_markup_is_recognised_whatever_the_name(tmp_path: Path, content: bytes, what: str):
     for name in ("x.xls", "x.csv", "x.txt"):
         path = tmp_path / name
@@ -294,11 +313,14 @@ def test_text_that_mentions_html_is_still_text(tmp_path: Path):
     assert read_raw(path).cells.iloc[1, 1] == "<html> on merkintäkieli"
 
 
-@pytest.mark.parametrize("text, row", [
-    ('id;q1;open\nA1;1;"ok"\nA2;2;"auki\nA3;3;x\n', 3),
-    ('Kysely\nid;q1;open\nA1;1;"ok"\nA2;2;"auki;\n\nA3;3;x', 4),  # ragged: csv module
-    ('sep=;\nid;q1;open\nA1;1;"auki\n', 3),
-])
+@pytest.mark.parametrize(
+    "text, row",
+    [
+        ('id;q1;open\nA1;1;"ok"\nA2;2;"auki\nA3;3;x\n', 3),
+        ('Kysely\nid;q1;open\nA1;1;"ok"\nA2;2;"auki;\n\nA3;3;x', 4),  # ragged: csv module
+        ('sep=;\nid;q1;open\nA1;1;"auki\n', 3),
+    ],
+)
 def test_a_quote_left_open_is_an_error_with_its_row(tmp_path: Path, text: str, row: int):
     path = tmp_path / "a.csv"
     path.write_text(text, encoding="utf-8")
@@ -323,11 +345,14 @@ def test_an_open_answer_longer_than_the_csv_modules_limit(tmp_path: Path):
     assert cells.iloc[2, 1] == long and cells.iloc[3, 1] == "lyhyt"
 
 
-@pytest.mark.parametrize("content, what", [
-    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "a PDF document"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a PNG image"),
-    (b"{\\rtf1\\ansi hello}", "an RTF document"),
-])
+@pytest.mark.parametrize(
+    "content, what",
+    [
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "a PDF document"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a PNG image"),
+        (b"{\\rtf1\\ansi hello}", "an RTF document"),
+    ],
+)
 def test_documents_and_images_are_named(tmp_path: Path, content: bytes, what: str):
     for name in ("vastaukset.xlsx", "vastaukset.csv"):
         path = tmp_path / name
@@ -345,10 +370,16 @@ def test_a_damaged_legacy_workbook_is_a_clear_error(tmp_path: Path):
     assert info.value.code == "file-corrupt"
 
 
-@pytest.mark.parametrize("text", [
-    "a;b;c\n1;2\n\n3;4;5;6\n", "a;b\r\n1;2\r\n", "a;b\n1;2", "x\n\n\n",
-    'a;b;c\n1;"2;3";4\n5;"rivi\nrivi";6\n',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a;b;c\n1;2\n\n3;4;5;6\n",
+        "a;b\r\n1;2\r\n",
+        "a;b\n1;2",
+        "x\n\n\n",
+        'a;b;c\n1;"2;3";4\n5;"rivi\nrivi";6\n',
+    ],
+)
 def test_field_counts_as_the_csv_module_counts(text: str):
     import csv
     import io

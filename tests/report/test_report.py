@@ -29,8 +29,16 @@ EPOCH = "1710590400"  # 16.3.2024 12:00 UTC
 SCRIPT_ANSWER = "<script>window.__pwned = 1</script>"
 FORMULA_ANSWER = "=) Parasta oli porukka"
 PROJECTS = {"S10246": 32, "S20002": 26, "S30003": 4}  # S30003 is below min_n
-FI_HEADINGS = ["Yhteenveto", "Aineisto ja menetelmät", "Vastaajat", "Elämänlaatu",
-               "Kokemukset palvelusta", "Yhteistyö", "ESR-indikaattorit", "Liitteet"]
+FI_HEADINGS = [
+    "Yhteenveto",
+    "Aineisto ja menetelmät",
+    "Vastaajat",
+    "Elämänlaatu",
+    "Kokemukset palvelusta",
+    "Yhteistyö",
+    "ESR-indikaattorit",
+    "Liitteet",
+]
 BACKGROUND = {
     "Sukupuoli": ["Nainen", "Mies"],
     "Ikäryhmä": ["Alle 25 vuotta", "25–34 vuotta", "35–44 vuotta"],
@@ -46,8 +54,9 @@ def source_id(project: str, i: int) -> str:
     return f"ID-{project}-{i:03d}-QX"
 
 
-def build_workspace(root: Path, seed: int = 7, partners: bool = True,
-                    register: bool = True) -> Path:
+def build_workspace(
+    root: Path, seed: int = 7, partners: bool = True, register: bool = True
+) -> Path:
     """A workspace with three projects (one too small to report), three WHOQOL-BREF waves,
     the KEVÄT client survey at the last wave, the ESR register and two partner rounds."""
     rng = np.random.default_rng(seed)
@@ -61,8 +70,9 @@ def build_workspace(root: Path, seed: int = 7, partners: bool = True,
         for wave in (1, 2, 3):
             ids = np.arange(n) if wave == 1 or n < 5 else np.flatnonzero(rng.random(n) < 0.8)
             lat = level[ids] + 0.35 * (wave - 1) * (1 + p)
-            vals = np.clip(np.rint(3 + 0.8 * lat[:, None]
-                                   + rng.normal(0, 0.8, (len(ids), 26))), 1, 5).astype(int)
+            vals = np.clip(
+                np.rint(3 + 0.8 * lat[:, None] + rng.normal(0, 0.8, (len(ids), 26))), 1, 5
+            ).astype(int)
             df = pd.DataFrame(vals, columns=[f"q{i}" for i in range(1, 27)])
             df.insert(0, "id", [source_id(code, i) for i in ids])
             for col, options in BACKGROUND.items():
@@ -72,13 +82,16 @@ def build_workspace(root: Path, seed: int = 7, partners: bool = True,
             df.to_csv(f, index=False, sep=";")
             import_clients(ws, [f], ClientImportOptions(project=label, wave=wave))
         ids = np.arange(n)
-        likert = np.clip(np.rint(3.5 + 0.6 * level[:, None] + rng.normal(0, 0.9, (n, 16))),
-                         1, 5).astype(int)
-        kc = pd.DataFrame(likert, columns=[f"p{i}" for i in range(1, 9)]
-                          + [f"e{i}" for i in range(1, 9)])
+        likert = np.clip(
+            np.rint(3.5 + 0.6 * level[:, None] + rng.normal(0, 0.9, (n, 16))), 1, 5
+        ).astype(int)
+        kc = pd.DataFrame(
+            likert, columns=[f"p{i}" for i in range(1, 9)] + [f"e{i}" for i in range(1, 9)]
+        )
         kc.insert(0, "id", [source_id(code, i) for i in ids])
-        kc["Tavoitteet tukijaksolle"] = np.where(ids % 2, "Työllistyminen; Päivärytmi",
-                                                 "Päivärytmi")
+        kc["Tavoitteet tukijaksolle"] = np.where(
+            ids % 2, "Työllistyminen; Päivärytmi", "Päivärytmi"
+        )
         good = np.array(GOODS, dtype=object)[ids % len(GOODS)]
         good[0] = SCRIPT_ANSWER
         good[1] = FORMULA_ANSWER
@@ -86,21 +99,30 @@ def build_workspace(root: Path, seed: int = 7, partners: bool = True,
         kc["Kehitettävää palvelussa"] = np.array(BADS, dtype=object)[ids % len(BADS)]
         f = data / f"{code}-kevat.csv"
         kc.to_csv(f, index=False, sep=";")
-        import_clients(ws, [f], ClientImportOptions(instrument="kevat-client", project=label,
-                                                    wave=3))
+        import_clients(
+            ws, [f], ClientImportOptions(instrument="kevat-client", project=label, wave=3)
+        )
     if register:
-        reg = pd.DataFrame({
-            "Hankekoodi": ["S10246", "S20002", "S30003", "S40004"],
-            "Nimi": ["Polku <b>töihin</b>", "Työpaja Ahjo", "Pieni hanke", "Ei asiakkaita"],
-            "Toteuttaja": ["Jyväskylän kaupunki", "Ahjo ry", "Pieni ry", "Muu ry"],
-            "Maakunta": "Keski-Suomi", "Rahoittaja": "Keski-Suomen ELY-keskus",
-            "Toimintalinja": "5", "Alkupvm": "1.3.2024", "Loppupvm": "28.2.2026",
-            "Suunnitellut osallistujat": [40, 30, 10, 20],
-            "Toteutuneet osallistujat": [33, 31, 4, 0],
-            "Suunnitellut naiset": [20, 15, 5, 10], "Toteutuneet naiset": [17, 12, 2, 0],
-            "Suunnitellut työpaikat": [5, 2, 1, 1], "Toteutuneet työpaikat": [3, 2, 0, 0],
-            "Suunniteltu julkinen rahoitus": ["450 000", "300 000", "90 000", "100 000"],
-            "Toteutunut julkinen rahoitus": ["401 234,50", "", "", ""]})
+        reg = pd.DataFrame(
+            {
+                "Hankekoodi": ["S10246", "S20002", "S30003", "S40004"],
+                "Nimi": ["Polku <b>töihin</b>", "Työpaja Ahjo", "Pieni hanke", "Ei asiakkaita"],
+                "Toteuttaja": ["Jyväskylän kaupunki", "Ahjo ry", "Pieni ry", "Muu ry"],
+                "Maakunta": "Keski-Suomi",
+                "Rahoittaja": "Keski-Suomen ELY-keskus",
+                "Toimintalinja": "5",
+                "Alkupvm": "1.3.2024",
+                "Loppupvm": "28.2.2026",
+                "Suunnitellut osallistujat": [40, 30, 10, 20],
+                "Toteutuneet osallistujat": [33, 31, 4, 0],
+                "Suunnitellut naiset": [20, 15, 5, 10],
+                "Toteutuneet naiset": [17, 12, 2, 0],
+                "Suunnitellut työpaikat": [5, 2, 1, 1],
+                "Toteutuneet työpaikat": [3, 2, 0, 0],
+                "Suunniteltu julkinen rahoitus": ["450 000", "300 000", "90 000", "100 000"],
+                "Toteutunut julkinen rahoitus": ["401 234,50", "", "", ""],
+            }
+        )
         f = data / "rekisteri.csv"
         reg.to_csv(f, index=False, sep=";")
         import_projects(ws, f)
@@ -113,25 +135,57 @@ def build_workspace(root: Path, seed: int = 7, partners: bool = True,
 def _partner_rounds(ws: Workspace, rng: np.random.Generator) -> None:
     survey = load_partner_survey()
     text = (Path(__file__).resolve().parents[2] / "surveys" / "partner-survey.toml").read_text(
-        encoding="utf-8")
-    orgs = ["Jyväskylän kaupunki", "Ahjo ry", "TE-toimisto", "Kela", "Seurakunta",
-            "Yritys Oy", "Koulu", "<img src=x onerror=alert(1)> ry"]
+        encoding="utf-8"
+    )
+    orgs = [
+        "Jyväskylän kaupunki",
+        "Ahjo ry",
+        "TE-toimisto",
+        "Kela",
+        "Seurakunta",
+        "Yritys Oy",
+        "Koulu",
+        "<img src=x onerror=alert(1)> ry",
+    ]
     items = [i.code for b in survey.blocks for i in b.items]
     with ws.transaction():
         for r, rnd in enumerate(["syksy 2012", "syksy 2013"]):
-            iid = ws.add_import({"kind": "partners", "source_name": f"kumppanit-{r}.csv",
-                                 "sha256": f"{r:064d}", "size": 1, "round": rnd,
-                                 "scope": f"partners;round={rnd}", "rows_read": len(orgs),
-                                 "rows_stored": len(orgs), "rows_rejected": 0})
+            iid = ws.add_import(
+                {
+                    "kind": "partners",
+                    "source_name": f"kumppanit-{r}.csv",
+                    "sha256": f"{r:064d}",
+                    "size": 1,
+                    "round": rnd,
+                    "scope": f"partners;round={rnd}",
+                    "rows_read": len(orgs),
+                    "rows_stored": len(orgs),
+                    "rows_rejected": 0,
+                }
+            )
             statements, ties = [], []
             for o in orgs:
                 statements += [(o, "other", it, float(rng.integers(2 + r, 6))) for it in items]
-                ties += [(o, o2, float(rng.integers(0, 5)), float(rng.integers(1, 6)),
-                          float(rng.integers(1, 5)), float(rng.integers(1, 5)))
-                         for o2 in orgs if o2 != o and rng.random() < 0.45 + 0.1 * r]
-            ws.store_partner_round(iid, rnd, text, _responding(orgs),
-                                   pd.DataFrame(statements, columns=STATEMENT_COLUMNS[1:]),
-                                   pd.DataFrame(ties, columns=TIE_COLUMNS[1:]))
+                ties += [
+                    (
+                        o,
+                        o2,
+                        float(rng.integers(0, 5)),
+                        float(rng.integers(1, 6)),
+                        float(rng.integers(1, 5)),
+                        float(rng.integers(1, 5)),
+                    )
+                    for o2 in orgs
+                    if o2 != o and rng.random() < 0.45 + 0.1 * r
+                ]
+            ws.store_partner_round(
+                iid,
+                rnd,
+                text,
+                _responding(orgs),
+                pd.DataFrame(statements, columns=STATEMENT_COLUMNS[1:]),
+                pd.DataFrame(ties, columns=TIE_COLUMNS[1:]),
+            )
 
 
 def _responding(orgs: list[str]) -> pd.DataFrame:
@@ -176,8 +230,10 @@ def html(path: Path) -> str:
 
 
 def headings(text: str) -> list[str]:
-    return [re.sub(r"^\s*\d+\s*", "", re.sub(r"<[^>]+>", "", h)).strip()
-            for h in re.findall(r"<h2>(.*?)</h2>", text, re.S)]
+    return [
+        re.sub(r"^\s*\d+\s*", "", re.sub(r"<[^>]+>", "", h)).strip()
+        for h in re.findall(r"<h2>(.*?)</h2>", text, re.S)
+    ]
 
 
 def visible(text: str) -> str:
@@ -208,12 +264,22 @@ def test_project_report_has_every_chapter_in_finnish(reports):
     assert headings(text)[1:] == FI_HEADINGS  # first h2 is the table of contents
     assert '<html lang="fi">' in text
     assert "Laadittu 16.3.2024" in text
-    for section in ("Taustatiedot", "Tavoitteet tukijaksolle", "Keskiarvot mittauskerroittain",
-                    "Luotettava muutos", "Muutos lähtötason ja taustan mukaan",
-                    "Hanke suhteessa ohjelmaan", "Kehityskulut kolmen mittauksen aikana",
-                    "Avoimet vastaukset", "Yhteistyöindeksit", "Muutokset kierrosten välillä",
-                    "Suunniteltu ja toteutunut", "Reliabiliteetti", "Kato",
-                    "Kysymyskohtaiset tulokset"):
+    for section in (
+        "Taustatiedot",
+        "Tavoitteet tukijaksolle",
+        "Keskiarvot mittauskerroittain",
+        "Luotettava muutos",
+        "Muutos lähtötason ja taustan mukaan",
+        "Hanke suhteessa ohjelmaan",
+        "Kehityskulut kolmen mittauksen aikana",
+        "Avoimet vastaukset",
+        "Yhteistyöindeksit",
+        "Muutokset kierrosten välillä",
+        "Suunniteltu ja toteutunut",
+        "Reliabiliteetti",
+        "Kato",
+        "Kysymyskohtaiset tulokset",
+    ):
         assert section in text, section
     # register facts, Finnish numbers and dates
     assert "Jyväskylän kaupunki" in text and "1.3.2024–28.2.2026" in text
@@ -330,8 +396,9 @@ def test_same_workspace_gives_identical_bytes(ws_path, reports, tmp_path, fixed_
     with Workspace.open(ws_path) as ws:
         again = write_project_report(ws, "S10246", tmp_path)
     assert again.read_bytes() == reports["fi"].read_bytes()
-    assert again.with_suffix(".xlsx").read_bytes() == reports["fi"].with_suffix(
-        ".xlsx").read_bytes()
+    assert (
+        again.with_suffix(".xlsx").read_bytes() == reports["fi"].with_suffix(".xlsx").read_bytes()
+    )
 
 
 # ------------------------------------------------------------------ Excel
@@ -380,9 +447,11 @@ def test_item_statistics_match_a_plain_groupby(ws_path):
         items = item_table(ws, "whoqol-bref", reverse=False)
     got = next(i for i in data.instruments if i.name == "whoqol-bref").items
     items = items[~items["discarded"]]
-    want = items.melt(id_vars=["project", "wave"], value_vars=["q3", "q26"],
-                      var_name="item").groupby(["project", "wave", "item"])["value"].agg(
-        ["count", "mean", "std"])
+    want = (
+        items.melt(id_vars=["project", "wave"], value_vars=["q3", "q26"], var_name="item")
+        .groupby(["project", "wave", "item"])["value"]
+        .agg(["count", "mean", "std"])
+    )
     row = got[(got["project"] == "S10246") & (got["wave"] == 2) & (got["item"] == "q26")]
     exp = want.loc[("S10246", 2, "q26")]
     assert row["n"].iloc[0] == exp["count"]
@@ -431,8 +500,9 @@ def build_small_cells(root: Path) -> Path:
     service = np.where(ids == 5, "Työpaja", "Työkokeilu")
     for wave, who in waves.items():
         lat = level[who] + 0.5 * (wave - 1) + np.where(who < 2, -2.5 * (wave - 1), 0)
-        vals = np.clip(np.rint(3 + 0.8 * lat[:, None] + rng.normal(0, 0.7, (len(who), 26))),
-                       1, 5).astype(int)
+        vals = np.clip(
+            np.rint(3 + 0.8 * lat[:, None] + rng.normal(0, 0.7, (len(who), 26))), 1, 5
+        ).astype(int)
         df = pd.DataFrame(vals, columns=[f"q{i}" for i in range(1, 27)])
         df.insert(0, "id", [source_id("S50005", i) for i in who])
         df["Sukupuoli"] = gender[who]
@@ -443,34 +513,43 @@ def build_small_cells(root: Path) -> Path:
         df.to_csv(f, index=False, sep=";")
         import_clients(ws, [f], ClientImportOptions(project="S50005", wave=wave))
     who = waves[3]
-    likert = np.clip(np.rint(4.2 + 0.4 * level[who][:, None]
-                             + rng.normal(0, 0.5, (len(who), 16))), 2, 5).astype(int)
-    likert[0, :4] = 1                       # one "strongly disagree" on four items
-    kc = pd.DataFrame(likert, columns=[f"p{i}" for i in range(1, 9)]
-                      + [f"e{i}" for i in range(1, 9)])
+    likert = np.clip(
+        np.rint(4.2 + 0.4 * level[who][:, None] + rng.normal(0, 0.5, (len(who), 16))), 2, 5
+    ).astype(int)
+    likert[0, :4] = 1  # one "strongly disagree" on four items
+    kc = pd.DataFrame(
+        likert, columns=[f"p{i}" for i in range(1, 9)] + [f"e{i}" for i in range(1, 9)]
+    )
     kc.insert(0, "id", [source_id("S50005", i) for i in who])
     kc["Tavoitteet tukijaksolle"] = [
-        "; ".join(["Päivärytmi"] + (["Työllistyminen"] if k < 2 else [])
-                  + (["Opiskelu tai koulutus"] if k >= 2 else [])) for k in range(len(who))]
+        "; ".join(
+            ["Päivärytmi"]
+            + (["Työllistyminen"] if k < 2 else [])
+            + (["Opiskelu tai koulutus"] if k >= 2 else [])
+        )
+        for k in range(len(who))
+    ]
     kc["Hyvää palvelussa"] = ["Hyvä ohjaus" if k < 3 else "" for k in range(len(who))]
     bads = [f"Huono puoli {k % 4}" if k < 10 else "" for k in range(len(who))]
     bads[0] = "Soittakaa 040 123 4567 tai matti.meikalainen@example.fi"
     kc["Kehitettävää palvelussa"] = bads
     f = data / "small-kevat.csv"
     kc.to_csv(f, index=False, sep=";")
-    import_clients(ws, [f], ClientImportOptions(instrument="kevat-client", project="S50005",
-                                                wave=3))
+    import_clients(
+        ws, [f], ClientImportOptions(instrument="kevat-client", project="S50005", wave=3)
+    )
     for wave in (1, 2):
         eh = np.full((SMALL_N, 8), 3)
         eh[:, :3] = 2 + (ids[:, None] % 2) + (wave - 1)
         if wave == 1:
-            eh[:2] = 5                      # two clients with good quality of life
+            eh[:2] = 5  # two clients with good quality of life
         df = pd.DataFrame(eh, columns=[f"q{i}" for i in range(1, 9)])
         df.insert(0, "id", [source_id("S60006", i) for i in ids])
         f = data / f"small-eurohis-{wave}.csv"
         df.to_csv(f, index=False, sep=";")
-        import_clients(ws, [f], ClientImportOptions(instrument="eurohis-qol-8",
-                                                    project="S60006", wave=wave))
+        import_clients(
+            ws, [f], ClientImportOptions(instrument="eurohis-qol-8", project="S60006", wave=wave)
+        )
     _sparse_partner_rounds(ws)
     ws.close()
     return root / "ws"
@@ -478,20 +557,38 @@ def build_small_cells(root: Path) -> Path:
 
 def _sparse_partner_rounds(ws: Workspace) -> None:
     text = (Path(__file__).resolve().parents[2] / "surveys" / "partner-survey.toml").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     orgs = [f"Organisaatio {k}" for k in range(8)] + ["Harva ry"]
     with ws.transaction():
         for r, rnd in enumerate(["syksy 2012", "syksy 2013"]):
-            iid = ws.add_import({"kind": "partners", "source_name": f"harva-{r}.csv",
-                                 "sha256": f"{r + 7:064d}", "size": 1, "round": rnd,
-                                 "scope": f"partners;round={rnd}", "rows_read": len(orgs),
-                                 "rows_stored": len(orgs), "rows_rejected": 0})
-            ties = [(o, o2, 2.0, 2.0, float(1 + (i + r) % 4), 3.0)
-                    for i, o in enumerate(orgs) for o2 in orgs
-                    if o2 != o and not (o2 == "Harva ry" and i >= 2)]
-            ws.store_partner_round(iid, rnd, text, _responding(orgs),
-                                   pd.DataFrame(columns=STATEMENT_COLUMNS[1:]),
-                                   pd.DataFrame(ties, columns=TIE_COLUMNS[1:]))
+            iid = ws.add_import(
+                {
+                    "kind": "partners",
+                    "source_name": f"harva-{r}.csv",
+                    "sha256": f"{r + 7:064d}",
+                    "size": 1,
+                    "round": rnd,
+                    "scope": f"partners;round={rnd}",
+                    "rows_read": len(orgs),
+                    "rows_stored": len(orgs),
+                    "rows_rejected": 0,
+                }
+            )
+            ties = [
+                (o, o2, 2.0, 2.0, float(1 + (i + r) % 4), 3.0)
+                for i, o in enumerate(orgs)
+                for o2 in orgs
+                if o2 != o and not (o2 == "Harva ry" and i >= 2)
+            ]
+            ws.store_partner_round(
+                iid,
+                rnd,
+                text,
+                _responding(orgs),
+                pd.DataFrame(columns=STATEMENT_COLUMNS[1:]),
+                pd.DataFrame(ties, columns=TIE_COLUMNS[1:]),
+            )
 
 
 class _Tables(HTMLParser):
@@ -600,16 +697,23 @@ def small_cell_leaks(tables, min_n: int = 5) -> list[str]:  # noqa: C901
             n = get(row, "n")
             if "Lukumäärä" in col:
                 count = get(row, "Lukumäärä")
-                if bad(count) or ("Tavoitteet tukijaksolle" in title and count is not None
-                                  and bad(n_title - count)):
+                if bad(count) or (
+                    "Tavoitteet tukijaksolle" in title
+                    and count is not None
+                    and bad(n_title - count)
+                ):
                     leaks.append(where)
             if "Täysin samaa mieltä" in col and n:
                 for h in head[2:]:
                     share = get(row, h)
                     if share is not None and bad(share * n):
                         leaks.append(f"{where} [{h}]")
-            for h in ("Parani luotettavasti", "Ei luotettavaa muutosta",
-                      "Heikkeni luotettavasti", "Jäi pois (n)"):
+            for h in (
+                "Parani luotettavasti",
+                "Ei luotettavaa muutosta",
+                "Heikkeni luotettavasti",
+                "Jäi pois (n)",
+            ):
                 if bad(get(row, h)):
                     leaks.append(f"{where} [{h}]")
             share = get(row, "Parani luotettavasti, %")
@@ -620,8 +724,11 @@ def small_cell_leaks(tables, min_n: int = 5) -> list[str]:  # noqa: C901
             good = get(row, "Hyvä elämänlaatu (n)")
             if good is not None and (bad(good) or bad(n - good)):
                 leaks.append(where)
-            if "Asiakkaat" in col and str(row[0]).startswith(("Vastasi vain",
-                                                               "Vastasi kaikkiin")) and bad(n):
+            if (
+                "Asiakkaat" in col
+                and str(row[0]).startswith(("Vastasi vain", "Vastasi kaikkiin"))
+                and bad(n)
+            ):
                 leaks.append(where)
             if "Saatu luottamus (1–4)" in col and "Harva ry" in (title or "") + str(row):
                 if get(row, "Saatu luottamus (1–4)") is not None:
@@ -652,8 +759,13 @@ def small_reports(tmp_path_factory) -> dict[str, Path]:
     with Workspace.open(ws_dir) as ws:
         index = write_all_reports(ws, root / "out", progress=False)
     folder = index.parent
-    return {"S50005": folder / "S50005.html", "S60006": folder / "S60006.html",
-            "programme": folder / "programme.html", "index": index, "ws": ws_dir}
+    return {
+        "S50005": folder / "S50005.html",
+        "S60006": folder / "S60006.html",
+        "programme": folder / "programme.html",
+        "index": index,
+        "ws": ws_dir,
+    }
 
 
 def test_small_cell_workspace_has_small_cells(small_reports):
@@ -666,8 +778,9 @@ def test_small_cell_workspace_has_small_cells(small_reports):
     assert set(bg.loc[bg["count"] < 5, "field"]) >= {"gender", "education", "service_type"}
     whoqol = next(i for i in data.qol if i.name == "whoqol-bref")
     link = whoqol.outcomes["linkage"]
-    assert ((link["project"] == "S50005") & (link["kind"] == "pattern")
-            & link["n"].between(1, 4)).any()
+    assert (
+        (link["project"] == "S50005") & (link["kind"] == "pattern") & link["n"].between(1, 4)
+    ).any()
     paired = whoqol.outcomes["paired"]
     rci = paired.loc[paired["project"] == "S50005", ["improved", "unchanged", "deteriorated"]]
     assert ((rci >= 1) & (rci < 5)).any().any()
@@ -725,7 +838,11 @@ def test_protect_withholds_a_complement():
     assert protect([3, 30, 1, 30], 5, groups=[0, 0, 1, 1]).tolist() == [True, True, True, True]
     assert protect([3, 30], 5, complementary=False).tolist() == [True, False]
     assert protect_binary([2, 10, 28, 0], [30, 30, 30, 30], 5).tolist() == [
-        True, False, True, False]
+        True,
+        False,
+        True,
+        False,
+    ]
 
 
 def test_mask_identifiers():
@@ -736,8 +853,10 @@ def test_mask_identifiers():
     assert mask_identifiers("posti: a.b@esim.fi.") == "posti: […]."
     assert mask_identifiers("hetu 010190-123A ok") == "hetu […] ok"
     assert mask_identifiers("katso www.esimerkki.fi") == "katso […]"
-    assert mask_identifiers("Jakso kesti 3 kk ja 2 viikkoa, 40 h.") == \
-        "Jakso kesti 3 kk ja 2 viikkoa, 40 h."
+    assert (
+        mask_identifiers("Jakso kesti 3 kk ja 2 viikkoa, 40 h.")
+        == "Jakso kesti 3 kk ja 2 viikkoa, 40 h."
+    )
 
 
 # ------------------------------------------------------------------ reading responses
@@ -768,11 +887,18 @@ def test_report_reader_equals_the_workspace_reader(ws_path, tmp_path, monkeypatc
                 meta, values = ws.responses(name, columns=_RESPONSE_COLUMNS)
                 want_meta, want = plain(ws, name)
                 assert np.array_equal(values, want, equal_nan=True), name
-                for col in ("id", "project", "wave", "respondent", "discarded", "incomplete",
-                            "missing", "date"):
+                for col in (
+                    "id",
+                    "project",
+                    "wave",
+                    "respondent",
+                    "discarded",
+                    "incomplete",
+                    "missing",
+                    "date",
+                ):
                     assert meta[col].tolist() == want_meta[col].tolist(), (name, col)
-                part, _ = ws.responses(name, columns=_RESPONSE_COLUMNS,
-                                       detail_projects=["S10246"])
+                part, _ = ws.responses(name, columns=_RESPONSE_COLUMNS, detail_projects=["S10246"])
                 assert part["missing"].notna().sum() == (want_meta["project"] == "S10246").sum()
                 if bend and name == "whoqol-bref":
                     assert 3.5 in values and 9 in values
@@ -785,14 +911,33 @@ def _store_bent_answers(ws: Workspace) -> None:
     values[0, inst.item_codes.index("q5")] = 3.5
     values[1, inst.item_codes.index("q6")] = 9
     ids = ["B1", "B2"]
-    frame = pd.DataFrame({
-        "project": "S10246", "wave": 9, "source_id": ids,
-        "respondent": ws.pseudonyms(["S10246"] * 2, ids), "date": "2024-03-16",
-        "source_row": [2, 3], "n_missing": 0, "discarded": False, "incomplete": False,
-        "missing": "." * len(inst.item_codes)})
+    frame = pd.DataFrame(
+        {
+            "project": "S10246",
+            "wave": 9,
+            "source_id": ids,
+            "respondent": ws.pseudonyms(["S10246"] * 2, ids),
+            "date": "2024-03-16",
+            "source_row": [2, 3],
+            "n_missing": 0,
+            "discarded": False,
+            "incomplete": False,
+            "missing": "." * len(inst.item_codes),
+        }
+    )
     with ws.transaction():
-        iid = ws.add_import({"kind": "clients", "source_name": "bent.csv", "sha256": "b" * 64,
-                             "size": 1, "instrument": inst.name, "rule": inst.default_rule,
-                             "scope": "bent", "rows_read": 2, "rows_stored": 2,
-                             "rows_rejected": 0})
+        iid = ws.add_import(
+            {
+                "kind": "clients",
+                "source_name": "bent.csv",
+                "sha256": "b" * 64,
+                "size": 1,
+                "instrument": inst.name,
+                "rule": inst.default_rule,
+                "scope": "bent",
+                "rows_read": 2,
+                "rows_stored": 2,
+                "rows_rejected": 0,
+            }
+        )
         ws.store_responses(iid, inst, ws.ensure_instrument(inst), frame, values)

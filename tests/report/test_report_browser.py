@@ -14,8 +14,16 @@ from evaltool.report import write_all_reports, write_project_report
 from evaltool.store.workspace import Workspace
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium not installed")
 
@@ -41,8 +49,12 @@ def written(tmp_path_factory) -> dict[str, Path]:
             index = write_all_reports(ws, root / "all", progress=False)
     finally:
         mp.undo()
-    return {"single": single, "index": index, "batch": index.parent / "S10246.html",
-            "programme": index.parent / "programme.html"}
+    return {
+        "single": single,
+        "index": index,
+        "batch": index.parent / "S10246.html",
+        "programme": index.parent / "programme.html",
+    }
 
 
 def open_report(browser, path: Path) -> tuple[object, list[str], list[str]]:
@@ -56,7 +68,9 @@ def open_report(browser, path: Path) -> tuple[object, list[str], list[str]]:
     page.goto(path.as_uri(), wait_until="load")
     page.wait_for_function(
         "() => [...document.querySelectorAll('.plotly-graph-div')]"
-        ".every(d => d.querySelector('.main-svg'))", timeout=20_000)
+        ".every(d => d.querySelector('.main-svg'))",
+        timeout=20_000,
+    )
     return page, errors, requests
 
 
@@ -74,7 +88,8 @@ def test_report_renders_offline_without_errors(browser, written, which):
         # every chart drew its data (bars, markers or lines), not just empty axes
         drawn = page.evaluate(
             "() => [...document.querySelectorAll('.plotly-graph-div')].map(d => "
-            "d.querySelectorAll('.point, .scatterlayer path.js-line, .bars path').length)")
+            "d.querySelectorAll('.point, .scatterlayer path.js-line, .bars path').length)"
+        )
         assert all(n > 0 for n in drawn), drawn
         h2 = page.locator("main h2").all_inner_texts()
         if which == "programme":

@@ -30,8 +30,12 @@ from evaltool.instruments import (
 )
 
 R_DIR = Path(__file__).resolve().parents[1] / "r"
-RULES = [("whoqol-bref", "who-syntax"), ("whoqol-bref", "manual"),
-         ("eurohis-qol-8", "at-most-one-missing"), ("eurohis-qol-8", "complete")]
+RULES = [
+    ("whoqol-bref", "who-syntax"),
+    ("whoqol-bref", "manual"),
+    ("eurohis-qol-8", "at-most-one-missing"),
+    ("eurohis-qol-8", "complete"),
+]
 
 
 def r_input(instrument: str) -> tuple[pd.DataFrame, np.ndarray]:
@@ -78,10 +82,11 @@ def test_scores_equal_r(instrument, rule):
     for m in measures:
         g = got[m].to_numpy(dtype=float)
         e = exp[m].to_numpy(dtype=float)
-        assert np.array_equal(np.isnan(g), np.isnan(e)), (m, exp["case"][np.isnan(g) !=
-                                                                         np.isnan(e)].tolist())
-        np.testing.assert_allclose(g[~np.isnan(g)], e[~np.isnan(e)], rtol=0, atol=1e-9,
-                                   err_msg=m)
+        assert np.array_equal(np.isnan(g), np.isnan(e)), (
+            m,
+            exp["case"][np.isnan(g) != np.isnan(e)].tolist(),
+        )
+        np.testing.assert_allclose(g[~np.isnan(g)], e[~np.isnan(e)], rtol=0, atol=1e-9, err_msg=m)
 
 
 def test_r_expected_values_are_current(tmp_path):
@@ -89,11 +94,18 @@ def test_r_expected_values_are_current(tmp_path):
     if shutil.which("Rscript") is None:
         pytest.skip("Rscript not installed")
     shutil.copy(R_DIR / "scoring.R", tmp_path / "scoring.R")
-    subprocess.run(["Rscript", str(tmp_path / "scoring.R")], check=True, capture_output=True,
-                   timeout=60)
+    subprocess.run(
+        ["Rscript", str(tmp_path / "scoring.R")], check=True, capture_output=True, timeout=60
+    )
     for name in ("scoring_input.csv", "scoring_expected.csv"):
-        pd.testing.assert_frame_equal(pd.read_csv(tmp_path / name), pd.read_csv(R_DIR / name),
-                                      check_exact=False, rtol=0, atol=1e-12, obj=name)
+        pd.testing.assert_frame_equal(
+            pd.read_csv(tmp_path / name),
+            pd.read_csv(R_DIR / name),
+            check_exact=False,
+            rtol=0,
+            atol=1e-12,
+            obj=name,
+        )
 
 
 # --------------------------------------------------------------------------- hand-checked
@@ -126,16 +138,18 @@ def test_whoqol_missing_rules_at_the_boundaries():
         v[[codes.index(c) for c in items]] = np.nan
         return v
 
-    rows = np.vstack([
-        with_missing(["q10"]),                      # physical 1 missing
-        with_missing(["q10", "q15"]),               # physical 2 missing
-        with_missing(["q20", "q21"]),               # social 2 missing
-        with_missing(["q8", "q9"]),                 # environment 2 missing
-        with_missing(["q8", "q9", "q12"]),          # environment 3 missing
-        with_missing(["q1", "q2", "q8", "q20"]),    # 4 missing in the response
-        with_missing(["q1", "q2", "q8", "q20", "q5"]),         # 5 missing
-        with_missing(["q1", "q2", "q8", "q20", "q5", "q10"]),  # 6 missing
-    ])
+    rows = np.vstack(
+        [
+            with_missing(["q10"]),  # physical 1 missing
+            with_missing(["q10", "q15"]),  # physical 2 missing
+            with_missing(["q20", "q21"]),  # social 2 missing
+            with_missing(["q8", "q9"]),  # environment 2 missing
+            with_missing(["q8", "q9", "q12"]),  # environment 3 missing
+            with_missing(["q1", "q2", "q8", "q20"]),  # 4 missing in the response
+            with_missing(["q1", "q2", "q8", "q20", "q5"]),  # 5 missing
+            with_missing(["q1", "q2", "q8", "q20", "q5", "q10"]),  # 6 missing
+        ]
+    )
     who = score(rows, inst, "who-syntax")
     man = score(rows, inst, "manual")
     assert who["physical"].notna().tolist()[:2] == [True, False]
@@ -154,11 +168,19 @@ def test_rule_definitions_as_documented():
     inst = load_instrument("whoqol-bref")
     who, man = inst.rule("who-syntax"), inst.rule("manual")
     assert inst.default_rule == "who-syntax"
-    assert who.domain_min_answered == {"physical": 6, "psychological": 5, "social": 2,
-                                       "environment": 6}
+    assert who.domain_min_answered == {
+        "physical": 6,
+        "psychological": 5,
+        "social": 2,
+        "environment": 6,
+    }
     assert who.response_min_answered == 22
-    assert man.domain_min_answered == {"physical": 5, "psychological": 4, "social": 2,
-                                       "environment": 6}
+    assert man.domain_min_answered == {
+        "physical": 5,
+        "psychological": 4,
+        "social": 2,
+        "environment": 6,
+    }
     assert man.response_min_answered == 21  # > 20 % of 26 missing = 6 or more missing
     e = load_instrument("eurohis-qol-8")
     assert e.rule(None).domain_min_answered == {"index": 7}
@@ -170,8 +192,14 @@ def test_rule_definitions_as_documented():
 
 def test_eurohis_hand_computed_values():
     inst = load_instrument("eurohis-qol-8")
-    v = np.array([[1, 2, 3, 4, 5, 5, 4, 3], [4, 4, 4, 4, 4, 4, 4, np.nan],
-                  [4, 4, 4, 4, 4, 4, np.nan, np.nan]], dtype=float)
+    v = np.array(
+        [
+            [1, 2, 3, 4, 5, 5, 4, 3],
+            [4, 4, 4, 4, 4, 4, 4, np.nan],
+            [4, 4, 4, 4, 4, 4, np.nan, np.nan],
+        ],
+        dtype=float,
+    )
     sc = score(v, inst)
     assert sc["index_raw"].iloc[0] == pytest.approx(27 / 8)
     assert sc["index_sum"].iloc[0] == 27
@@ -205,13 +233,29 @@ def _decode(cells: dict[str, list[str]], instrument: str = "whoqol-bref", **kw):
     return inst, decode_items(data, columns, inst, **kw)
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("Erittäin huono", 1), ("Huono", 2), ("Ei hyvä eikä huono", 3), ("Hyvä", 4),
-    ("Erittäin hyvä", 5), ("  erittäin   HYVÄ ", 5), ("Mycket dålig", 1), ("Bra", 4),
-    ("Varken bra eller dålig", 3), ("Very poor", 1), ("Neither poor nor good", 3),
-    ("Very good", 5), ("3", 3), (" 3 ", 3), ("3,0", 3), ("3.0", 3), ("4 = Hyvä", 4),
-    ("Hyvä (4)", 4),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Erittäin huono", 1),
+        ("Huono", 2),
+        ("Ei hyvä eikä huono", 3),
+        ("Hyvä", 4),
+        ("Erittäin hyvä", 5),
+        ("  erittäin   HYVÄ ", 5),
+        ("Mycket dålig", 1),
+        ("Bra", 4),
+        ("Varken bra eller dålig", 3),
+        ("Very poor", 1),
+        ("Neither poor nor good", 3),
+        ("Very good", 5),
+        ("3", 3),
+        (" 3 ", 3),
+        ("3,0", 3),
+        ("3.0", 3),
+        ("4 = Hyvä", 4),
+        ("Hyvä (4)", 4),
+    ],
+)
 def test_labels_and_numbers_decode_to_codes(text, code):
     _, dec = _decode({"q1": [text]})
     assert dec.problems == []
@@ -220,9 +264,16 @@ def test_labels_and_numbers_decode_to_codes(text, code):
 
 
 def test_response_sets_per_item():
-    _, dec = _decode({"q2": ["Erittäin tyytyväinen"], "q3": ["Äärimmäisen paljon"],
-                      "q10": ["Täysin riittävästi"], "q26": ["Ei koskaan"],
-                      "q16": ["Very dissatisfied"], "q25": ["Nöjd"]})
+    _, dec = _decode(
+        {
+            "q2": ["Erittäin tyytyväinen"],
+            "q3": ["Äärimmäisen paljon"],
+            "q10": ["Täysin riittävästi"],
+            "q26": ["Ei koskaan"],
+            "q16": ["Very dissatisfied"],
+            "q25": ["Nöjd"],
+        }
+    )
     assert dec.problems == []
     codes = load_instrument("whoqol-bref").item_codes
     got = {c: dec.values[0, codes.index(c)] for c in ("q2", "q3", "q10", "q26", "q16", "q25")}
@@ -232,12 +283,23 @@ def test_response_sets_per_item():
 
 def test_missing_reasons_and_problems():
     inst, dec = _decode({"q1": ["", "En osaa sanoa", "9", "7", "Loistava", "0", "2.5"]})
-    assert dec.reasons[:, 0].tolist() == [SKIPPED, DONT_KNOW_CODE, DECLARED_MISSING,
-                                          SKIPPED, SKIPPED, SKIPPED, SKIPPED]
+    assert dec.reasons[:, 0].tolist() == [
+        SKIPPED,
+        DONT_KNOW_CODE,
+        DECLARED_MISSING,
+        SKIPPED,
+        SKIPPED,
+        SKIPPED,
+        SKIPPED,
+    ]
     assert np.isnan(dec.values[:, 0]).all()
     probs = sorted((p.index, p.code, p.value) for p in dec.problems)
-    assert probs == [(3, "value-out-of-range", "7"), (4, "unknown-label", "Loistava"),
-                     (5, "value-out-of-range", "0"), (6, "value-out-of-range", "2.5")]
+    assert probs == [
+        (3, "value-out-of-range", "7"),
+        (4, "unknown-label", "Loistava"),
+        (5, "value-out-of-range", "0"),
+        (6, "value-out-of-range", "2.5"),
+    ]
     assert all(p.column == 0 for p in dec.problems)
     messages = {p.value: p.message for p in dec.problems}
     assert messages["7"] == "7 is outside the q1 scale 1–5"
@@ -247,8 +309,9 @@ def test_missing_reasons_and_problems():
 
 
 def test_spss_declared_missing_and_value_labels():
-    _, dec = _decode({"q1": ["1", "8", "5"]}, value_labels={0: {"8": "En osaa sanoa"}},
-                     missing_codes={0: {"8"}})
+    _, dec = _decode(
+        {"q1": ["1", "8", "5"]}, value_labels={0: {"8": "En osaa sanoa"}}, missing_codes={0: {"8"}}
+    )
     assert dec.values[:, 0].tolist()[::2] == [1, 5]
     assert dec.reasons[1, 0] == DONT_KNOW_CODE
     assert dec.problems == []
@@ -257,10 +320,20 @@ def test_spss_declared_missing_and_value_labels():
 # --------------------------------------------------------------------------- columns
 
 
-@pytest.mark.parametrize(("header", "number"), [
-    ("q1", 1), ("Q01", 1), ("1.", 1), ("1)", 1), ("k12", 12), ("26. Kielteiset tunteet", 26),
-    ("Kysymys 3", 3), ("ikä", None), ("Asiakasnumero", None),
-])
+@pytest.mark.parametrize(
+    ("header", "number"),
+    [
+        ("q1", 1),
+        ("Q01", 1),
+        ("1.", 1),
+        ("1)", 1),
+        ("k12", 12),
+        ("26. Kielteiset tunteet", 26),
+        ("Kysymys 3", 3),
+        ("ikä", None),
+        ("Asiakasnumero", None),
+    ],
+)
 def test_item_number(header, number):
     assert item_number(header) == number
 
@@ -300,8 +373,14 @@ def test_six_after_a_one_to_five_scale_is_dont_know_unless_labelled_otherwise():
     for name in ("whoqol-bref", "eurohis-qol-8"):
         assert load_instrument(name).dont_know_codes == (6.0,)
     _, dec = _decode({"q1": ["6", "9", "-99", "99", "3"]})
-    assert dec.reasons[:, 0].tolist() == [DONT_KNOW_CODE, DECLARED_MISSING, DECLARED_MISSING,
-                                          DECLARED_MISSING, ANSWERED]
-    _, dec = _decode({"q1": ["6", "6"]}, value_labels={0: {"6": "Ei vastausta"}},
-                     missing_codes={0: {"6"}})
+    assert dec.reasons[:, 0].tolist() == [
+        DONT_KNOW_CODE,
+        DECLARED_MISSING,
+        DECLARED_MISSING,
+        DECLARED_MISSING,
+        ANSWERED,
+    ]
+    _, dec = _decode(
+        {"q1": ["6", "6"]}, value_labels={0: {"6": "Ei vastausta"}}, missing_codes={0: {"6"}}
+    )
     assert dec.reasons[:, 0].tolist() == [DECLARED_MISSING, DECLARED_MISSING]

@@ -81,8 +81,12 @@ def test_settings(ws, ws_dir):
     assert ws.min_n == 7
     with Workspace.open(ws_dir) as again:
         assert again.settings() == {"min_n": "7", "lang": "sv"}
-    for key, value, msg in [("min_n", "0", "min_n must be"), ("min_n", "seven", "min_n must"),
-                            ("lang", "de", "lang must be"), ("colour", "red", "unknown setting")]:
+    for key, value, msg in [
+        ("min_n", "0", "min_n must be"),
+        ("min_n", "seven", "min_n must"),
+        ("lang", "de", "lang must be"),
+        ("colour", "red", "unknown setting"),
+    ]:
         with pytest.raises(UserError, match=msg):
             ws.set_setting(key, value)
     assert ws.min_n == 7
@@ -105,12 +109,26 @@ def test_transaction_rolls_back_byte_for_byte(ws, ws_dir, db_digest):
     with pytest.raises(RuntimeError):
         with ws.transaction():
             table = ws.ensure_instrument(inst)
-            iid = ws.add_import({"kind": "clients", "source_name": "x", "sha256": "0",
-                                 "size": 1, "scope": "s", "rows_read": n, "rows_stored": n,
-                                 "rows_rejected": 0})
+            iid = ws.add_import(
+                {
+                    "kind": "clients",
+                    "source_name": "x",
+                    "sha256": "0",
+                    "size": 1,
+                    "scope": "s",
+                    "rows_read": n,
+                    "rows_stored": n,
+                    "rows_rejected": 0,
+                }
+            )
             ids = [f"K{i}" for i in range(n)]
-            ws.store_responses(iid, inst, table, _frame("P", 1, ids, ws.pseudonyms(["P"] * n, ids)),
-                               np.full((n, 26), 3.0))
+            ws.store_responses(
+                iid,
+                inst,
+                table,
+                _frame("P", 1, ids, ws.pseudonyms(["P"] * n, ids)),
+                np.full((n, 26), 3.0),
+            )
             raise RuntimeError("boom")
     assert db_digest(ws_dir) == before
     assert not (ws_dir / f"{DB_NAME}-journal").exists()
@@ -120,12 +138,20 @@ def test_transaction_rolls_back_byte_for_byte(ws, ws_dir, db_digest):
 
 def _frame(project, wave, ids, respondents, n_missing=0):
     n = len(ids)
-    return pd.DataFrame({
-        "project": [project] * n, "wave": [wave] * n, "source_id": ids,
-        "respondent": respondents, "date": ["2024-03-16"] * n,
-        "source_row": list(range(2, n + 2)), "n_missing": [n_missing] * n,
-        "discarded": [False] * n, "incomplete": [False] * n, "missing": ["." * 26] * n,
-    })
+    return pd.DataFrame(
+        {
+            "project": [project] * n,
+            "wave": [wave] * n,
+            "source_id": ids,
+            "respondent": respondents,
+            "date": ["2024-03-16"] * n,
+            "source_row": list(range(2, n + 2)),
+            "n_missing": [n_missing] * n,
+            "discarded": [False] * n,
+            "incomplete": [False] * n,
+            "missing": ["." * 26] * n,
+        }
+    )
 
 
 def test_store_and_read_back_responses(ws):
@@ -135,14 +161,27 @@ def test_store_and_read_back_responses(ws):
     with ws.transaction():
         table = ws.ensure_instrument(inst)
         assert table == answers_table_name("whoqol-bref") == "answers_whoqol_bref"
-        iid = ws.add_import({"kind": "clients", "source_name": "a.xlsx", "sha256": "ab" * 32,
-                             "size": 10, "instrument": inst.name, "rule": "manual",
-                             "scope": "s", "rows_read": 2, "rows_stored": 2,
-                             "rows_rejected": 0, "warnings": [{"code": "column-unused"}]})
+        iid = ws.add_import(
+            {
+                "kind": "clients",
+                "source_name": "a.xlsx",
+                "sha256": "ab" * 32,
+                "size": 10,
+                "instrument": inst.name,
+                "rule": "manual",
+                "scope": "s",
+                "rows_read": 2,
+                "rows_stored": 2,
+                "rows_rejected": 0,
+                "warnings": [{"code": "column-unused"}],
+            }
+        )
         resp = ws.pseudonyms(["P", "P"], ["K1", "K2"])
         fields = pd.DataFrame({"row": [1], "field": ["gender"], "value": ["nainen"]})
-        assert ws.store_responses(iid, inst, table, _frame("P", 1, ["K1", "K2"], resp),
-                                  values, fields) == 2
+        assert (
+            ws.store_responses(iid, inst, table, _frame("P", 1, ["K1", "K2"], resp), values, fields)
+            == 2
+        )
     meta, got = ws.responses("whoqol-bref")
     assert meta["respondent"].tolist() == resp  # stored order, not pseudonym order
     order = [resp.index(r) for r in meta["respondent"]]
@@ -155,7 +194,9 @@ def test_store_and_read_back_responses(ws):
     imp = ws.imports().iloc[0]
     assert json.loads(imp["warnings"]) == [{"code": "column-unused"}]
     assert ws.source_ids().set_index("respondent")["source_id"].to_dict() == {
-        resp[0]: "K1", resp[1]: "K2"}
+        resp[0]: "K1",
+        resp[1]: "K2",
+    }
     assert ws.responses("whoqol-bref", projects=["other"])[0].empty
     assert len(ws.responses("whoqol-bref", waves=[1])[0]) == 2
 
@@ -166,19 +207,32 @@ def test_delete_import_removes_everything_it_stored(ws):
         table = ws.ensure_instrument(inst)
         ids = []
         for k in (1, 2):
-            iid = ws.add_import({"kind": "clients", "source_name": f"{k}.csv",
-                                 "sha256": str(k) * 64, "size": 1, "scope": "s",
-                                 "rows_read": 1, "rows_stored": 1, "rows_rejected": 0})
+            iid = ws.add_import(
+                {
+                    "kind": "clients",
+                    "source_name": f"{k}.csv",
+                    "sha256": str(k) * 64,
+                    "size": 1,
+                    "scope": "s",
+                    "rows_read": 1,
+                    "rows_stored": 1,
+                    "rows_rejected": 0,
+                }
+            )
             resp = ws.pseudonyms(["P"], [f"K{k}"])
             fields = pd.DataFrame({"row": [0], "field": ["gender"], "value": ["mies"]})
-            ws.store_responses(iid, inst, table, _frame("P", 1, [f"K{k}"], resp),
-                               np.full((1, 26), 3.0), fields)
+            ws.store_responses(
+                iid, inst, table, _frame("P", 1, [f"K{k}"], resp), np.full((1, 26), 3.0), fields
+            )
             ids.append(iid)
     with ws.transaction():
         ws.delete_import(ids[0])
     assert ws.imports()["id"].tolist() == [ids[1]]
     assert ws.row_counts(["responses", table, "response_fields"]) == {
-        "responses": 1, table: 1, "response_fields": 1}
+        "responses": 1,
+        table: 1,
+        "response_fields": 1,
+    }
     assert ws.source_ids()["source_id"].tolist() == ["K2"]
     assert ws.find_import("clients", "2" * 64, "s") == ids[1]
     assert ws.find_import("clients", "1" * 64, "s") is None
@@ -189,22 +243,50 @@ def test_delete_import_keeps_source_ids_still_used_by_another_import(ws):
     with ws.transaction():
         ids = []
         for k, (instrument, wave, clients) in enumerate(
-                [(inst, 1, ["K1", "K2"]), (inst, 2, ["K1"]), (short, 1, ["K2"])]):
+            [(inst, 1, ["K1", "K2"]), (inst, 2, ["K1"]), (short, 1, ["K2"])]
+        ):
             table = ws.ensure_instrument(instrument)
-            iid = ws.add_import({"kind": "clients", "source_name": f"{k}.csv",
-                                 "sha256": str(k) * 64, "size": 1, "scope": str(k),
-                                 "rows_read": 1, "rows_stored": 1, "rows_rejected": 0})
+            iid = ws.add_import(
+                {
+                    "kind": "clients",
+                    "source_name": f"{k}.csv",
+                    "sha256": str(k) * 64,
+                    "size": 1,
+                    "scope": str(k),
+                    "rows_read": 1,
+                    "rows_stored": 1,
+                    "rows_rejected": 0,
+                }
+            )
             resp = ws.pseudonyms(["P"] * len(clients), clients)
-            ws.store_responses(iid, instrument, table, _frame("P", wave, clients, resp),
-                               np.full((len(clients), len(instrument.items)), 3.0))
+            ws.store_responses(
+                iid,
+                instrument,
+                table,
+                _frame("P", wave, clients, resp),
+                np.full((len(clients), len(instrument.items)), 3.0),
+            )
             ids.append(iid)
         # Another project's K3 is not touched by deleting project P's imports.
-        iid = ws.add_import({"kind": "clients", "source_name": "q.csv", "sha256": "q" * 64,
-                             "size": 1, "scope": "q", "rows_read": 1, "rows_stored": 1,
-                             "rows_rejected": 0})
-        ws.store_responses(iid, inst, ws.ensure_instrument(inst),
-                           _frame("Q", 1, ["K3"], ws.pseudonyms(["Q"], ["K3"])),
-                           np.full((1, 26), 3.0))
+        iid = ws.add_import(
+            {
+                "kind": "clients",
+                "source_name": "q.csv",
+                "sha256": "q" * 64,
+                "size": 1,
+                "scope": "q",
+                "rows_read": 1,
+                "rows_stored": 1,
+                "rows_rejected": 0,
+            }
+        )
+        ws.store_responses(
+            iid,
+            inst,
+            ws.ensure_instrument(inst),
+            _frame("Q", 1, ["K3"], ws.pseudonyms(["Q"], ["K3"])),
+            np.full((1, 26), 3.0),
+        )
 
     def sources():
         return sorted(ws.source_ids()["source_id"])
@@ -226,11 +308,21 @@ def test_unique_respondent_per_instrument_project_wave(ws):
     with pytest.raises(IntegrityError):
         with ws.transaction():
             table = ws.ensure_instrument(inst)
-            iid = ws.add_import({"kind": "clients", "source_name": "x", "sha256": "0",
-                                 "size": 1, "scope": "s", "rows_read": 2, "rows_stored": 2,
-                                 "rows_rejected": 0})
-            ws.store_responses(iid, inst, table, _frame("P", 1, ["K1", "K1"], resp * 2),
-                               np.full((2, 26), 3.0))
+            iid = ws.add_import(
+                {
+                    "kind": "clients",
+                    "source_name": "x",
+                    "sha256": "0",
+                    "size": 1,
+                    "scope": "s",
+                    "rows_read": 2,
+                    "rows_stored": 2,
+                    "rows_rejected": 0,
+                }
+            )
+            ws.store_responses(
+                iid, inst, table, _frame("P", 1, ["K1", "K1"], resp * 2), np.full((2, 26), 3.0)
+            )
     assert ws.instrument_names() == []
 
 
@@ -239,15 +331,29 @@ def test_existing_respondents_match_instrument_project_and_wave(ws):
     with ws.transaction():
         table = ws.ensure_instrument(inst)
         for k, (project, wave) in enumerate([("P", 1), ("Q", 1), ("P", 2)]):
-            iid = ws.add_import({"kind": "clients", "source_name": f"{k}.csv",
-                                 "sha256": str(k) * 64, "size": 1, "scope": str(k),
-                                 "rows_read": 2, "rows_stored": 2, "rows_rejected": 0})
+            iid = ws.add_import(
+                {
+                    "kind": "clients",
+                    "source_name": f"{k}.csv",
+                    "sha256": str(k) * 64,
+                    "size": 1,
+                    "scope": str(k),
+                    "rows_read": 2,
+                    "rows_stored": 2,
+                    "rows_rejected": 0,
+                }
+            )
             resp = ws.pseudonyms([project] * 2, ["K1", "K2"])
-            ws.store_responses(iid, inst, table, _frame(project, wave, ["K1", "K2"], resp),
-                               np.full((2, 26), 3.0))
-    keys = pd.DataFrame({"project": ["P", "P", "Q", "R"], "wave": [1, 3, 1, 1],
-                         "respondent": ws.pseudonyms(["P", "P", "Q", "R"],
-                                                     ["K2", "K2", "K9", "K1"])})
+            ws.store_responses(
+                iid, inst, table, _frame(project, wave, ["K1", "K2"], resp), np.full((2, 26), 3.0)
+            )
+    keys = pd.DataFrame(
+        {
+            "project": ["P", "P", "Q", "R"],
+            "wave": [1, 3, 1, 1],
+            "respondent": ws.pseudonyms(["P", "P", "Q", "R"], ["K2", "K2", "K9", "K1"]),
+        }
+    )
     # K2 of P wave 1 is stored; wave 3, another client of Q and project R are not.
     clash = ws.existing_respondents("whoqol-bref", keys)
     assert clash[["project", "wave"]].values.tolist() == [["P", 1]]
@@ -283,8 +389,18 @@ def test_ensure_instrument_refuses_other_items_under_the_same_name(ws):
 def test_imported_at_follows_source_date_epoch(ws, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1710547200")
     with ws.transaction():
-        ws.add_import({"kind": "clients", "source_name": "x", "sha256": "0", "size": 1,
-                       "scope": "s", "rows_read": 0, "rows_stored": 0, "rows_rejected": 0})
+        ws.add_import(
+            {
+                "kind": "clients",
+                "source_name": "x",
+                "sha256": "0",
+                "size": 1,
+                "scope": "s",
+                "rows_read": 0,
+                "rows_stored": 0,
+                "rows_rejected": 0,
+            }
+        )
     assert ws.imports()["imported_at"].tolist() == ["2024-03-16T00:00:00+00:00"]
 
 
@@ -296,7 +412,7 @@ def test_migrations_are_atomic(ws_dir, db_digest, monkeypatch):
     before = db_digest(ws_dir)
     # the step's first statement succeeds, the second fails: nothing of it stays
     monkeypatch.setattr(wsmod, "MIGRATIONS", Migrations({1: step + "\n" + step}))
-    with pytest.raises(DatabaseError, match="answers_extra\" already exists"):
+    with pytest.raises(DatabaseError, match='answers_extra" already exists'):
         Workspace.open(ws_dir)
     assert db_digest(ws_dir) == before
     monkeypatch.setattr(wsmod, "MIGRATIONS", Migrations({1: step}))
