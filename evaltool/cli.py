@@ -18,12 +18,28 @@ from evaltool.output import FORMATS, emit
 from evaltool.store.workspace import Workspace
 
 WORKSPACE_OPTION = click.option(
-    "-w", "--workspace", "workspace", type=click.Path(file_okay=False, path_type=Path),
-    default=None, help="Workspace folder (default: $EVALTOOL_WORKSPACE, else the current one).")
-FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
-                             show_default=True, help="Output format.")
-OUTPUT_OPTION = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-                             default=None, help="Write to this file instead of the terminal.")
+    "-w",
+    "--workspace",
+    "workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Workspace folder (default: $EVALTOOL_WORKSPACE, else the current one).",
+)
+FORMAT_OPTION = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+OUTPUT_OPTION = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of the terminal.",
+)
 
 
 class EvaltoolGroup(click.Group):
@@ -88,17 +104,29 @@ def config_show(workspace: Path | None) -> None:
             click.echo(f"{k} = {v}")
 
 
+def _print_import(result) -> None:
+    """An import's warnings (at most 20 per severity, on stderr), then what it did."""
+    if result.report.warnings:
+        click.echo(result.report.format(limit=20), err=True)
+    click.echo(result.summary())
+
+
 @main.group("import")
 def import_() -> None:
     """Import client questionnaires, partner surveys or the ESR project register."""
 
 
 @import_.command("clients")
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @WORKSPACE_OPTION
-@click.option("--instrument", default="whoqol-bref", show_default=True,
-              help="Built-in instrument name or a path to an instrument TOML file.")
+@click.option(
+    "--instrument",
+    default="whoqol-bref",
+    show_default=True,
+    help="Built-in instrument name or a path to an instrument TOML file.",
+)
 @click.option("--project", default=None, help="Project of every response in the file(s).")
 @click.option("--project-column", default=None, help="Column holding each response's project.")
 @click.option("--wave", default=None, help="Wave of every response (1 = entry, 2, 3 …).")
@@ -106,26 +134,58 @@ def import_() -> None:
 @click.option("--id-column", default=None, help="Column holding the respondent id.")
 @click.option("--date-column", default=None, help="Column holding the response date.")
 @click.option("--sheet", default=None, help="Sheet name or number (default: first non-empty).")
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None,
-              help="Mapping file (TOML) from column headers to item codes.")
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Mapping file (TOML) from column headers to item codes.",
+)
 @click.option("--rule", default=None, help="Missing-data rule (whoqol-bref: who-syntax, manual).")
 @click.option("--layout", default=None, help="Force a survey-tool layout instead of detecting it.")
 @click.option("--complete-only", is_flag=True, help="Drop responses marked incomplete.")
 @click.option("--replace", is_flag=True, help="Replace an earlier import of the same file.")
-@click.option("--report-json", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the validation report as JSON to this file.")
-def import_clients_cmd(files, workspace, instrument, project, project_column, wave,
-                       wave_column, id_column, date_column, sheet, mapping, rule, layout,
-                       complete_only, replace, report_json) -> None:
+@click.option(
+    "--report-json",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the validation report as JSON to this file.",
+)
+def import_clients_cmd(
+    files,
+    workspace,
+    instrument,
+    project,
+    project_column,
+    wave,
+    wave_column,
+    id_column,
+    date_column,
+    sheet,
+    mapping,
+    rule,
+    layout,
+    complete_only,
+    replace,
+    report_json,
+) -> None:
     """Import client questionnaires (FILE...: xlsx, xls, ods, csv, txt, sav)."""
     from evaltool.imports.clients import ClientImportOptions, import_clients
 
     opts = ClientImportOptions(
-        instrument=instrument, project=project, project_column=project_column, wave=wave,
-        wave_column=wave_column, id_column=id_column, date_column=date_column, sheet=sheet,
-        mapping=mapping, rule=rule, layout=layout, replace=replace,
-        complete_only=complete_only)
+        instrument=instrument,
+        project=project,
+        project_column=project_column,
+        wave=wave,
+        wave_column=wave_column,
+        id_column=id_column,
+        date_column=date_column,
+        sheet=sheet,
+        mapping=mapping,
+        rule=rule,
+        layout=layout,
+        replace=replace,
+        complete_only=complete_only,
+    )
     with Workspace.open(workspace) as ws:
         try:
             result = import_clients(ws, list(files), opts)
@@ -135,65 +195,69 @@ def import_clients_cmd(files, workspace, instrument, project, project_column, wa
             raise
     if report_json:
         report_json.write_text(result.report.to_json(), encoding="utf-8")
-    if result.report.warnings:
-        click.echo(result.report.format(limit=20), err=True)
-    for f in result.files:
-        if f.status == "unchanged":
-            click.echo(f.message)
-        else:
-            click.echo(f"{f.path.name}: {f.status} as import {f.import_id} (layout {f.layout}): "
-                       f"{f.rows_read} rows read, {f.rows_stored} stored, "
-                       f"{f.rows_rejected} rejected, {f.discarded} discarded by the "
-                       "missing-data rule")
-            click.echo(f"  {f.describe()}")
+    _print_import(result)
 
 
 @import_.command("partners")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @WORKSPACE_OPTION
-@click.option("--round", "round_label", required=True,
-              help="Survey round label, e.g. 'syksy 2012'.")
-@click.option("--orgs", "roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None,
-              help="Roster file (columns org, sector): every organisation is a node.")
-@click.option("--survey", default=None,
-              help="Partner survey definition: built-in name or TOML file (default: "
-                   "partner-survey).")
+@click.option(
+    "--round", "round_label", required=True, help="Survey round label, e.g. 'syksy 2012'."
+)
+@click.option(
+    "--orgs",
+    "roster",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Roster file (columns org, sector): every organisation is a node.",
+)
+@click.option(
+    "--survey",
+    default=None,
+    help="Partner survey definition: built-in name or TOML file (default: partner-survey).",
+)
 @click.option("--layout", default=None, help="Force a survey-tool layout.")
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None,
-              help="Mapping file (TOML): [columns] header → statement item, [aliases] "
-                   "organisation name variants.")
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Mapping file (TOML): [columns] header → statement item, [aliases] "
+    "organisation name variants.",
+)
 @click.option("--sheet", default=None, help="Sheet name or number.")
 @click.option("--replace", is_flag=True, help="Replace an earlier import of the same file.")
-def import_partners_cmd(file, workspace, round_label, roster, survey, layout, mapping, sheet,
-                        replace) -> None:
+def import_partners_cmd(
+    file, workspace, round_label, roster, survey, layout, mapping, sheet, replace
+) -> None:
     """Import a partner survey round: a web-survey export with a roster matrix, or a tie list
     (respondent_org, partner_org, contact_frequency, collaboration_level, trust, value)."""
     from evaltool.imports.partners import import_partners
 
     with Workspace.open(workspace) as ws:
-        result = import_partners(ws, file, round_label, roster=roster, survey=survey,
-                                 layout=layout, mapping=mapping, sheet=sheet, replace=replace)
-    if result.report is not None and result.report.warnings:
-        click.echo(result.report.format(limit=20), err=True)
-    if result.status == "unchanged":
-        click.echo(result.message)
-    else:
-        click.echo(f"{Path(file).name}: {result.status} as import {result.import_id} "
-                   f"(round {result.round!r}, {result.shape}, layout {result.layout}): "
-                   f"{result.n_respondents} responding organisations, {result.n_orgs} "
-                   f"organisations, {result.n_ties} rated ties, {result.n_statements} "
-                   "statement answers")
+        result = import_partners(
+            ws,
+            file,
+            round_label,
+            roster=roster,
+            survey=survey,
+            layout=layout,
+            mapping=mapping,
+            sheet=sheet,
+            replace=replace,
+        )
+    _print_import(result)
 
 
 @import_.command("projects")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @WORKSPACE_OPTION
 @click.option("--sheet", default=None, help="Sheet name or number.")
-@click.option("--replace", is_flag=True,
-              help="Replace an earlier import of the same file and overwrite projects "
-                   "registered from another file.")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace an earlier import of the same file and overwrite projects "
+    "registered from another file.",
+)
 def import_projects_cmd(file, workspace, sheet, replace) -> None:
     """Import the ESR project register (xlsx, csv or TOML): code, name, organisation, region,
     funder, priority axis, dates, planned and realised indicators."""
@@ -201,21 +265,32 @@ def import_projects_cmd(file, workspace, sheet, replace) -> None:
 
     with Workspace.open(workspace) as ws:
         result = import_projects(ws, file, replace=replace, sheet=sheet)
-    if result.report.warnings:
-        click.echo(result.report.format(limit=20), err=True)
-    click.echo(result.message)
+    _print_import(result)
 
 
 @main.command()
 @WORKSPACE_OPTION
 @click.option("--project", "project", default=None, help="Write this project's report.")
 @click.option("--programme", is_flag=True, help="Write the programme report.")
-@click.option("--all", "all_reports", is_flag=True,
-              help="Write the programme report, every project report and index.html.")
-@click.option("--lang", type=click.Choice(["fi", "sv", "en"]), default=None,
-              help="Report language (default: the workspace's lang setting, fi).")
-@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="Folder for the reports (default: WORKSPACE/reports).")
+@click.option(
+    "--all",
+    "all_reports",
+    is_flag=True,
+    help="Write the programme report, every project report and index.html.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["fi", "sv", "en"]),
+    default=None,
+    help="Report language (default: the workspace's lang setting, fi).",
+)
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the reports (default: WORKSPACE/reports).",
+)
 def report(workspace, project, programme, all_reports, lang, output_dir) -> None:
     """Write evaluation reports (HTML, with an Excel workbook of every table)."""
     from evaltool.report import write_all_reports, write_programme_report, write_project_report
@@ -235,10 +310,20 @@ def report(workspace, project, programme, all_reports, lang, output_dir) -> None
 @main.command()
 @WORKSPACE_OPTION
 @click.option("--round", "rounds", multiple=True, help="Only these rounds (repeatable).")
-@click.option("--compare", nargs=2, default=None, metavar="R1 R2",
-              help="Compare two rounds (default: the last two).")
-@click.option("--min-level", type=float, default=1, show_default=True,
-              help="Smallest collaboration level that counts as a tie.")
+@click.option(
+    "--compare",
+    nargs=2,
+    default=None,
+    metavar="R1 R2",
+    help="Compare two rounds (default: the last two).",
+)
+@click.option(
+    "--min-level",
+    type=float,
+    default=1,
+    show_default=True,
+    help="Smallest collaboration level that counts as a tie.",
+)
 @FORMAT_OPTION
 @OUTPUT_OPTION
 def cooperation(workspace, rounds, compare, min_level, fmt, output) -> None:
@@ -246,12 +331,24 @@ def cooperation(workspace, rounds, compare, min_level, fmt, output) -> None:
     from evaltool.indicators.workspace_tables import workspace_cooperation
 
     with Workspace.open(workspace) as ws:
-        tables = workspace_cooperation(ws, list(rounds) or None,
-                                    tuple(compare) if compare else None, min_level=min_level)
+        tables = workspace_cooperation(
+            ws, list(rounds) or None, tuple(compare) if compare else None, min_level=min_level
+        )
     if fmt == "table":
-        tables = {k: v for k, v in tables.items()
-                  if k in ("networks", "organisations", "indices", "compare_indices",
-                           "compare_ties", "orgs_joined_left", "asymmetric_dyads")}
+        tables = {
+            k: v
+            for k, v in tables.items()
+            if k
+            in (
+                "networks",
+                "organisations",
+                "indices",
+                "compare_indices",
+                "compare_ties",
+                "orgs_joined_left",
+                "asymmetric_dyads",
+            )
+        }
     _print(emit(tables, fmt, output))
 
 
@@ -266,12 +363,28 @@ def imports(workspace, fmt, output) -> None:
     if fmt == "table":
         n_warnings = table["warnings"].map(lambda text: len(json.loads(text)))
         table = table.assign(sha256=table["sha256"].str[:12], warnings=n_warnings)[
-            ["id", "kind", "source_name", "sha256", "size", "sheet", "layout", "instrument",
-             "rule", "round", "rows_read", "rows_stored", "rows_rejected", "warnings",
-             "imported_at"]]
+            [
+                "id",
+                "kind",
+                "source_name",
+                "sha256",
+                "size",
+                "sheet",
+                "layout",
+                "instrument",
+                "rule",
+                "round",
+                "rows_read",
+                "rows_stored",
+                "rows_rejected",
+                "warnings",
+                "imported_at",
+            ]
+        ]
     elif fmt == "json":
-        table = table.assign(warnings=table["warnings"].map(json.loads),
-                             options=table["options"].map(json.loads))
+        table = table.assign(
+            warnings=table["warnings"].map(json.loads), options=table["options"].map(json.loads)
+        )
     _print(emit({"imports": table}, fmt, output))
 
 
@@ -282,22 +395,34 @@ def imports(workspace, fmt, output) -> None:
 @click.option("--wave", "waves", multiple=True, type=int, help="Only this wave (repeatable).")
 @FORMAT_OPTION
 @OUTPUT_OPTION
-@click.option("--with-source-ids", is_flag=True,
-              help="Include the source respondent ids (sensitive: handle with care).")
+@click.option(
+    "--with-source-ids",
+    is_flag=True,
+    help="Include the source respondent ids (sensitive: handle with care).",
+)
 def scores(workspace, instrument, projects, waves, fmt, output, with_source_ids) -> None:
     """Domain scores per stored response."""
     from evaltool.scoring.stored import score_table
 
     with Workspace.open(workspace) as ws:
-        table = score_table(ws, instrument, list(projects) or None, list(waves) or None,
-                            with_source_ids=with_source_ids)
+        table = score_table(
+            ws,
+            instrument,
+            list(projects) or None,
+            list(waves) or None,
+            with_source_ids=with_source_ids,
+        )
     _print(emit({"scores": table}, fmt, output))
 
 
 @main.command()
 @WORKSPACE_OPTION
-@click.option("--project", "projects", multiple=True, help="Only this project (repeatable); "
-              "programme rows are always computed on all projects.")
+@click.option(
+    "--project",
+    "projects",
+    multiple=True,
+    help="Only this project (repeatable); programme rows are always computed on all projects.",
+)
 @click.option("--from-wave", type=int, default=None, help="Baseline wave (default: first).")
 @click.option("--to-wave", type=int, default=None, help="Follow-up wave (default: last).")
 @click.option("--instrument", "instrument_names", multiple=True, help="Only this instrument.")
@@ -310,8 +435,13 @@ def outcomes(workspace, projects, from_wave, to_wave, instrument_names, fmt, out
     from evaltool.indicators.workspace_tables import workspace_outcomes
 
     with Workspace.open(workspace) as ws:
-        tables = workspace_outcomes(ws, projects=list(projects) or None, from_wave=from_wave,
-                                    to_wave=to_wave, instruments=list(instrument_names) or None)
+        tables = workspace_outcomes(
+            ws,
+            projects=list(projects) or None,
+            from_wave=from_wave,
+            to_wave=to_wave,
+            instruments=list(instrument_names) or None,
+        )
     if fmt == "table":
         tables = {k: _terminal_columns(k, v) for k, v in tables.items() if len(v)}
     _print(emit(tables, fmt, output))
@@ -320,12 +450,42 @@ def outcomes(workspace, projects, from_wave, to_wave, instrument_names, fmt, out
 def _terminal_columns(key: str, frame):
     """The columns worth reading in a terminal (every column stays in csv/json/xlsx)."""
     keep = {
-        "paired": ["instrument", "project", "domain", "from_wave", "to_wave", "n", "mean_from",
-                   "mean_to", "mean_diff", "ci_low", "ci_high", "p", "p_holm", "d_av",
-                   "wilcoxon_p", "improved", "unchanged", "deteriorated", "suppressed",
-                   "note"],
-        "mixed": ["instrument", "project", "domain", "term", "estimate", "se", "ci_low",
-                  "ci_high", "var_client", "var_residual", "converged", "note"],
+        "paired": [
+            "instrument",
+            "project",
+            "domain",
+            "from_wave",
+            "to_wave",
+            "n",
+            "mean_from",
+            "mean_to",
+            "mean_diff",
+            "ci_low",
+            "ci_high",
+            "p",
+            "p_holm",
+            "d_av",
+            "wilcoxon_p",
+            "improved",
+            "unchanged",
+            "deteriorated",
+            "suppressed",
+            "note",
+        ],
+        "mixed": [
+            "instrument",
+            "project",
+            "domain",
+            "term",
+            "estimate",
+            "se",
+            "ci_low",
+            "ci_high",
+            "var_client",
+            "var_residual",
+            "converged",
+            "note",
+        ],
     }.get(key)
     if keep is None:
         return frame
@@ -335,17 +495,32 @@ def _terminal_columns(key: str, frame):
 @main.command("inspect")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--sheet", default=None, help="Sheet name or number.")
-@click.option("--layout", default=None,
-              help="Force a layout: qualtrics, surveymonkey, limesurvey, ms_forms, google_forms, "
-                   "webropol, zef, spss, plain.")
-@click.option("--instrument", default=None,
-              help="Built-in name or TOML path (default: the best-fitting built-in one).")
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="Mapping file to apply.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
-@click.option("--write-mapping", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write a mapping file (TOML) of what was found, to edit and pass to --mapping.")
+@click.option(
+    "--layout",
+    default=None,
+    help="Force a layout: qualtrics, surveymonkey, limesurvey, ms_forms, google_forms, "
+    "webropol, zef, spss, plain.",
+)
+@click.option(
+    "--instrument",
+    default=None,
+    help="Built-in name or TOML path (default: the best-fitting built-in one).",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Mapping file to apply.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option(
+    "--write-mapping",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write a mapping file (TOML) of what was found, to edit and pass to --mapping.",
+)
 def inspect_cmd(file, sheet, layout, instrument, mapping, fmt, write_mapping) -> None:
     """Show what the importer sees in FILE, without importing: layout, encoding, delimiter,
     header rows, respondents, metadata, item columns and their items, unplaced columns and the
@@ -353,8 +528,7 @@ def inspect_cmd(file, sheet, layout, instrument, mapping, fmt, write_mapping) ->
     from evaltool.imports.inspection import format_inspection, inspect_file, inspection_json
     from evaltool.imports.inspection import write_mapping as write_mapping_file
 
-    info = inspect_file(file, sheet=sheet, layout=layout, instrument=instrument,
-                        mapping=mapping)
+    info = inspect_file(file, sheet=sheet, layout=layout, instrument=instrument, mapping=mapping)
     if write_mapping:
         write_mapping_file(info, write_mapping)
         click.echo(f"Wrote {write_mapping}", err=True)
@@ -363,8 +537,13 @@ def inspect_cmd(file, sheet, layout, instrument, mapping, fmt, write_mapping) ->
 
 @main.command("template")
 @click.argument("instrument")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The workbook to write (.xlsx).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The workbook to write (.xlsx).",
+)
 @click.option("--lang", type=click.Choice(["fi", "sv", "en"]), default="fi", show_default=True)
 def template_cmd(instrument, output, lang) -> None:
     """A blank questionnaire workbook for hand entry: id, project, wave, date and one column per
@@ -376,10 +555,15 @@ def template_cmd(instrument, output, lang) -> None:
 
 
 @main.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path),
-                default=Path("evaltool-demo"))
-@click.option("--lang", type=click.Choice(["fi", "sv", "en"]), default=None,
-              help="Report language (default fi).")
+@click.argument(
+    "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("evaltool-demo")
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["fi", "sv", "en"]),
+    default=None,
+    help="Report language (default fi).",
+)
 def demo(directory: Path, lang: str | None) -> None:
     """Build a synthetic example region in DIRECTORY (default ./evaltool-demo): invented
     projects, clients and partner organisations written as real survey-tool exports, imported

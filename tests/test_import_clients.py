@@ -17,6 +17,7 @@ import pytest
 from evaltool.errors import ImportFailed, UserError
 from evaltool.imports.clients import ClientImportOptions, import_clients
 from evaltool.instruments import load_instrument
+from evaltool.issues import RECORD_FIELDS
 from evaltool.scoring.stored import score_table
 from evaltool.store.workspace import Workspace
 
@@ -27,8 +28,9 @@ ITEMS = [f"q{i}" for i in range(1, 27)]
 # --------------------------------------------------------------------------- helpers
 
 
-def write_xlsx(path: Path, rows: list[list], sheet: str = "Vastaukset",
-               above: list[list] | None = None) -> Path:
+def write_xlsx(
+    path: Path, rows: list[list], sheet: str = "Vastaukset", above: list[list] | None = None
+) -> Path:
     """Write rows (header first) to one sheet; ``above`` rows go above the header."""
     wb = openpyxl.Workbook()
     sh = wb.active
@@ -39,8 +41,9 @@ def write_xlsx(path: Path, rows: list[list], sheet: str = "Vastaukset",
     return path
 
 
-def write_text(path: Path, rows: list[list], delimiter: str = ";", encoding: str = "utf-8",
-               newline: str = "\n") -> Path:
+def write_text(
+    path: Path, rows: list[list], delimiter: str = ";", encoding: str = "utf-8", newline: str = "\n"
+) -> Path:
     text = newline.join(delimiter.join(str(c) for c in row) for row in rows) + newline
     path.write_bytes(text.encode(encoding))
     return path
@@ -62,8 +65,10 @@ def failure(ws: Workspace, files, **opts) -> list[tuple]:
     value)."""
     with pytest.raises(ImportFailed) as info:
         run(ws, files, **opts)
-    return [(i.code, i.file, i.sheet, i.row, i.column, i.header, i.value)
-            for i in info.value.report.errors]
+    return [
+        (i.code, i.file, i.sheet, i.row, i.column, i.header, i.value)
+        for i in info.value.report.errors
+    ]
 
 
 def stored(ws: Workspace, instrument: str = "whoqol-bref") -> tuple[pd.DataFrame, np.ndarray]:
@@ -99,10 +104,13 @@ def _label_or_number(inst, code: str, value: float, k: int) -> object:
     return inst.response_sets[item.response_set][lang][int(value) - 1]
 
 
-@pytest.mark.parametrize("instrument, rules", [
-    ("whoqol-bref", ("who-syntax", "manual")),
-    ("eurohis-qol-8", ("at-most-one-missing", "complete")),
-])
+@pytest.mark.parametrize(
+    "instrument, rules",
+    [
+        ("whoqol-bref", ("who-syntax", "manual")),
+        ("eurohis-qol-8", ("at-most-one-missing", "complete")),
+    ],
+)
 def test_imported_scores_equal_r(ws, tmp_path, instrument, rules):
     data = pd.read_csv(R_DIR / "scoring_input.csv")
     data = data[data["instrument"] == instrument].reset_index(drop=True)
@@ -110,8 +118,10 @@ def test_imported_scores_equal_r(ws, tmp_path, instrument, rules):
     codes = inst.item_codes
     rows = [["Asiakasnumero", *codes]]
     for k, rec in data.iterrows():
-        rows.append([rec["case"]] + [_label_or_number(inst, c, float(rec[c]), k + j)
-                                     for j, c in enumerate(codes)])
+        rows.append(
+            [rec["case"]]
+            + [_label_or_number(inst, c, float(rec[c]), k + j) for j, c in enumerate(codes)]
+        )
     path = write_xlsx(tmp_path / f"{instrument}.xlsx", rows)
     expected = pd.read_csv(R_DIR / "scoring_expected.csv")
     for rule in rules:
@@ -126,8 +136,9 @@ def test_imported_scores_equal_r(ws, tmp_path, instrument, rules):
             g = got[measure].to_numpy(dtype=float)
             e = exp[measure].to_numpy(dtype=float)
             assert np.array_equal(np.isnan(g), np.isnan(e)), (rule, measure)
-            np.testing.assert_allclose(g[~np.isnan(g)], e[~np.isnan(e)], atol=1e-9,
-                                       err_msg=f"{rule} {measure}")
+            np.testing.assert_allclose(
+                g[~np.isnan(g)], e[~np.isnan(e)], atol=1e-9, err_msg=f"{rule} {measure}"
+            )
 
 
 # --------------------------------------------------------------------------- formats
@@ -135,12 +146,18 @@ def test_imported_scores_equal_r(ws, tmp_path, instrument, rules):
 
 def test_xlsx_with_title_rows(ws, tmp_path, whoqol_answers):
     frame = whoqol_answers(4)
-    path = write_xlsx(tmp_path / "kevät.xlsx", table(frame),
-                      above=[["Asiakaskysely, kevät 2024"], []])
+    path = write_xlsx(
+        tmp_path / "kevät.xlsx", table(frame), above=[["Asiakaskysely, kevät 2024"], []]
+    )
     res = run(ws, [path])
     f = res.files[0]
     assert (f.status, f.rows_read, f.rows_stored, f.rows_rejected, f.layout) == (
-        "imported", 4, 4, 0, "plain")
+        "imported",
+        4,
+        4,
+        0,
+        "plain",
+    )
     meta, values = stored(ws)
     np.testing.assert_array_equal(values, frame[ITEMS].to_numpy(dtype=float))
     assert meta["source_row"].tolist() == [4, 5, 6, 7]
@@ -196,11 +213,21 @@ def test_spss_sav_with_value_labels_and_declared_missing(ws, tmp_path):
     values[2, 5] = np.nan  # system missing
     df = pd.DataFrame(values, columns=ITEMS)
     df.insert(0, "asiakas", ["S1", "S2", "S3"])
-    labels = {1.0: "Erittäin huono", 2.0: "Huono", 3.0: "Ei hyvä eikä huono", 4.0: "Hyvä",
-              5.0: "Erittäin hyvä", 9.0: "En osaa sanoa"}
+    labels = {
+        1.0: "Erittäin huono",
+        2.0: "Huono",
+        3.0: "Ei hyvä eikä huono",
+        4.0: "Hyvä",
+        5.0: "Erittäin hyvä",
+        9.0: "En osaa sanoa",
+    }
     path = tmp_path / "kysely.sav"
-    pyreadstat.write_sav(df, str(path), variable_value_labels={c: labels for c in ITEMS},
-                         missing_ranges={c: [9.0] for c in ITEMS})
+    pyreadstat.write_sav(
+        df,
+        str(path),
+        variable_value_labels={c: labels for c in ITEMS},
+        missing_ranges={c: [9.0] for c in ITEMS},
+    )
     res = run(ws, [path], id_column="asiakas")
     assert res.files[0].layout == "spss"
     meta, got = stored(ws)
@@ -215,7 +242,8 @@ def test_spss_sav_with_value_labels_and_declared_missing(ws, tmp_path):
 
 
 def test_failure_after_responses_are_written_leaves_workspace_unchanged(
-        ws, ws_dir, tmp_path, whoqol_answers, db_digest, monkeypatch):
+    ws, ws_dir, tmp_path, whoqol_answers, db_digest, monkeypatch
+):
     first = write_xlsx(tmp_path / "first.xlsx", table(whoqol_answers(3, prefix="A")))
     run(ws, [first])
     a = write_xlsx(tmp_path / "a.xlsx", table(whoqol_answers(5, seed=1, prefix="B")))
@@ -241,7 +269,8 @@ def test_failure_after_responses_are_written_leaves_workspace_unchanged(
 
 
 def test_failure_in_answers_insert_leaves_workspace_unchanged(
-        ws, ws_dir, tmp_path, whoqol_answers, db_digest, monkeypatch):
+    ws, ws_dir, tmp_path, whoqol_answers, db_digest, monkeypatch
+):
     path = write_xlsx(tmp_path / "a.xlsx", table(whoqol_answers(50)))
     before = db_digest(ws_dir)
     written = []
@@ -258,8 +287,9 @@ def test_failure_in_answers_insert_leaves_workspace_unchanged(
     assert counts(ws) == (0, 0) and ws.instrument_names() == []
 
 
-def test_failed_replace_keeps_the_old_import(ws, ws_dir, tmp_path, whoqol_answers, db_digest,
-                                             monkeypatch):
+def test_failed_replace_keeps_the_old_import(
+    ws, ws_dir, tmp_path, whoqol_answers, db_digest, monkeypatch
+):
     path = write_xlsx(tmp_path / "a.xlsx", table(whoqol_answers(4)))
     run(ws, [path])
     before = db_digest(ws_dir)
@@ -274,26 +304,31 @@ def test_failed_replace_keeps_the_old_import(ws, ws_dir, tmp_path, whoqol_answer
     assert counts(ws) == (1, 4)
 
 
-def test_validation_error_in_second_file_stores_nothing(ws, ws_dir, tmp_path, whoqol_answers,
-                                                        db_digest):
+def test_validation_error_in_second_file_stores_nothing(
+    ws, ws_dir, tmp_path, whoqol_answers, db_digest
+):
     good = write_xlsx(tmp_path / "good.xlsx", table(whoqol_answers(3)))
     bad_frame = whoqol_answers(3, prefix="B")
     bad_frame.loc[1, "q7"] = 8
     bad = write_xlsx(tmp_path / "bad.xlsx", table(bad_frame))
     before = db_digest(ws_dir)
     assert failure(ws, [good, bad]) == [
-        ("value-out-of-range", "bad.xlsx", "Vastaukset", 3, "H", "q7", "8")]
+        ("value-out-of-range", "bad.xlsx", "Vastaukset", 3, "H", "q7", "8")
+    ]
     assert db_digest(ws_dir) == before
 
 
 def test_many_files_read_in_the_background_keep_their_order_and_errors(
-        ws, tmp_path, whoqol_answers, monkeypatch):
+    ws, tmp_path, whoqol_answers, monkeypatch
+):
     """Files are read ahead in threads; results, errors and skipped files still follow the
     order of the command line, and a file already imported is not read again."""
     from evaltool import read as readers
 
-    paths = [write_xlsx(tmp_path / f"f{k}.xlsx", table(whoqol_answers(3, prefix=f"F{k}-")))
-             for k in range(5)]
+    paths = [
+        write_xlsx(tmp_path / f"f{k}.xlsx", table(whoqol_answers(3, prefix=f"F{k}-")))
+        for k in range(5)
+    ]
     first = run(ws, paths[:2])
     assert [f.status for f in first.files] == ["imported", "imported"]
     read = []
@@ -318,17 +353,18 @@ def test_many_files_read_in_the_background_keep_their_order_and_errors(
     broken = tmp_path / "f7.xlsx"
     broken.write_bytes(b"not a workbook")
     errors = failure(ws, [bad[1], broken, paths[0], bad[0]])
-    assert [e[:2] for e in errors] == [("value-out-of-range", "f6.xlsx"),
-                                       ("file-corrupt", "f7.xlsx"),
-                                       ("value-out-of-range", "f5.xlsx")]
+    assert [e[:2] for e in errors] == [
+        ("value-out-of-range", "f6.xlsx"),
+        ("file-corrupt", "f7.xlsx"),
+        ("value-out-of-range", "f5.xlsx"),
+    ]
     assert counts(ws) == (5, 15)
 
 
 # --------------------------------------------------------------------------- re-import
 
 
-def test_reimport_is_a_noop_and_replace_replaces(ws, ws_dir, tmp_path, whoqol_answers,
-                                                 db_digest):
+def test_reimport_is_a_noop_and_replace_replaces(ws, ws_dir, tmp_path, whoqol_answers, db_digest):
     path = write_xlsx(tmp_path / "a.xlsx", table(whoqol_answers(4)))
     first = run(ws, [path]).files[0]
     assert first.status == "imported"
@@ -347,8 +383,10 @@ def test_reimport_is_a_noop_and_replace_replaces(ws, ws_dir, tmp_path, whoqol_an
     assert replaced.status == "replaced" and replaced.import_id not in (first.import_id, 2)
     assert counts(ws) == (2, 8)
     imports = ws.imports()
-    assert sorted(imports["scope"]) == ["whoqol-bref;project=P1;wave=1;sheet=",
-                                        "whoqol-bref;project=P1;wave=2;sheet="]
+    assert sorted(imports["scope"]) == [
+        "whoqol-bref;project=P1;wave=1;sheet=",
+        "whoqol-bref;project=P1;wave=2;sheet=",
+    ]
     meta, _ = ws.responses("whoqol-bref")
     assert set(meta["import_id"]) == set(imports["id"])
 
@@ -387,8 +425,13 @@ def test_provenance_of_an_import(ws, tmp_path, whoqol_answers, monkeypatch):
     assert (imp["rows_read"], imp["rows_stored"], imp["rows_rejected"]) == (5, 5, 0)
     assert imp["imported_at"] == "2024-03-16T00:00:00+00:00"
     warnings = json.loads(imp["warnings"])
-    assert {"code": "column-unused", "column": "AB", "header": "Huomiot"} in warnings
-    assert {"code": "response-discarded", "count": 1} in warnings
+    assert all(set(RECORD_FIELDS) <= set(w) for w in warnings)
+    assert {"code": "column-unused", "column": "AB", "header": "Huomiot"} in [
+        {k: w[k] for k in ("code", "column", "header")} for w in warnings
+    ]
+    assert {"code": "response-discarded", "count": 1} in [
+        {k: w.get(k) for k in ("code", "count")} for w in warnings
+    ]
     assert res.files[0].discarded == 1
 
 
@@ -400,8 +443,9 @@ def test_errors_point_at_the_cell_as_excel_shows_it(ws, tmp_path, whoqol_answers
     frame["q3"] = frame["q3"].astype(object)
     frame.loc[1, "q3"] = "Loistava"  # unknown label
     frame.loc[3, "q26"] = 0  # out of range
-    path = write_xlsx(tmp_path / "a.xlsx", table(frame), above=[["Asiakaskysely 2024"], [],
-                                                               ["Hanke: Polku"]])
+    path = write_xlsx(
+        tmp_path / "a.xlsx", table(frame), above=[["Asiakaskysely 2024"], [], ["Hanke: Polku"]]
+    )
     # header on Excel row 4, data rows 5-8; id in column A, q3 in D, q26 in AA
     assert failure(ws, [path]) == [
         ("unknown-label", "a.xlsx", "Vastaukset", 6, "D", "q3", "Loistava"),
@@ -421,7 +465,8 @@ def test_errors_in_a_table_that_starts_at_b3(ws, tmp_path, whoqol_answers):
     wb.save(tmp_path / "b3.xlsx")
     # header on row 3 from column B: the third respondent is on row 6, q1 in column C
     assert failure(ws, [tmp_path / "b3.xlsx"]) == [
-        ("value-out-of-range", "b3.xlsx", "Taul1", 6, "C", "q1", "10")]
+        ("value-out-of-range", "b3.xlsx", "Taul1", 6, "C", "q1", "10")
+    ]
 
 
 def test_errors_in_a_text_file_with_sep_line(ws, tmp_path, whoqol_answers):
@@ -449,12 +494,15 @@ def test_report_carries_messages_and_json(ws, tmp_path, whoqol_answers):
     assert js["errors"] == 1 and js["issues"][0]["column"] == "C"
 
 
-@pytest.mark.parametrize("content, name, code", [
-    (b"id;q1\nA;1\n", "vastaukset.xlsx", "file-corrupt"),
-    (b"id;q1\nA;1\n", "vastaukset.sav", "file-corrupt"),
-    (b"", "tyhja.csv", "file-empty"),
-    (b"\x00\x01\x02binary\x00" * 20, "data.csv", "file-corrupt"),
-])
+@pytest.mark.parametrize(
+    "content, name, code",
+    [
+        (b"id;q1\nA;1\n", "vastaukset.xlsx", "file-corrupt"),
+        (b"id;q1\nA;1\n", "vastaukset.sav", "file-corrupt"),
+        (b"", "tyhja.csv", "file-empty"),
+        (b"\x00\x01\x02binary\x00" * 20, "data.csv", "file-corrupt"),
+    ],
+)
 def test_unreadable_files(ws, tmp_path, content, name, code):
     path = tmp_path / name
     path.write_bytes(content)
@@ -478,13 +526,13 @@ def test_zip_that_is_not_a_workbook(ws, tmp_path):
 
 def test_missing_file_is_reported(ws, tmp_path):
     assert [e[:2] for e in failure(ws, [tmp_path / "puuttuu.xlsx"])] == [
-        ("file-unreadable", "puuttuu.xlsx")]
+        ("file-unreadable", "puuttuu.xlsx")
+    ]
 
 
 def test_header_without_respondents(ws, tmp_path):
     path = write_xlsx(tmp_path / "a.xlsx", [["id", *ITEMS]])
-    assert failure(ws, [path]) == [("file-empty", "a.xlsx", "Vastaukset", None, None, None,
-                                    None)]
+    assert failure(ws, [path]) == [("file-empty", "a.xlsx", "Vastaukset", None, None, None, None)]
 
 
 def test_id_column_absent(ws, tmp_path, whoqol_answers):
@@ -521,18 +569,21 @@ def test_duplicate_respondent_in_one_file(ws, tmp_path, whoqol_answers):
     assert run(ws, [path2], wave_column="wave").files[0].rows_stored == 4
 
 
-def test_duplicate_respondent_across_files_and_imports(ws, ws_dir, tmp_path, whoqol_answers,
-                                                       db_digest):
+def test_duplicate_respondent_across_files_and_imports(
+    ws, ws_dir, tmp_path, whoqol_answers, db_digest
+):
     a = write_xlsx(tmp_path / "a.xlsx", table(whoqol_answers(3)))
     b = write_xlsx(tmp_path / "b.xlsx", table(whoqol_answers(3, seed=9)))
     assert failure(ws, [a, b]) == [
         ("duplicate-respondent", "b.xlsx", "Vastaukset", r, "A", "id", f"A00{r - 1}")
-        for r in (2, 3, 4)]
+        for r in (2, 3, 4)
+    ]
     run(ws, [a])
     before = db_digest(ws_dir)
     assert failure(ws, [b]) == [
         ("duplicate-respondent", "b.xlsx", "Vastaukset", r, "A", "id", f"A00{r - 1}")
-        for r in (2, 3, 4)]
+        for r in (2, 3, 4)
+    ]
     assert db_digest(ws_dir) == before
 
 
@@ -550,14 +601,17 @@ def test_project_and_wave_missing_or_invalid(ws, tmp_path, whoqol_answers):
     frame.insert(1, "Hanke", ["Polku", "", "Polku"])
     frame.insert(2, "Mittauskerta", ["1", "2", "x"])
     path = write_xlsx(tmp_path / "long.xlsx", table(frame))
-    got = failure(ws, [path], project=None, project_column="Hanke",
-                  wave_column="Mittauskerta")
+    got = failure(ws, [path], project=None, project_column="Hanke", wave_column="Mittauskerta")
     assert sorted(got, key=lambda e: (e[3], e[0])) == [
         ("project-missing", "long.xlsx", "Vastaukset", 3, "B", "Hanke", None),
         ("wave-invalid", "long.xlsx", "Vastaukset", 4, "C", "Mittauskerta", "x"),
     ]
-    assert [e[0] for e in failure(ws, [path], project=None, project_column="Projekti",
-                                  wave_column="Mittauskerta")] == ["project-missing"]
+    assert [
+        e[0]
+        for e in failure(
+            ws, [path], project=None, project_column="Projekti", wave_column="Mittauskerta"
+        )
+    ] == ["project-missing"]
 
 
 def test_warnings_for_discarded_responses_and_unused_columns(ws, tmp_path, whoqol_answers):
@@ -568,8 +622,10 @@ def test_warnings_for_discarded_responses_and_unused_columns(ws, tmp_path, whoqo
     path = write_xlsx(tmp_path / "a.xlsx", table(frame))
     res = run(ws, [path])
     warnings = [(i.code, i.row, i.column, i.header) for i in res.report.warnings]
-    assert warnings == [("column-unused", None, "AC", "Lisätiedot"),
-                        ("response-discarded", 3, None, None)]
+    assert warnings == [
+        ("column-unused", None, "AC", "Lisätiedot"),
+        ("response-discarded", 3, None, None),
+    ]
     assert "5 of 26 items missing" in res.report.warnings[1].message
     assert res.report.warnings[1].file == "a.xlsx"
     # the e-mail column is a direct identifier: never stored, not even in warnings
@@ -609,7 +665,11 @@ def test_long_file_with_several_projects_and_waves(ws, tmp_path, whoqol_answers)
     assert res.report.warnings == []
     meta, values = ws.responses("whoqol-bref")
     assert meta.groupby(["project", "wave"]).size().to_dict() == {
-        ("Polku", 1): 3, ("Polku", 2): 3, ("Silta", 1): 3, ("Silta", 2): 3}
+        ("Polku", 1): 3,
+        ("Polku", 2): 3,
+        ("Silta", 1): 3,
+        ("Silta", 2): 3,
+    }
     # waves of one project link by pseudonym; the same id in another project does not
     by = meta.groupby("project")["respondent"].apply(set)
     assert len(by["Polku"]) == 3 and len(by["Silta"]) == 3
@@ -617,8 +677,9 @@ def test_long_file_with_several_projects_and_waves(ws, tmp_path, whoqol_answers)
     first = meta[(meta["project"] == "Silta") & (meta["wave"] == 2)]
     src = frame[(frame["Hanke"] == "Silta") & (frame["Mittauskerta"] == 2)]
     ids = ws.source_ids().set_index("respondent")["source_id"]
-    got = pd.DataFrame(values[first.index], index=first["respondent"].map(ids).to_numpy(),
-                       columns=ITEMS).sort_index()
+    got = pd.DataFrame(
+        values[first.index], index=first["respondent"].map(ids).to_numpy(), columns=ITEMS
+    ).sort_index()
     np.testing.assert_array_equal(got.to_numpy(), src.set_index("id")[ITEMS].sort_index())
     # re-import of the long file is a no-op
     again = run(ws, [path], project=None, project_column="Hanke", wave_column="Mittauskerta")
@@ -636,7 +697,8 @@ def test_sheet_option(ws, tmp_path, whoqol_answers):
     path = tmp_path / "kaksi.xlsx"
     wb.save(path)
     assert failure(ws, [path], sheet="Seuranta") == [
-        ("sheet-missing", "kaksi.xlsx", "Seuranta", None, None, None, None)]
+        ("sheet-missing", "kaksi.xlsx", "Seuranta", None, None, None, None)
+    ]
     run(ws, [path], sheet="Loppu", wave=2)
     _, values = stored(ws)
     np.testing.assert_array_equal(values, whoqol_answers(2, seed=2)[ITEMS].to_numpy(float))
@@ -645,13 +707,21 @@ def test_sheet_option(ws, tmp_path, whoqol_answers):
 
 def test_mapping_file(ws, tmp_path, whoqol_answers):
     frame = whoqol_answers(2)
-    frame = frame.rename(columns={"id": "Tunniste", "q1": "Millainen on elämänlaatusi?",
-                                  "q2": "Oletko tyytyväinen terveyteesi?"})
+    frame = frame.rename(
+        columns={
+            "id": "Tunniste",
+            "q1": "Millainen on elämänlaatusi?",
+            "q2": "Oletko tyytyväinen terveyteesi?",
+        }
+    )
     path = write_xlsx(tmp_path / "a.xlsx", table(frame))
     mapping = tmp_path / "map.toml"
-    mapping.write_text('[columns]\n"Millainen on elämänlaatusi?" = "q1"\n'
-                       '"Oletko tyytyväinen terveyteesi?" = "q2"\n'
-                       '[options]\nid_column = "Tunniste"\n', encoding="utf-8")
+    mapping.write_text(
+        '[columns]\n"Millainen on elämänlaatusi?" = "q1"\n'
+        '"Oletko tyytyväinen terveyteesi?" = "q2"\n'
+        '[options]\nid_column = "Tunniste"\n',
+        encoding="utf-8",
+    )
     res = run(ws, [path], mapping=mapping)
     assert res.report.warnings == []
     _, values = stored(ws)
@@ -671,8 +741,11 @@ def test_wrong_instrument_with_numbered_columns_is_an_error(tmp_path):
     examples = Path(__file__).resolve().parents[1] / "examples"
     ws = Workspace.init(tmp_path / "ws")
     with pytest.raises(ImportFailed) as err:
-        import_clients(ws, [examples / "clients-wave1.csv"], ClientImportOptions(
-            instrument="eurohis-qol-8", project="P", wave=1))
+        import_clients(
+            ws,
+            [examples / "clients-wave1.csv"],
+            ClientImportOptions(instrument="eurohis-qol-8", project="P", wave=1),
+        )
     issue = err.value.report.errors[0]
     assert issue.code == "items-unplaced" and "18 more numbered question columns" in issue.message
     assert ws.row_counts(["responses"]) == {"responses": 0}
@@ -686,8 +759,10 @@ def _answers(n: int, seed: int = 0) -> list[list[int]]:
 
 
 def test_codes_row_over_labels_row_is_a_two_row_header(ws, tmp_path):
-    rows = [["Asiakasnumero", *ITEMS],
-            ["Asiakkaan tunnus", *[f"Kysymys {i}" for i in range(1, 27)]]]
+    rows = [
+        ["Asiakasnumero", *ITEMS],
+        ["Asiakkaan tunnus", *[f"Kysymys {i}" for i in range(1, 27)]],
+    ]
     rows += [[f"A{i}", *a] for i, a in enumerate(_answers(6))]
     res = run(ws, [write_xlsx(tmp_path / "a.xlsx", rows)])
     assert res.files[0].rows_stored == 6 and res.files[0].details["header_rows"] == 2
@@ -699,8 +774,13 @@ def test_codes_row_over_labels_row_is_a_two_row_header(ws, tmp_path):
 def test_a_first_respondent_with_label_answers_is_not_taken_for_a_label_row(ws, tmp_path):
     inst = load_instrument("whoqol-bref")
     answers = _answers(6, seed=3)
-    labels = [[inst.response_sets[inst.item(c).response_set]["fi"][v - 1]
-               for c, v in zip(ITEMS, row, strict=True)] for row in answers]
+    labels = [
+        [
+            inst.response_sets[inst.item(c).response_set]["fi"][v - 1]
+            for c, v in zip(ITEMS, row, strict=True)
+        ]
+        for row in answers
+    ]
     rows = [["Asiakasnumero", *ITEMS]] + [[f"A{i}", *r] for i, r in enumerate(labels)]
     run(ws, [write_xlsx(tmp_path / "a.xlsx", rows)])
     _, values = stored(ws)
@@ -759,13 +839,13 @@ def test_whole_number_ids_link_across_waves_however_they_are_written(ws, tmp_pat
     base = [["Asiakasnumero", *ITEMS]]
     write_text(tmp_path / "w1.csv", base + [[str(1001 + i), *a] for i, a in enumerate(answers)])
     write_text(tmp_path / "w2.csv", base + [[f"{1001 + i}.0", *a] for i, a in enumerate(answers)])
-    write_text(tmp_path / "w3.csv", base + [[f"{1001 + i},00", *a]
-                                           for i, a in enumerate(answers)])
+    write_text(tmp_path / "w3.csv", base + [[f"{1001 + i},00", *a] for i, a in enumerate(answers)])
     write_xlsx(tmp_path / "w4.xlsx", base + [[float(1001 + i), *a] for i, a in enumerate(answers)])
-    write_text(tmp_path / "w5.csv", base + [[f"00{1001 + i}", *a]
-                                           for i, a in enumerate(answers)])
-    results = [run(ws, [tmp_path / f], wave=w, id_column="Asiakasnumero")
-               for w, f in enumerate(["w1.csv", "w2.csv", "w3.csv", "w4.xlsx", "w5.csv"], 1)]
+    write_text(tmp_path / "w5.csv", base + [[f"00{1001 + i}", *a] for i, a in enumerate(answers)])
+    results = [
+        run(ws, [tmp_path / f], wave=w, id_column="Asiakasnumero")
+        for w, f in enumerate(["w1.csv", "w2.csv", "w3.csv", "w4.xlsx", "w5.csv"], 1)
+    ]
     waves = _pseudonyms(ws, "P1")
     assert len(waves) == 5 and all(waves[w] == waves[1] for w in waves)
     # the ids as first written are kept as the source ids
@@ -792,36 +872,63 @@ def test_leading_zeros_that_excel_dropped_still_link(ws, tmp_path):
 def test_ids_that_are_not_whole_numbers_stay_distinct():
     from evaltool.imports.clients import normalise_ids
 
-    ids = pd.Series(["007", " 7 ", "7.0", "7,00", "A007", "7.5", "1 001", "-7", "0", "000",
-                     "", "1e3"])
+    ids = pd.Series(
+        ["007", " 7 ", "7.0", "7,00", "A007", "7.5", "1 001", "-7", "0", "000", "", "1e3"]
+    )
     keys, changed = normalise_ids(ids)
-    assert keys.tolist() == ["7", "7", "7", "7", "A007", "7.5", "1 001", "-7", "0", "0", "",
-                             "1e3"]
-    assert changed.tolist() == [True, False, True, True, False, False, False, False, False,
-                                True, False, False]
+    assert keys.tolist() == ["7", "7", "7", "7", "A007", "7.5", "1 001", "-7", "0", "0", "", "1e3"]
+    assert changed.tolist() == [
+        True,
+        False,
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+        False,
+        True,
+        False,
+        False,
+    ]
 
 
 def test_ids_equal_after_normalisation_are_duplicates(ws, ws_dir, tmp_path, db_digest):
     base = [["Asiakasnumero", *ITEMS]]
-    path = write_text(tmp_path / "a.csv", base + [["007", *_answers(1)[0]],
-                                                  ["7", *_answers(1, 1)[0]]])
+    path = write_text(
+        tmp_path / "a.csv", base + [["007", *_answers(1)[0]], ["7", *_answers(1, 1)[0]]]
+    )
     before = db_digest(ws_dir)
     errors = failure(ws, [path])
     assert [(e[0], e[3], e[4], e[6]) for e in errors] == [
-        ("duplicate-respondent", 2, "A", "007"), ("duplicate-respondent", 3, "A", "7")]
+        ("duplicate-respondent", 2, "A", "007"),
+        ("duplicate-respondent", 3, "A", "7"),
+    ]
     assert db_digest(ws_dir) == before
 
 
 def test_label_spellings_dont_know_variants_and_coded_labels(ws, tmp_path):
-    q1 = ["Erittäin huono ", "HUONO", "ei hyvä eikä huono", "  Hyvä", "ERITTÄIN HYVÄ",
-          "EOS", "eos", "e.o.s.", "1 = Erittäin huono", "Erittäin hyvä (5)", "En osaa sanoa"]
+    q1 = [
+        "Erittäin huono ",
+        "HUONO",
+        "ei hyvä eikä huono",
+        "  Hyvä",
+        "ERITTÄIN HYVÄ",
+        "EOS",
+        "eos",
+        "e.o.s.",
+        "1 = Erittäin huono",
+        "Erittäin hyvä (5)",
+        "En osaa sanoa",
+    ]
     rows = [["Asiakasnumero", *ITEMS]]
     for i, v in enumerate(q1):
         rows.append([f"E{i:02d}", v, "Tyytyväinen ", *_answers(1, i)[0][2:]])
     run(ws, [write_xlsx(tmp_path / "a.xlsx", rows)])
     meta, values = stored(ws)
-    np.testing.assert_array_equal(values[:, 0], [1, 2, 3, 4, 5, np.nan, np.nan, np.nan, 1, 5,
-                                                 np.nan])
+    np.testing.assert_array_equal(
+        values[:, 0], [1, 2, 3, 4, 5, np.nan, np.nan, np.nan, 1, 5, np.nan]
+    )
     assert [m[0] for m in meta["missing"]] == list(".....ddd..d")
     assert (values[:, 1] == 4).all()
 
@@ -833,11 +940,21 @@ def test_tool_codes_webropol_eos_6_qualtrics_minus_99_limesurvey_a_codes(ws, tmp
         rows.append([str(i + 1), f"16.3.2024 10:3{i}", 6, *a[1:]])
     write_text(tmp_path / "webropol.csv", rows)
     # LimeSurvey answer codes A1 … A5
-    rows = [["id", "submitdate", "lastpage", "startlanguage", "seed", "token",
-             *[f"Q{i:02d}" for i in range(1, 27)]]]
+    rows = [
+        [
+            "id",
+            "submitdate",
+            "lastpage",
+            "startlanguage",
+            "seed",
+            "token",
+            *[f"Q{i:02d}" for i in range(1, 27)],
+        ]
+    ]
     for i, a in enumerate(_answers(3, 1)):
-        rows.append([str(i + 1), "2024-03-17 14:08:44", "3", "fi", "1", f"T{i}",
-                     *[f"A{v}" for v in a]])
+        rows.append(
+            [str(i + 1), "2024-03-17 14:08:44", "3", "fi", "1", f"T{i}", *[f"A{v}" for v in a]]
+        )
     write_text(tmp_path / "lime.csv", rows)
     r1 = run(ws, [tmp_path / "webropol.csv"], project="Web")
     r2 = run(ws, [tmp_path / "lime.csv"], project="Lime")
@@ -845,15 +962,28 @@ def test_tool_codes_webropol_eos_6_qualtrics_minus_99_limesurvey_a_codes(ws, tmp
     meta, values = ws.responses("whoqol-bref", projects=["Web"])
     assert np.isnan(values[:, 0]).all() and {m[0] for m in meta["missing"]} == {"d"}
     meta, values = ws.responses("whoqol-bref", projects=["Lime"])
-    np.testing.assert_array_equal(np.sort(values, axis=0),
-                                  np.sort(np.array(_answers(3, 1), dtype=float), axis=0))
+    np.testing.assert_array_equal(
+        np.sort(values, axis=0), np.sort(np.array(_answers(3, 1), dtype=float), axis=0)
+    )
 
 
 def test_qualtrics_recode_minus_99_is_missing(ws, tmp_path):
-    codes = ["StartDate", "Status", "Finished", "ResponseId", "ExternalReference",
-             *[f"Q1_{i}" for i in range(1, 27)]]
-    labels = ["Start Date", "Response Type", "Finished", "Response ID", "External Data Reference",
-              *[f"Elämänlaatu - Kysymys {i}" for i in range(1, 27)]]
+    codes = [
+        "StartDate",
+        "Status",
+        "Finished",
+        "ResponseId",
+        "ExternalReference",
+        *[f"Q1_{i}" for i in range(1, 27)],
+    ]
+    labels = [
+        "Start Date",
+        "Response Type",
+        "Finished",
+        "Response ID",
+        "External Data Reference",
+        *[f"Elämänlaatu - Kysymys {i}" for i in range(1, 27)],
+    ]
     rows = [codes, labels, [json.dumps({"ImportId": c}) for c in codes]]
     for i, a in enumerate(_answers(3, 2)):
         a[2] = -99
@@ -868,8 +998,15 @@ def test_qualtrics_recode_minus_99_is_missing(ws, tmp_path):
 def test_dates_as_excel_serials_date_cells_and_text_in_one_column(ws, tmp_path):
     from datetime import date, datetime
 
-    when = [date(2024, 3, 16), "16.3.2024", 45367, "45367", "2024-03-16",
-            datetime(2024, 3, 16, 10, 31), " 16.3.2024 klo 10.31"]
+    when = [
+        date(2024, 3, 16),
+        "16.3.2024",
+        45367,
+        "45367",
+        "2024-03-16",
+        datetime(2024, 3, 16, 10, 31),
+        " 16.3.2024 klo 10.31",
+    ]
     rows = [["Asiakasnumero", "Päivämäärä", *ITEMS]]
     rows += [[f"D{i}", w, *a] for i, (w, a) in enumerate(zip(when, _answers(7), strict=True))]
     run(ws, [write_xlsx(tmp_path / "d.xlsx", rows)])
@@ -888,8 +1025,10 @@ def test_formula_footer_without_cached_values(ws, tmp_path):
         sh.append(["Asiakasnumero", *ITEMS])
         for i, a in enumerate(_answers(4)):
             sh.append([f"F{i}", *a])
-        sh.append([label] + [f"=AVERAGE({get_column_letter(j)}2:{get_column_letter(j)}5)"
-                             for j in range(2, 28)])
+        sh.append(
+            [label]
+            + [f"=AVERAGE({get_column_letter(j)}2:{get_column_letter(j)}5)" for j in range(2, 28)]
+        )
         wb.save(tmp_path / name)
         res = run(ws, [tmp_path / name], project=name)
         assert res.files[0].rows_stored == 4
@@ -918,8 +1057,9 @@ def test_duplicate_item_headers(ws, tmp_path):
     same = [["Asiakasnumero", *ITEMS, "q1"]] + [[f"A{i}", *a, a[0]] for i, a in enumerate(answers)]
     res = run(ws, [write_xlsx(tmp_path / "same.xlsx", same)])
     assert [(i.code, i.column) for i in res.report.warnings] == [("column-unused", "AB")]
-    differ = [["Asiakasnumero", *ITEMS, "q1"]] + [[f"B{i}", *a, 6 - a[0]]
-                                                  for i, a in enumerate(answers)]
+    differ = [["Asiakasnumero", *ITEMS, "q1"]] + [
+        [f"B{i}", *a, 6 - a[0]] for i, a in enumerate(answers)
+    ]
     errors = failure(ws, [write_xlsx(tmp_path / "differ.xlsx", differ)])
     assert [(e[0], e[4], e[5]) for e in errors] == [("items-unplaced", "AB", "q1")]
 
@@ -944,8 +1084,7 @@ def test_other_sheets_with_data_are_named(ws, tmp_path):
     wb.active.title = "Alku"
     for name in ("Alku", "Loppu"):
         sh = wb[name] if name in wb.sheetnames else wb.create_sheet(name)
-        for row in [["Asiakasnumero", *ITEMS]] + [[f"S{i}", *a]
-                                                  for i, a in enumerate(_answers(3))]:
+        for row in [["Asiakasnumero", *ITEMS]] + [[f"S{i}", *a] for i, a in enumerate(_answers(3))]:
             sh.append(row)
     wb.save(tmp_path / "kaksi.xlsx")
     res = run(ws, [tmp_path / "kaksi.xlsx"])
@@ -953,20 +1092,37 @@ def test_other_sheets_with_data_are_named(ws, tmp_path):
     assert len(warn) == 1 and "'Loppu'" in warn[0].message and "--sheet" in warn[0].message
 
 
-@pytest.mark.parametrize("name, content, says", [
-    ("vienti.xls", b"<html><head><meta charset='utf-8'></head><body><table><tr><td>id</td>"
-                   b"<td>q1</td></tr><tr><td>A1</td><td>3</td></tr></table></body></html>",
-     "web page (HTML)"),
-    ("vienti2.xls", "\ufeff<table><tr><th>Asiakasnumero</th></tr></table>".encode(),
-     "web page (HTML)"),
-    ("vienti.csv", b"<!DOCTYPE html>\n<html><body><table></table></body></html>",
-     "web page (HTML)"),
-    ("vienti3.xls", b'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
-                    b'<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'
-                    b"</Workbook>", "Excel 2003 XML spreadsheet"),
-])
-def test_markup_saved_as_a_spreadsheet_is_a_clear_error(ws, ws_dir, tmp_path, db_digest,
-                                                        runner, name, content, says):
+@pytest.mark.parametrize(
+    "name, content, says",
+    [
+        (
+            "vienti.xls",
+            b"<html><head><meta charset='utf-8'></head><body><table><tr><td>id</td>"
+            b"<td>q1</td></tr><tr><td>A1</td><td>3</td></tr></table></body></html>",
+            "web page (HTML)",
+        ),
+        (
+            "vienti2.xls",
+            "\ufeff<table><tr><th>Asiakasnumero</th></tr></table>".encode(),
+            "web page (HTML)",
+        ),
+        (
+            "vienti.csv",
+            b"<!DOCTYPE html>\n<html><body><table></table></body></html>",
+            "web page (HTML)",
+        ),
+        (
+            "vienti3.xls",
+            b'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+            b'<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'
+            b"</Workbook>",
+            "Excel 2003 XML spreadsheet",
+        ),
+    ],
+)
+def test_markup_saved_as_a_spreadsheet_is_a_clear_error(
+    ws, ws_dir, tmp_path, db_digest, runner, name, content, says
+):
     from evaltool.cli import main
 
     path = tmp_path / name
@@ -974,8 +1130,9 @@ def test_markup_saved_as_a_spreadsheet_is_a_clear_error(ws, ws_dir, tmp_path, db
     before = db_digest(ws_dir)
     errors = failure(ws, [path])
     assert [e[:2] for e in errors] == [("file-corrupt", name)]
-    res = runner.invoke(main, ["import", "clients", str(path), "-w", str(ws_dir),
-                               "--project", "P", "--wave", "1"])
+    res = runner.invoke(
+        main, ["import", "clients", str(path), "-w", str(ws_dir), "--project", "P", "--wave", "1"]
+    )
     assert res.exit_code == 2 and "Traceback" not in res.output
     assert f"ERROR [file-corrupt] {name}: this is " in res.stderr and says in res.stderr
     assert f"{name}: {name}" not in res.stderr  # the file is named once
@@ -984,8 +1141,7 @@ def test_markup_saved_as_a_spreadsheet_is_a_clear_error(ws, ws_dir, tmp_path, db
 
 def test_open_quote_in_csv_is_an_error_not_lost_respondents(ws, ws_dir, tmp_path, db_digest):
     rows = [["Asiakasnumero", *ITEMS, "Vapaa sana"]]
-    rows += [[f"U{i}", *a, '"Hyvä; alku' if i == 2 else "ok"]
-             for i, a in enumerate(_answers(6))]
+    rows += [[f"U{i}", *a, '"Hyvä; alku' if i == 2 else "ok"] for i, a in enumerate(_answers(6))]
     path = write_text(tmp_path / "lainaus.csv", rows)
     before = db_digest(ws_dir)
     errors = failure(ws, [path])
@@ -1002,8 +1158,7 @@ def test_open_quote_in_csv_is_an_error_not_lost_respondents(ws, ws_dir, tmp_path
     assert db_digest(ws_dir) == before
 
 
-def test_a_stray_cell_far_from_the_table_is_an_error_not_a_crash(ws, ws_dir, tmp_path,
-                                                                   db_digest):
+def test_a_stray_cell_far_from_the_table_is_an_error_not_a_crash(ws, ws_dir, tmp_path, db_digest):
     from openpyxl.styles import Font
 
     rows = [["Asiakasnumero", *ITEMS]] + [[f"R{i}", *a] for i, a in enumerate(_answers(3))]
@@ -1029,8 +1184,12 @@ def test_a_stray_cell_far_from_the_table_is_an_error_not_a_crash(ws, ws_dir, tmp
 def test_password_protected_workbook(ws, tmp_path):
     # An encrypted xlsx is an OLE2 container with an EncryptedPackage stream.
     path = tmp_path / "salattu.xlsx"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
-                     + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 1024)
+    path.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 504
+        + "EncryptedPackage".encode("utf-16-le")
+        + b"\x00" * 1024
+    )
     with pytest.raises(ImportFailed) as info:
         run(ws, [path])
     issue = info.value.report.errors[0]
@@ -1038,15 +1197,17 @@ def test_password_protected_workbook(ws, tmp_path):
 
 
 def test_ids_rounded_by_excel_are_warned_about(ws, tmp_path):
-    rows = [["Respondent ID", *ITEMS]] + [[f"1,23457E+{10 + i}", *a]
-                                          for i, a in enumerate(_answers(3))]
+    rows = [["Respondent ID", *ITEMS]] + [
+        [f"1,23457E+{10 + i}", *a] for i, a in enumerate(_answers(3))
+    ]
     res = run(ws, [write_text(tmp_path / "sm.csv", rows)])
     warn = [i for i in res.report.warnings if i.code == "id-rounded"]
     assert len(warn) == 1 and warn[0].column == "A" and "'1,23457E+10'" in warn[0].message
 
 
-def test_unquoted_delimiter_in_an_answer_shifts_the_row_and_is_an_error(ws, ws_dir, tmp_path,
-                                                                        db_digest):
+def test_unquoted_delimiter_in_an_answer_shifts_the_row_and_is_an_error(
+    ws, ws_dir, tmp_path, db_digest
+):
     """'kiitos; 5' without quotes: the row's values move one column right and still look
     like answers, so only the row's width tells."""
     rows = [["Asiakasnumero", "Vapaa sana", *ITEMS]]
@@ -1055,8 +1216,9 @@ def test_unquoted_delimiter_in_an_answer_shifts_the_row_and_is_an_error(ws, ws_d
     path = write_text(tmp_path / "siirtynyt.csv", rows)
     before = db_digest(ws_dir)
     errors = failure(ws, [path])
-    assert [(e[0], e[3], e[4], e[6]) for e in errors] == [("row-misaligned", 5, "AC", str(
-        _answers(6)[3][-1]))]
+    assert [(e[0], e[3], e[4], e[6]) for e in errors] == [
+        ("row-misaligned", 5, "AC", str(_answers(6)[3][-1]))
+    ]
     assert db_digest(ws_dir) == before
     # an unlabelled column filled in most rows is a column, not shifted rows
     rows = [[*r, "huom"] if k else r for k, r in enumerate(rows)]

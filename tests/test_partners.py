@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from test_cooperation import R_DIR, make_exports
+from indicators.test_cooperation import R_DIR, make_exports
 
 from evaltool.cli import main
 from evaltool.errors import ImportFailed
@@ -24,9 +24,11 @@ def survey():
 
 @pytest.fixture(scope="module")
 def r_data():
-    return (pd.read_csv(R_DIR / "cooperation_ties.csv"),
-            pd.read_csv(R_DIR / "cooperation_orgs.csv"),
-            pd.read_csv(R_DIR / "cooperation_statements.csv"))
+    return (
+        pd.read_csv(R_DIR / "cooperation_ties.csv"),
+        pd.read_csv(R_DIR / "cooperation_orgs.csv"),
+        pd.read_csv(R_DIR / "cooperation_statements.csv"),
+    )
 
 
 @pytest.fixture()
@@ -38,9 +40,13 @@ def files(tmp_path, r_data, survey):
         matrix.to_excel(tmp_path / f"matrix_{rnd}.xlsx", index=False)
         tie_list.to_csv(tmp_path / f"ties_{rnd}.csv", index=False, sep=";")
         pd.DataFrame({"org": roster, "sector": [sectors.get(o, "") for o in roster]}).to_csv(
-            tmp_path / f"roster_{rnd}.csv", index=False)
-        out[rnd] = (tmp_path / f"matrix_{rnd}.xlsx", tmp_path / f"ties_{rnd}.csv",
-                    tmp_path / f"roster_{rnd}.csv")
+            tmp_path / f"roster_{rnd}.csv", index=False
+        )
+        out[rnd] = (
+            tmp_path / f"matrix_{rnd}.xlsx",
+            tmp_path / f"ties_{rnd}.csv",
+            tmp_path / f"roster_{rnd}.csv",
+        )
     return out
 
 
@@ -99,8 +105,20 @@ def test_cli_cooperation_json_keys_and_compare(tmp_path, files):
     ws = str(tmp_path / "ws")
     assert runner.invoke(main, ["init", ws]).exit_code == 0
     for rnd, label in ((1, "syksy 2012"), (2, "syksy 2013")):
-        res = runner.invoke(main, ["import", "partners", str(files[rnd][0]), "-w", ws,
-                                   "--round", label, "--orgs", str(files[rnd][2])])
+        res = runner.invoke(
+            main,
+            [
+                "import",
+                "partners",
+                str(files[rnd][0]),
+                "-w",
+                ws,
+                "--round",
+                label,
+                "--orgs",
+                str(files[rnd][2]),
+            ],
+        )
         assert res.exit_code == 0, res.output
     res = runner.invoke(main, ["cooperation", "-w", ws, "--format", "json"])
     assert res.exit_code == 0, res.output
@@ -125,8 +143,9 @@ def test_index_suppression_uses_workspace_min_n(tmp_path, files):
 
 def test_tie_list_with_finnish_headers(tmp_path, files):
     frame = pd.read_csv(files[1][1], sep=";", dtype=str, keep_default_na=False)
-    frame = frame.rename(columns={"respondent_org": "Vastaajaorganisaatio",
-                                  "partner_org": "Kumppani"})
+    frame = frame.rename(
+        columns={"respondent_org": "Vastaajaorganisaatio", "partner_org": "Kumppani"}
+    )
     path = tmp_path / "suhteet.csv"
     frame.to_csv(path, sep=";", index=False)
     ws = Workspace.init(tmp_path / "ws")
@@ -153,8 +172,9 @@ def test_hard_case_rounds_through_the_workspace(tmp_path):
         t = pd.concat([t, pd.DataFrame({"respondent_org": silent, "partner_org": ""})])
         t.to_csv(tmp_path / f"ties_{rnd}.csv", sep=";", index=False)
         o[["org", "sector"]].to_csv(tmp_path / f"roster_{rnd}.csv", index=False)
-        res = import_partners(ws, tmp_path / f"ties_{rnd}.csv", str(rnd),
-                              roster=tmp_path / f"roster_{rnd}.csv")
+        res = import_partners(
+            ws, tmp_path / f"ties_{rnd}.csv", str(rnd), roster=tmp_path / f"roster_{rnd}.csv"
+        )
         assert res.shape == "tie_list" and res.status == "imported"
     tables = cooperation_tables(ws, compare=("2", "3"))
     net = tables["networks"].set_index("round")
@@ -167,8 +187,7 @@ def test_hard_case_rounds_through_the_workspace(tmp_path):
     org = tables["organisations"].set_index(["round", "org"])
     assert not org.loc[("1", "P"), "responded"] and org.loc[("1", "P"), "in_degree"] == 1
     turnover = tables["compare_ties"].set_index("basis")
-    assert turnover.loc["all", "new"] == 2 and pd.isna(turnover.loc["respondents_both",
-                                                                   "jaccard"])
+    assert turnover.loc["all", "new"] == 2 and pd.isna(turnover.loc["respondents_both", "jaccard"])
 
 
 def test_tie_list_row_shifted_by_an_unquoted_delimiter_is_an_error(tmp_path, files):

@@ -22,14 +22,16 @@ from evaltool.imports.register import (
 )
 from evaltool.issues import ValidationReport
 
-FI_HEADER = ("Hankekoodi;Nimi;Toteuttaja;Maakunta;Rahoittaja;Toimintalinja;Alkupvm;Loppupvm;"
-             "Suunnitellut osallistujat;Toteutuneet osallistujat;Suunniteltu: joista naisia;"
-             "Toteutunut: naiset;Suunnitellut työpaikat;Toteutuneet työpaikat;"
-             "Suunnitellut yritykset;Toteutuneet yritykset;Suunnitellut tutkinnot;"
-             "Toteutuneet tutkinnot;Suunniteltu julkinen rahoitus (EUR);"
-             "Toteutunut julkinen rahoitus;Muistiinpanot")
+FI_HEADER = (
+    "Hankekoodi;Nimi;Toteuttaja;Maakunta;Rahoittaja;Toimintalinja;Alkupvm;Loppupvm;"
+    "Suunnitellut osallistujat;Toteutuneet osallistujat;Suunniteltu: joista naisia;"
+    "Toteutunut: naiset;Suunnitellut työpaikat;Toteutuneet työpaikat;"
+    "Suunnitellut yritykset;Toteutuneet yritykset;Suunnitellut tutkinnot;"
+    "Toteutuneet tutkinnot;Suunniteltu julkinen rahoitus (EUR);"
+    "Toteutunut julkinen rahoitus;Muistiinpanot"
+)
 FI_ROWS = [
-    'S10246;Polku töihin;Jyväskylän kaupunki;Keski-Suomi;Keski-Suomen ELY-keskus;5;'
+    "S10246;Polku töihin;Jyväskylän kaupunki;Keski-Suomi;Keski-Suomen ELY-keskus;5;"
     '1.3.2024;28.2.2026;120;98;60;51;10;7;2;1;5;3;"1 234 567,50 €";"987 000";huom',
     "S11612;KEVÄT;JAMK;Keski-Suomi;Keski-Suomen ELY-keskus;2;16.3.2024;2025-12-31;80;;40;;;;;"
     ";;;500000;;",
@@ -42,30 +44,48 @@ def write_fi_csv(path: Path, rows: list[str] | None = None, title: bool = True) 
     return path
 
 
-@pytest.mark.parametrize("header, field", [
-    ("Hankekoodi", "code"), ("Koodi", "code"), ("code", "code"), ("Projektkod", "code"),
-    ("Nimi", "name"), ("Hankkeen nimi", "name"), ("Project name", "name"),
-    ("Toteuttaja", "organisation"), ("Genomförare", "organisation"),
-    ("Alue", "region"), ("Maakunta", "region"), ("Rahoittaja", "funder"),
-    ("Vastuuviranomainen", "funder"), ("Toimintalinja", "priority_axis"),
-    ("Alkupvm", "start_date"), ("Loppupvm", "end_date"), ("Slutdatum", "end_date"),
-    ("Suunnitellut osallistujat", "planned_participants"),
-    ("Osallistujat, toteutunut", "realised_participants"),
-    ("Toteutuneet osallistujat, joista naisia", "realised_women"),
-    ("planned_participants", "planned_participants"), ("realised_funding", "realised_funding"),
-    ("Planned new jobs", "planned_jobs"), ("Realised new enterprises", "realised_enterprises"),
-    ("Suunnitellut tutkinnot", "planned_degrees"),
-    ("Toteutunut julkinen rahoitus (EUR)", "realised_funding"),
-    ("Planerade deltagare", "planned_participants"), ("Muistiinpanot", None),
-    ("Osallistujat", None),
-])
+@pytest.mark.parametrize(
+    "header, field",
+    [
+        ("Hankekoodi", "code"),
+        ("Koodi", "code"),
+        ("code", "code"),
+        ("Projektkod", "code"),
+        ("Nimi", "name"),
+        ("Hankkeen nimi", "name"),
+        ("Project name", "name"),
+        ("Toteuttaja", "organisation"),
+        ("Genomförare", "organisation"),
+        ("Alue", "region"),
+        ("Maakunta", "region"),
+        ("Rahoittaja", "funder"),
+        ("Vastuuviranomainen", "funder"),
+        ("Toimintalinja", "priority_axis"),
+        ("Alkupvm", "start_date"),
+        ("Loppupvm", "end_date"),
+        ("Slutdatum", "end_date"),
+        ("Suunnitellut osallistujat", "planned_participants"),
+        ("Osallistujat, toteutunut", "realised_participants"),
+        ("Toteutuneet osallistujat, joista naisia", "realised_women"),
+        ("planned_participants", "planned_participants"),
+        ("realised_funding", "realised_funding"),
+        ("Planned new jobs", "planned_jobs"),
+        ("Realised new enterprises", "realised_enterprises"),
+        ("Suunnitellut tutkinnot", "planned_degrees"),
+        ("Toteutunut julkinen rahoitus (EUR)", "realised_funding"),
+        ("Planerade deltagare", "planned_participants"),
+        ("Muistiinpanot", None),
+        ("Osallistujat", None),
+    ],
+)
 def test_header_field(header, field):
     assert header_field(header) == field
 
 
 def test_parse_numbers_finnish_and_english_forms():
-    num, bad = parse_numbers(pd.Series(["1 234,5", "1.234,50 €", "12000 EUR", "3.5", "",
-                                        "1,234.5", "abc", "\u2212 2"]))
+    num, bad = parse_numbers(
+        pd.Series(["1 234,5", "1.234,50 €", "12000 EUR", "3.5", "", "1,234.5", "abc", "\u2212 2"])
+    )
     assert num.iloc[:4].tolist() == [1234.5, 1234.5, 12000.0, 3.5]
     assert np.isnan(num.iloc[4]) and num.iloc[5] == 1234.5 and num.iloc[7] == -2
     assert bad.tolist() == [False] * 6 + [True, False]
@@ -100,11 +120,38 @@ def test_xlsx_english_headers_and_date_cells(ws, tmp_path):
 
     wb = Workbook()
     sh = wb.active
-    sh.append(["Code", "Name", "Implementing organisation", "Region", "Funder",
-               "Priority axis", "Start date", "End date", "Planned participants",
-               "Realised participants", "Planned women", "Realised women"])
-    sh.append(["S20001", "Ahjo", "Ahjo ry", "Uusimaa", "ELY", "4", date(2023, 1, 2),
-               date(2024, 12, 31), 40, 45.0, 20, 19])
+    sh.append(
+        [
+            "Code",
+            "Name",
+            "Implementing organisation",
+            "Region",
+            "Funder",
+            "Priority axis",
+            "Start date",
+            "End date",
+            "Planned participants",
+            "Realised participants",
+            "Planned women",
+            "Realised women",
+        ]
+    )
+    sh.append(
+        [
+            "S20001",
+            "Ahjo",
+            "Ahjo ry",
+            "Uusimaa",
+            "ELY",
+            "4",
+            date(2023, 1, 2),
+            date(2024, 12, 31),
+            40,
+            45.0,
+            20,
+            19,
+        ]
+    )
     path = tmp_path / "register.xlsx"
     wb.save(path)
     import_projects(ws, path)
@@ -115,7 +162,8 @@ def test_xlsx_english_headers_and_date_cells(ws, tmp_path):
 
 def test_toml_nested_and_flat(ws, tmp_path):
     path = tmp_path / "projects.toml"
-    path.write_text('''
+    path.write_text(
+        """
 [[projects]]
 code = "S30001"
 name = "Työpaja <Ahjo>"
@@ -129,7 +177,9 @@ realised = { participants = 12 }
 Hankekoodi = "S30002"
 Nimi = "Polku"
 planned_jobs = 3
-''', encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     result = import_projects(ws, path)
     reg = project_register(ws).set_index("code")
     assert result.rows_stored == 2
@@ -218,8 +268,9 @@ def test_unregistered_client_projects_are_warnings(ws, tmp_path, whoqol_answers)
     assert report.ok and report.warnings[0].file == "x.csv"
 
 
-def test_client_import_warns_about_a_project_missing_from_the_register(ws, tmp_path,
-                                                                       whoqol_answers):
+def test_client_import_warns_about_a_project_missing_from_the_register(
+    ws, tmp_path, whoqol_answers
+):
     import_projects(ws, write_fi_csv(tmp_path / "rekisteri.csv"))
     f = tmp_path / "uusi.csv"
     whoqol_answers(6).to_csv(f, index=False)

@@ -38,7 +38,7 @@ from evaltool.imports.skeleton import (
     run_import,
 )
 from evaltool.instruments import REASON_LETTERS, Instrument, decode_items, load_instrument, score
-from evaltool.issues import IssueCode, ValidationReport
+from evaltool.issues import RECORD_FIELDS, WARNING, IssueCode, ValidationReport
 from evaltool.mapping.ids import normalise_ids
 from evaltool.mapping.mapping_file import Mapping, load_mapping
 from evaltool.read.dates import parse_dates
@@ -73,6 +73,7 @@ __all__ = [
     "read_survey",
     "reason_strings",
     "rows_to_store",
+    "stored_warnings",
 ]
 
 #: Background questions recognised in any client file (header patterns, normalised text).
@@ -113,6 +114,17 @@ class ClientFileResult(FileResult):
     scored under the missing-data rule."""
 
     discarded: int = 0
+
+    def summary(self) -> str:
+        """Two lines: what was stored, then the layout and columns found."""
+        if self.status == "unchanged":
+            return self.message
+        return (
+            f"{self.path.name}: {self.status} as import {self.import_id} (layout "
+            f"{self.layout}): {self.rows_read} rows read, {self.rows_stored} stored, "
+            f"{self.rows_rejected} rejected, {self.discarded} discarded by the missing-data "
+            f"rule\n  {self.describe()}"
+        )
 
 
 @dataclass
@@ -417,6 +429,30 @@ def reason_strings(reasons: np.ndarray) -> np.ndarray:
     return chars.view(f"<U{chars.shape[1]}").ravel().astype(object)
 
 
+def stored_warnings(ctx: FileContext, report: ValidationReport) -> list[dict]:
+    """The warning records stored with a client file's import.
+
+    The checks keep a summary of their warnings in ``ctx.stored_warnings`` (one record per
+    unused column, one counted record for the discarded responses, none for incomplete
+    ones). Each record is given the keys of :meth:`~evaltool.issues.Issue.to_record`: those
+    of the warning in ``report`` at the same code, column and row when there is one (its
+    message, header and value), else the file's position and the code's meaning, with the
+    record's own keys (``count`` included) over them.
+    """
+    by_position = {(i.code, i.column, i.row): i for i in reversed(report.warnings)}
+    records = []
+    for summary in ctx.stored_warnings:
+        code = IssueCode.of(summary["code"])
+        issue = by_position.get((code, summary.get("column"), summary.get("row")))
+        if issue is not None:
+            base = issue.to_record()
+        else:
+            base = {**dict.fromkeys(RECORD_FIELDS), "message": code.meaning, **ctx.where}
+            base.update(code=code.value, severity=WARNING)
+        records.append({**base, **summary})
+    return records
+
+
 def _without_name(message: str, name: str) -> str:
     """A reader's message without the file name it starts with (the report names it)."""
     return message.removeprefix(f"{name}: ")
@@ -482,7 +518,7 @@ class ClientImport(ImportPlan):
                 for k, v in vars(opts).items()
             },
         }
-        return Prepared(source, record, file, warnings=file.context.stored_warnings)
+        return Prepared(source, record, file, warnings=stored_warnings(file.context, report))
 
     def check_together(
         self, ws: Workspace, prepared: list[Prepared], report: ValidationReport

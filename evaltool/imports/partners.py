@@ -11,13 +11,16 @@ An import reads one file of one round (``--round LABEL``) in either shape real d
 
 An optional roster file (columns ``org`` and ``sector``; Finnish ``organisaatio``, ``sektori``)
 gives the full set of organisations so that organisations nobody named and non-respondents
-are still nodes. Validation, transactions, provenance and re-import rules are those of client
-imports. The tables themselves come from :mod:`evaltool.cooperation`.
+are still nodes. The import is the shared skeleton
+(:func:`evaltool.imports.skeleton.run_import`): validation, one transaction, provenance and
+re-import rules are those of client imports. The tables themselves come from
+:mod:`evaltool.indicators.cooperation`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,40 +29,92 @@ import pandas as pd
 from evaltool import layouts
 from evaltool import read as readers
 from evaltool.errors import ImportFailed, UserError
-from evaltool.imports.clients import check_row_widths, load_mapping
+from evaltool.imports.skeleton import (
+    FileResult,
+    ImportPlan,
+    ImportResult,
+    Prepared,
+    Source,
+    run_import,
+)
 from evaltool.indicators import cooperation
 from evaltool.instruments import builtin_path, norm_text
-from evaltool.issues import ValidationReport
+from evaltool.issues import IssueCode, ValidationReport
+from evaltool.mapping.mapping_file import Mapping, load_mapping
 from evaltool.store.workspace import Workspace
+from evaltool.validate.rows import check_row_widths
 
 #: Header texts (normalised) of a tie list's two organisation columns.
-TIE_RESPONDENT = ("respondent_org", "respondent organisation", "respondent organization",
-                  "vastaaja", "vastaajaorganisaatio", "vastaajan organisaatio",
-                  "svarande organisation", "respondentorganisation")
-TIE_PARTNER = ("partner_org", "partner organisation", "partner organization", "partner",
-               "kumppani", "kumppaniorganisaatio", "yhteistyökumppani", "yhteistyötaho",
-               "partnerorganisation", "samarbetspartner")
-ROSTER_ORG = ("org", "organisaatio", "organisation", "organization", "organisaation nimi",
-              "nimi", "name", "namn")
+TIE_RESPONDENT = (
+    "respondent_org",
+    "respondent organisation",
+    "respondent organization",
+    "vastaaja",
+    "vastaajaorganisaatio",
+    "vastaajan organisaatio",
+    "svarande organisation",
+    "respondentorganisation",
+)
+TIE_PARTNER = (
+    "partner_org",
+    "partner organisation",
+    "partner organization",
+    "partner",
+    "kumppani",
+    "kumppaniorganisaatio",
+    "yhteistyökumppani",
+    "yhteistyötaho",
+    "partnerorganisation",
+    "samarbetspartner",
+)
+ROSTER_ORG = (
+    "org",
+    "organisaatio",
+    "organisation",
+    "organization",
+    "organisaation nimi",
+    "nimi",
+    "name",
+    "namn",
+)
 ROSTER_SECTOR = ("sector", "sektori", "sektor", "tyyppi", "organisaation tyyppi", "type")
 
 
 @dataclass
-class PartnerImportResult:
-    import_id: int | None
-    status: str
-    round: str
+class PartnerFileResult(FileResult):
+    """What a partner import did with its file: the ``round``, the file's ``shape``
+    (``roster_matrix`` or ``tie_list``), the responding organisations (``n_respondents``),
+    all organisations (``n_orgs``), the rated ties and the statement answers stored."""
+
+    round: str = ""
+    shape: str = ""
     n_respondents: int = 0
     n_orgs: int = 0
     n_ties: int = 0
     n_statements: int = 0
-    layout: str = ""
-    shape: str = ""
-    message: str = ""
-    report: ValidationReport | None = None
+
+    def summary(self) -> str:
+        if self.status == "unchanged":
+            return self.message
+        return (
+            f"{self.path.name}: {self.status} as import {self.import_id} "
+            f"(round {self.round!r}, {self.shape}, layout {self.layout}): "
+            f"{self.n_respondents} responding organisations, {self.n_orgs} "
+            f"organisations, {self.n_ties} rated ties, {self.n_statements} "
+            "statement answers"
+        )
 
 
-def _tidy_frame(tidy: layouts.Tidy) -> pd.DataFrame:
+@dataclass
+class PartnerFile:
+    """A checked partner file: its survey table, its shape and the decoded round data."""
+
+    tidy: layouts.SurveyTable
+    shape: str
+    data: cooperation.CooperationData
+
+
+def _tidy_frame(tidy: layouts.SurveyTable) -> pd.DataFrame:
     """Tidy data with header texts as column names (duplicates made unique)."""
     names, seen = [], {}
     for pos in tidy.data.columns:
@@ -83,9 +138,10 @@ def read_roster(path: str | Path, sheet: str | None = None) -> tuple[list[str], 
     cols = {norm_text(c): c for c in df.columns}
     org_col = next((cols[c] for c in ROSTER_ORG if c in cols), None)
     if org_col is None:
-        raise UserError(f"{Path(path).name}: the roster needs an organisation column "
-                        f"(one of: {', '.join(ROSTER_ORG)}); columns: "
-                        + ", ".join(map(repr, df.columns)))
+        raise UserError(
+            f"{Path(path).name}: the roster needs an organisation column "
+            f"(one of: {', '.join(ROSTER_ORG)}); columns: " + ", ".join(map(repr, df.columns))
+        )
     sector_col = next((cols[c] for c in ROSTER_SECTOR if c in cols), None)
     orgs = df[org_col].astype(str).str.strip()
     keep = orgs != ""
@@ -107,14 +163,211 @@ def _survey_text(survey: str | Path | None) -> tuple[str, str]:
     return path.read_text(encoding="utf-8"), str(path)
 
 
-def import_partners(ws: Workspace, path: str | Path, round_label: str,
-                    roster: str | Path | None = None, survey: str | Path | None = None,
-                    layout: str | None = None, mapping: str | Path | None = None,
-                    sheet: str | None = None, replace: bool = False) -> PartnerImportResult:
+class PartnerImport(ImportPlan):
+    """The partner import of one file of a round, as
+    :func:`~evaltool.imports.skeleton.run_import` runs it."""
+
+    kind = "partners"
+    result_type = PartnerFileResult
+
+    def __init__(
+        self,
+        round_label: str,
+        survey_text: str,
+        definition: cooperation.PartnerSurvey,
+        mapping: Mapping,
+        options: dict,
+        sheet: str | None = None,
+        replace: bool = False,
+    ):
+        self.round_label = round_label
+        self.survey_text = survey_text
+        self.definition = definition
+        self.mapping = mapping
+        #: The options recorded with the import: roster, layout and mapping file.
+        self.options = options
+        self.sheet = sheet
+        self.replace = replace
+        roster = options["roster"]
+        self.roster_sha = readers.file_digest(Path(roster))[0][:16] if roster else ""
+
+    def scope(self, path: Path) -> str:
+        return (
+            f"partners;round={self.round_label};roster={self.roster_sha};sheet={self.sheet or ''}"
+        )
+
+    def unchanged_message(self, source: Source) -> str:
+        return (
+            f"{source.path.name} was already imported for round {self.round_label!r} as "
+            f"import {source.existing}; nothing changed (use --replace to import it again)"
+        )
+
+    def unchanged_result(self, source: Source) -> PartnerFileResult:
+        return PartnerFileResult(
+            source.path,
+            source.existing,
+            "unchanged",
+            round=self.round_label,
+            message=self.unchanged_message(source),
+        )
+
+    def prepare(
+        self, source: Source, raw: Future | None, report: ValidationReport
+    ) -> Prepared | None:
+        """Read and recognise the file, decode its ties and statements and check them; a
+        file that cannot be read stops the import at once."""
+        name = source.path.name
+        try:
+            table = readers.read_raw(source.path, sheet=self.sheet)
+            tidy = layouts.recognise(table, self.options["layout"])
+        except readers.ReadError as exc:
+            report.error(exc.code, str(exc), file=name, sheet=exc.sheet)
+            raise ImportFailed(
+                "import stopped: the file cannot be read; nothing was stored", report
+            ) from exc
+        where = {"file": name, "sheet": tidy.raw.sheet}
+        check_row_widths(tidy, report, where)
+        shape, data = self._decode_round(tidy)
+        for issue in data.report.issues:
+            report.add(
+                issue.code,
+                issue.severity,
+                issue.message,
+                **where,
+                row=issue.row,
+                column=issue.column,
+                header=issue.header,
+                value=issue.value,
+            )
+        if data.orgs.empty or not data.orgs["responded"].any():
+            report.error(
+                IssueCode.FILE_EMPTY,
+                "no responding organisation found (expected a column such as "
+                "'Organisaatio' or a tie list with respondent_org, partner_org)",
+                **where,
+            )
+        record = {
+            "sheet": tidy.raw.sheet,
+            "layout": tidy.layout,
+            "encoding": tidy.raw.encoding,
+            "delimiter": tidy.raw.delimiter,
+            "header_rows": tidy.header_rows,
+            "instrument": self.definition.code,
+            "rule": shape,
+            "round": self.round_label,
+            "rows_read": tidy.n_respondents,
+            "rows_stored": int(data.orgs["responded"].sum()),
+            "rows_rejected": 0,
+            "options": self.options,
+        }
+        return Prepared(source, record, PartnerFile(tidy, shape, data))
+
+    def _decode_round(self, tidy: layouts.SurveyTable) -> tuple[str, cooperation.CooperationData]:
+        """The file's shape and its organisations, statements and ties: a tie list when it
+        has a respondent and a partner column, else a roster matrix."""
+        df = _tidy_frame(tidy)
+        roster = self.options["roster"]
+        roster_orgs, sectors = read_roster(roster) if roster else (None, None)
+        aliases = self.mapping.aliases or None
+        by_norm = {norm_text(c): c for c in df.columns}
+        resp_col = next((by_norm[h] for h in TIE_RESPONDENT if h in by_norm), None)
+        partner_col = next((by_norm[h] for h in TIE_PARTNER if h in by_norm), None)
+        if resp_col is not None and partner_col is not None:
+            df = df.rename(columns={resp_col: "respondent_org", partner_col: "partner_org"})
+            return "tie_list", cooperation.ties_from_list(
+                df,
+                self.definition,
+                round=self.round_label,
+                roster_orgs=roster_orgs,
+                sectors=sectors,
+                aliases=aliases,
+                rows=tidy.rows.tolist(),
+            )
+        return "roster_matrix", cooperation.ties_from_matrix(
+            df,
+            self.definition,
+            roster_orgs,
+            round=self.round_label,
+            sectors=sectors,
+            aliases=aliases,
+            item_columns=self.mapping.columns or None,
+            rows=tidy.rows.tolist(),
+        )
+
+    def store(self, ws: Workspace, prepared: Prepared, import_id: int) -> None:
+        data = prepared.content.data
+        ws.store_partner_round(
+            import_id, self.round_label, self.survey_text, data.orgs, data.statements, data.ties
+        )
+
+    def result(self, prepared: Prepared, import_id: int, status: str) -> PartnerFileResult:
+        file: PartnerFile = prepared.content
+        n_respondents = int(file.data.orgs["responded"].sum())
+        return PartnerFileResult(
+            prepared.source.path,
+            import_id,
+            status,
+            rows_read=file.tidy.n_respondents,
+            rows_stored=n_respondents,
+            layout=file.tidy.layout,
+            round=self.round_label,
+            shape=file.shape,
+            n_respondents=n_respondents,
+            n_orgs=len(file.data.orgs),
+            n_ties=len(file.data.ties),
+            n_statements=len(file.data.statements),
+        )
+
+
+def import_partners(
+    ws: Workspace,
+    path: str | Path,
+    round_label: str,
+    roster: str | Path | None = None,
+    survey: str | Path | None = None,
+    layout: str | None = None,
+    mapping: str | Path | None = None,
+    sheet: str | None = None,
+    replace: bool = False,
+) -> ImportResult:
     """Import one partner-survey file for round ``round_label`` (one transaction).
 
-    Raises :class:`ImportFailed` with the validation report when the file has errors; the
-    workspace is then unchanged.
+    Parameters
+    ----------
+    ws
+        The workspace.
+    path
+        A web-survey export (roster matrix) or a tie list.
+    round_label
+        The survey round, e.g. ``syksy 2012``.
+    roster
+        A roster file (organisations and sectors): every organisation is a node.
+    survey
+        The partner survey definition: a built-in name or a TOML file (default: the
+        built-in partner survey).
+    layout
+        A survey-tool layout to use instead of detecting it.
+    mapping
+        A mapping file: ``[columns]`` header → statement item, ``[aliases]`` organisation
+        name variants.
+    sheet
+        The sheet to read.
+    replace
+        Import a file imported before again, replacing its earlier import.
+
+    Returns
+    -------
+    ImportResult
+        One :class:`PartnerFileResult` (``imported``, ``replaced`` or ``unchanged``; its
+        ``round``, ``shape``, ``n_ties`` … are read through the result) and the report.
+
+    Raises
+    ------
+    ImportFailed
+        Carrying the validation report when the file has errors; the workspace is then
+        unchanged.
+    UserError
+        When the file, the round label or the survey definition is missing.
     """
     path = Path(path)
     if not path.is_file():
@@ -123,77 +376,21 @@ def import_partners(ws: Workspace, path: str | Path, round_label: str,
     if not round_label:
         raise UserError("--round must name the survey round (e.g. 'syksy 2012')")
     text, source = _survey_text(survey)
-    definition = cooperation.parse_partner_survey(text, source)
-    maps = load_mapping(mapping)
-    sha, size = readers.file_digest(path)
-    roster_sha = readers.file_digest(Path(roster))[0][:16] if roster else ""
-    scope = f"partners;round={round_label};roster={roster_sha};sheet={sheet or ''}"
-    existing = ws.find_import("partners", sha, scope)
-    if existing is not None and not replace:
-        return PartnerImportResult(existing, "unchanged", round_label, message=(
-            f"{path.name} was already imported for round {round_label!r} as import "
-            f"{existing}; nothing changed (use --replace to import it again)"))
-    report = ValidationReport()
-    try:
-        raw = readers.read_raw(path, sheet=sheet)
-        tidy = layouts.recognise(raw, layout)
-    except readers.ReadError as exc:
-        report.error(exc.code, str(exc), file=path.name, sheet=exc.sheet)
-        raise ImportFailed("import stopped: the file cannot be read; nothing was stored",
-                           report)
-    check_row_widths(tidy, report, {"file": path.name, "sheet": tidy.raw.sheet})
-    df = _tidy_frame(tidy)
-    roster_orgs, sectors = read_roster(roster) if roster else (None, None)
-    by_norm = {norm_text(c): c for c in df.columns}
-    resp_col = next((by_norm[h] for h in TIE_RESPONDENT if h in by_norm), None)
-    partner_col = next((by_norm[h] for h in TIE_PARTNER if h in by_norm), None)
-    if resp_col is not None and partner_col is not None:
-        shape = "tie_list"
-        df = df.rename(columns={resp_col: "respondent_org", partner_col: "partner_org"})
-        data = cooperation.ties_from_list(df, definition, round=round_label,
-                                          roster_orgs=roster_orgs, sectors=sectors,
-                                          aliases=maps.aliases or None,
-                                          rows=tidy.rows.tolist())
-    else:
-        shape = "roster_matrix"
-        data = cooperation.ties_from_matrix(df, definition, roster_orgs, round=round_label,
-                                            sectors=sectors, aliases=maps.aliases or None,
-                                            item_columns=maps.columns or None,
-                                            rows=tidy.rows.tolist())
-    for issue in data.report.issues:
-        report.add(issue.code, issue.severity, issue.message, file=path.name,
-                   sheet=tidy.raw.sheet, row=issue.row, column=issue.column,
-                   header=issue.header, value=issue.value)
-    if data.orgs.empty or not data.orgs["responded"].any():
-        report.error("file-empty", "no responding organisation found (expected a column such "
-                     "as 'Organisaatio' or a tie list with respondent_org, partner_org)",
-                     file=path.name, sheet=tidy.raw.sheet)
-    if not report.ok:
-        raise ImportFailed(f"import stopped: {len(report.errors)} error(s); nothing was "
-                           "stored", report)
-    with ws.transaction():
-        status = "imported"
-        if existing is not None:
-            ws.delete_import(existing)
-            status = "replaced"
-        import_id = ws.add_import({
-            "kind": "partners", "source_name": path.name, "sha256": sha, "size": size,
-            "sheet": tidy.raw.sheet, "layout": tidy.layout, "encoding": tidy.raw.encoding,
-            "delimiter": tidy.raw.delimiter, "header_rows": tidy.header_rows,
-            "instrument": definition.code, "rule": shape, "scope": scope,
-            "round": round_label, "rows_read": tidy.n_respondents,
-            "rows_stored": int(data.orgs["responded"].sum()), "rows_rejected": 0,
-            "warnings": [i.format() for i in report.warnings],
-            "options": {"roster": str(roster) if roster else None, "layout": layout,
-                        "mapping": str(mapping) if mapping else None},
-        })
-        ws.store_partner_round(import_id, round_label, text, data.orgs, data.statements,
-                               data.ties)
-    return PartnerImportResult(import_id, status, round_label,
-                               n_respondents=int(data.orgs["responded"].sum()),
-                               n_orgs=len(data.orgs), n_ties=len(data.ties),
-                               n_statements=len(data.statements), layout=tidy.layout,
-                               shape=shape, report=report)
+    options = {
+        "roster": str(roster) if roster else None,
+        "layout": layout,
+        "mapping": str(mapping) if mapping else None,
+    }
+    plan = PartnerImport(
+        round_label,
+        text,
+        cooperation.parse_partner_survey(text, source),
+        load_mapping(mapping),
+        options,
+        sheet=sheet,
+        replace=replace,
+    )
+    return run_import(ws, plan, [path])
 
 
 # --------------------------------------------------------------------------- queries
@@ -223,8 +420,10 @@ def partner_data(ws: Workspace, selected: Sequence[str] | None = None) -> Partne
     chosen = list(selected) if selected else all_rounds
     unknown = [r for r in chosen if r not in all_rounds]
     if unknown:
-        raise UserError(f"no partner survey round {unknown[0]!r} in the workspace; rounds: "
-                        + (", ".join(all_rounds) or "none"))
+        raise UserError(
+            f"no partner survey round {unknown[0]!r} in the workspace; rounds: "
+            + (", ".join(all_rounds) or "none")
+        )
     stored = ws.partner_tables(chosen)
     survey = None
     if stored.survey_text is not None:
@@ -232,16 +431,26 @@ def partner_data(ws: Workspace, selected: Sequence[str] | None = None) -> Partne
     order = {r: i for i, r in enumerate(chosen)}
 
     def in_round_order(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame.sort_values("round", key=lambda s: s.map(order),
-                                 kind="stable").reset_index(drop=True)
+        return frame.sort_values("round", key=lambda s: s.map(order), kind="stable").reset_index(
+            drop=True
+        )
 
-    return PartnerData(in_round_order(stored.ties), in_round_order(stored.orgs),
-                       in_round_order(stored.statements), survey, chosen)
+    return PartnerData(
+        in_round_order(stored.ties),
+        in_round_order(stored.orgs),
+        in_round_order(stored.statements),
+        survey,
+        chosen,
+    )
 
 
-def cooperation_tables(ws: Workspace, selected: Sequence[str] | None = None,
-                       compare: tuple[str, str] | None = None, min_level: float = 1,
-                       min_n: int | None = None) -> dict[str, pd.DataFrame]:
+def cooperation_tables(
+    ws: Workspace,
+    selected: Sequence[str] | None = None,
+    compare: tuple[str, str] | None = None,
+    min_level: float = 1,
+    min_n: int | None = None,
+) -> dict[str, pd.DataFrame]:
     """The ``cooperation`` command's tables: ``networks``, ``organisations``, ``indices``,
     ``comparison`` (the compared pair; default the last two rounds) and the comparison's
     detail tables (``compare_indices``, ``compare_network``, ``compare_ties``,
@@ -249,12 +458,13 @@ def cooperation_tables(ws: Workspace, selected: Sequence[str] | None = None,
     min_n = ws.min_n if min_n is None else min_n
     data = partner_data(ws, selected)
     if not data.rounds:
-        raise UserError("the workspace holds no partner survey rounds; import one with "
-                        "'evaltool import partners FILE --round LABEL'")
+        raise UserError(
+            "the workspace holds no partner survey rounds; import one with "
+            "'evaltool import partners FILE --round LABEL'"
+        )
     out = {
         "networks": cooperation.network_table(data.ties, data.orgs, min_level=min_level),
-        "organisations": cooperation.organisation_table(data.ties, data.orgs,
-                                                        min_level=min_level),
+        "organisations": cooperation.organisation_table(data.ties, data.orgs, min_level=min_level),
         "indices": cooperation.index_table(data.statements, data.survey, min_n=min_n),
     }
     if compare is None and len(data.rounds) >= 2:
@@ -262,15 +472,23 @@ def cooperation_tables(ws: Workspace, selected: Sequence[str] | None = None,
     if compare is not None:
         missing = [r for r in compare if r not in data.rounds]
         if missing:
-            raise UserError(f"--compare: round {missing[0]!r} is not among the selected "
-                            "rounds: " + ", ".join(data.rounds))
-        comp = cooperation.compare_rounds(data.ties, data.orgs, data.statements, data.survey,
-                                          compare[0], compare[1], min_n=min_n,
-                                          min_level=min_level)
+            raise UserError(
+                f"--compare: round {missing[0]!r} is not among the selected "
+                "rounds: " + ", ".join(data.rounds)
+            )
+        comp = cooperation.compare_rounds(
+            data.ties,
+            data.orgs,
+            data.statements,
+            data.survey,
+            compare[0],
+            compare[1],
+            min_n=min_n,
+            min_level=min_level,
+        )
         out["comparison"] = comp["comparison"]
         for key, frame in comp.items():
             if key == "comparison":
                 continue
-            out[f"compare_{key}" if key in ("indices", "network", "ties", "items")
-                else key] = frame
+            out[f"compare_{key}" if key in ("indices", "network", "ties", "items") else key] = frame
     return out

@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -39,24 +41,31 @@ import numpy as np
 import pandas as pd
 
 from evaltool import read as readers
-from evaltool.errors import ImportFailed, UserError
-from evaltool.issues import CODES, ValidationReport
+from evaltool.errors import UserError
+from evaltool.imports.skeleton import (
+    FileResult,
+    ImportPlan,
+    ImportResult,
+    Prepared,
+    Source,
+    run_import,
+)
+from evaltool.issues import IssueCode, ValidationReport
 from evaltool.read.dates import parse_dates
 from evaltool.store.workspace import Workspace
 from evaltool.text import column_letter
 
-#: Issue codes raised only by the register import (registered with the shared list).
-REGISTER_CODES = {
-    "column-missing": "a required column of the project register is absent",
-    "column-ambiguous": "two columns of the project register mean the same field",
-    "value-missing": "a required value of the project register is empty",
-    "number-invalid": "a number in the project register cannot be read",
-    "project-duplicate": "a project code occurs twice, or is already registered",
-}
-
 #: Descriptive columns of the ``projects`` table, in order.
-INFO_FIELDS = ["code", "name", "organisation", "region", "funder", "priority_axis",
-               "start_date", "end_date"]
+INFO_FIELDS = [
+    "code",
+    "name",
+    "organisation",
+    "region",
+    "funder",
+    "priority_axis",
+    "start_date",
+    "end_date",
+]
 #: Indicator measures; each has a planned_ and a realised_ column.
 MEASURES = ["participants", "women", "jobs", "enterprises", "degrees", "funding"]
 NUMBER_FIELDS = [f"{phase}_{m}" for m in MEASURES for phase in ("planned", "realised")]
@@ -66,42 +75,71 @@ REQUIRED = ("code", "name")
 
 _INFO_PATTERNS: dict[str, str] = {
     "code": r"code|project code|project id|id|koodi|hankekoodi|hankkeen koodi|projektikoodi|"
-            r"projektin koodi|hanketunnus|tunnus|eura koodi|eura2021 koodi|projektkod|kod",
+    r"projektin koodi|hanketunnus|tunnus|eura koodi|eura2021 koodi|projektkod|kod",
     "name": r"name|project name|project|nimi|hankkeen nimi|hankenimi|projektin nimi|"
-            r"projektinimi|namn|projektets namn|projektnamn",
+    r"projektinimi|namn|projektets namn|projektnamn",
     "organisation": r"organisation|organization|implementing organisation|"
-                    r"implementing organization|implementer|organisaatio|toteuttaja|"
-                    r"hankkeen toteuttaja|toteuttajaorganisaatio|hallinnoija|päätoteuttaja|"
-                    r"genomförare|huvudman|organisation som genomför",
+    r"implementing organization|implementer|organisaatio|toteuttaja|"
+    r"hankkeen toteuttaja|toteuttajaorganisaatio|hallinnoija|päätoteuttaja|"
+    r"genomförare|huvudman|organisation som genomför",
     "region": r"region|area|alue|maakunta|toteutusalue|landskap|område",
     "funder": r"funder|funding authority|responsible authority|authority|intermediate body|"
-              r"rahoittaja|rahoittava viranomainen|vastuuviranomainen|välittävä toimielin|"
-              r"rahoittava taho|finansiär|ansvarig myndighet|förmedlande organ",
+    r"rahoittaja|rahoittava viranomainen|vastuuviranomainen|välittävä toimielin|"
+    r"rahoittava taho|finansiär|ansvarig myndighet|förmedlande organ",
     "priority_axis": r"priority axis|priority|axis|toimintalinja|tl|erityistavoite|"
-                     r"prioriteetti|insatsområde|prioriterat område|prioritet",
+    r"prioriteetti|insatsområde|prioriterat område|prioritet",
     "start_date": r"start|start date|begins|alkupvm|alkupäivä|alkupäivämäärä|aloituspvm|"
-                  r"alkamispäivä|alkaa|toteutus alkaa|startdatum|börjar",
+    r"alkamispäivä|alkaa|toteutus alkaa|startdatum|börjar",
     "end_date": r"end|end date|ends|loppupvm|loppupäivä|loppupäivämäärä|päättymispvm|"
-                r"päättymispäivä|päättyy|toteutus päättyy|slutdatum|slutar",
+    r"päättymispäivä|päättyy|toteutus päättyy|slutdatum|slutar",
 }
 _INFO_RE = {k: re.compile(rf"^(?:{v})$") for k, v in _INFO_PATTERNS.items()}
-_PLANNED_RE = re.compile(r"\b(?:suunnit\w*|tavoite\w*|planned|plan|target\w*|planerad\w*|"
-                         r"planer\w*|mål)\b")
-_REALISED_RE = re.compile(r"\b(?:toteutu\w*|realis\w*|realiz\w*|actual|achieved|förverkl\w*|"
-                          r"utfall|uppnå\w*|genomförd\w*)\b")
+_PLANNED_RE = re.compile(
+    r"\b(?:suunnit\w*|tavoite\w*|planned|plan|target\w*|planerad\w*|"
+    r"planer\w*|mål)\b"
+)
+_REALISED_RE = re.compile(
+    r"\b(?:toteutu\w*|realis\w*|realiz\w*|actual|achieved|förverkl\w*|"
+    r"utfall|uppnå\w*|genomförd\w*)\b"
+)
 #: Measure words; the order matters: "osallistujat, joista naisia" counts women.
 _MEASURE_RE: list[tuple[str, re.Pattern[str]]] = [
     ("women", re.compile(r"\b(?:nais\w*|women|woman|female\w*|kvinn\w*)\b")),
-    ("participants", re.compile(r"\b(?:osallistuj\w*|participants?|deltagar\w*|deltagare|"
-                                r"asiakka\w*|henkilö\w*)\b")),
-    ("jobs", re.compile(r"\b(?:työpaik\w*|uudet työpaikat|jobs?|arbetsplats\w*|"
-                        r"arbetstillfällen)\b")),
-    ("enterprises", re.compile(r"\b(?:yritys\w*|yrityks\w*|yritykset|enterprises?|compan\w*|"
-                               r"firms?|företag\w*)\b")),
-    ("degrees", re.compile(r"\b(?:tutkin\w*|degrees?|qualifications?|examina|examen|"
-                           r"examin\w*)\b")),
-    ("funding", re.compile(r"\b(?:rahoitu\w*|funding|finansiering|budget\w*|eur|euro\w*|"
-                           r"kustannu\w*|costs?|kostnad\w*)\b")),
+    (
+        "participants",
+        re.compile(
+            r"\b(?:osallistuj\w*|participants?|deltagar\w*|deltagare|"
+            r"asiakka\w*|henkilö\w*)\b"
+        ),
+    ),
+    (
+        "jobs",
+        re.compile(
+            r"\b(?:työpaik\w*|uudet työpaikat|jobs?|arbetsplats\w*|"
+            r"arbetstillfällen)\b"
+        ),
+    ),
+    (
+        "enterprises",
+        re.compile(
+            r"\b(?:yritys\w*|yrityks\w*|yritykset|enterprises?|compan\w*|"
+            r"firms?|företag\w*)\b"
+        ),
+    ),
+    (
+        "degrees",
+        re.compile(
+            r"\b(?:tutkin\w*|degrees?|qualifications?|examina|examen|"
+            r"examin\w*)\b"
+        ),
+    ),
+    (
+        "funding",
+        re.compile(
+            r"\b(?:rahoitu\w*|funding|finansiering|budget\w*|eur|euro\w*|"
+            r"kustannu\w*|costs?|kostnad\w*)\b"
+        ),
+    ),
 ]
 
 
@@ -134,31 +172,27 @@ def header_field(header: str) -> str | None:
 
 
 @dataclass
-class ProjectImportResult:
-    """What :func:`import_projects` did: ``status`` is imported, replaced or unchanged."""
+class RegisterFileResult(FileResult):
+    """What a register import did with its file: the codes registered from another file it
+    ``overwritten`` (with ``replace``) and the client projects not in the register
+    (``unregistered``)."""
 
-    path: Path
-    import_id: int | None
-    status: str
-    rows_read: int = 0
-    rows_stored: int = 0
     overwritten: list[str] = field(default_factory=list)
     unregistered: list[str] = field(default_factory=list)
-    report: ValidationReport = field(default_factory=ValidationReport)
 
-    @property
-    def message(self) -> str:
-        """One line for the terminal."""
+    def summary(self) -> str:
         if self.status == "unchanged":
-            return (f"{self.path.name} was already imported as import {self.import_id}; "
-                    "nothing changed (use --replace to import it again)")
-        text = (f"{self.path.name}: {self.status} as import {self.import_id}: "
-                f"{self.rows_read} projects read, {self.rows_stored} stored")
+            return self.message
+        text = (
+            f"{self.path.name}: {self.status} as import {self.import_id}: "
+            f"{self.rows_read} projects read, {self.rows_stored} stored"
+        )
         if self.overwritten:
             text += f", {len(self.overwritten)} registered earlier overwritten"
         if self.unregistered:
-            text += (f"; {len(self.unregistered)} project(s) with client data are not in the "
-                     "register")
+            text += (
+                f"; {len(self.unregistered)} project(s) with client data are not in the register"
+            )
         return text
 
 
@@ -169,10 +203,10 @@ class ProjectImportResult:
 class _Table:
     """Register cells as text: one column per recognised field, the rows' positions."""
 
-    cells: pd.DataFrame          # columns: fields, text values
-    rows: np.ndarray             # row number shown in issues (spreadsheet row / TOML entry)
-    columns: dict[str, str]      # field → column letter ('' for TOML)
-    headers: dict[str, str]      # field → header text as written
+    cells: pd.DataFrame  # columns: fields, text values
+    rows: np.ndarray  # row number shown in issues (spreadsheet row / TOML entry)
+    columns: dict[str, str]  # field → column letter ('' for TOML)
+    headers: dict[str, str]  # field → header text as written
     sheet: str | None
     layout: str
     encoding: str | None = None
@@ -195,13 +229,16 @@ def _read_tabular(path: Path, sheet: str | None, report: ValidationReport) -> _T
     cells = raw.cells
     hdr = _find_header(cells)
     if hdr is None:
-        report.error("column-missing",
-                     "no header row with a project code and a project name column was found "
-                     "(expected headers such as 'Hankekoodi' / 'Koodi' / 'Code' and 'Nimi' / "
-                     "'Name')", **where)
+        report.error(
+            "column-missing",
+            "no header row with a project code and a project name column was found "
+            "(expected headers such as 'Hankekoodi' / 'Koodi' / 'Code' and 'Nimi' / "
+            "'Name')",
+            **where,
+        )
         return None
     header = cells.iloc[hdr]
-    body = cells.iloc[hdr + 1:]
+    body = cells.iloc[hdr + 1 :]
     nonempty = (body != "").to_numpy().any(axis=1)
     body = body[nonempty]
     rows = (np.flatnonzero(nonempty) + hdr + 2 + raw.row_offset).astype(int)
@@ -212,22 +249,38 @@ def _read_tabular(path: Path, sheet: str | None, report: ValidationReport) -> _T
         fname = header_field(text)
         if fname is None:
             if (body[pos] != "").any():
-                report.warning("column-unused", "column not recognised as a register field; "
-                               "it is not stored", **where, column=column_letter(int(pos)),
-                               header=text)
+                report.warning(
+                    "column-unused",
+                    "column not recognised as a register field; it is not stored",
+                    **where,
+                    column=column_letter(int(pos)),
+                    header=text,
+                )
             continue
         if fname in by_field:
             first = by_field[fname]
-            report.error("column-ambiguous",
-                         f"this column and column {column_letter(first)} "
-                         f"({header[first]!r}) both mean {fname}; remove or rename one",
-                         **where, column=column_letter(int(pos)), header=text)
+            report.error(
+                "column-ambiguous",
+                f"this column and column {column_letter(first)} "
+                f"({header[first]!r}) both mean {fname}; remove or rename one",
+                **where,
+                column=column_letter(int(pos)),
+                header=text,
+            )
             continue
         by_field[fname] = int(pos)
     frame = pd.DataFrame({f: body[p].to_numpy() for f, p in by_field.items()})
-    return _Table(frame, rows, {f: column_letter(p) for f, p in by_field.items()},
-                  {f: header[p] for f, p in by_field.items()}, raw.sheet,
-                  "register", raw.encoding, raw.delimiter, hdr + 1)
+    return _Table(
+        frame,
+        rows,
+        {f: column_letter(p) for f, p in by_field.items()},
+        {f: header[p] for f, p in by_field.items()},
+        raw.sheet,
+        "register",
+        raw.encoding,
+        raw.delimiter,
+        hdr + 1,
+    )
 
 
 def _toml_text(value) -> str:
@@ -253,8 +306,10 @@ def _read_toml(path: Path, report: ValidationReport) -> _Table | None:
         return None
     entries = data.get("projects", data.get("project"))
     if isinstance(entries, dict):
-        entries = [{"code": k, **v} if isinstance(v, dict) else {"code": k, "name": v}
-                   for k, v in entries.items()]
+        entries = [
+            {"code": k, **v} if isinstance(v, dict) else {"code": k, "name": v}
+            for k, v in entries.items()
+        ]
     if not isinstance(entries, list) or not entries:
         report.error("file-empty", "the TOML file has no [[projects]] tables", **where)
         return None
@@ -262,29 +317,43 @@ def _read_toml(path: Path, report: ValidationReport) -> _Table | None:
     headers: dict[str, str] = {}
     for k, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict):
-            report.error("file-unreadable", "a [[projects]] entry must be a table", **where,
-                         row=k)
+            report.error("file-unreadable", "a [[projects]] entry must be a table", **where, row=k)
             continue
         flat: dict[str, str] = {}
         for key, value in entry.items():
-            items = (value.items() if isinstance(value, dict) else [(None, value)])
+            items = value.items() if isinstance(value, dict) else [(None, value)]
             for sub, v in items:
                 header = str(key) if sub is None else f"{key} {sub}"
                 fname = header_field(header)
                 if fname is None:
-                    report.warning("column-unused", "key not recognised as a register field; "
-                                   "it is not stored", **where, row=k, header=header)
+                    report.warning(
+                        "column-unused",
+                        "key not recognised as a register field; it is not stored",
+                        **where,
+                        row=k,
+                        header=header,
+                    )
                     continue
                 if fname in flat:
-                    report.error("column-ambiguous", f"two keys mean {fname}", **where, row=k,
-                                 header=header)
+                    report.error(
+                        "column-ambiguous", f"two keys mean {fname}", **where, row=k, header=header
+                    )
                     continue
                 headers.setdefault(fname, header)
                 flat[fname] = _toml_text(v)
         records.append(flat)
     frame = pd.DataFrame(records).fillna("")
-    return _Table(frame, np.arange(1, len(frame) + 1), {f: "" for f in frame.columns},
-                  headers, None, "toml", "utf-8", None, 0)
+    return _Table(
+        frame,
+        np.arange(1, len(frame) + 1),
+        {f: "" for f in frame.columns},
+        headers,
+        None,
+        "toml",
+        "utf-8",
+        None,
+        0,
+    )
 
 
 def _is_toml(path: Path) -> bool:
@@ -313,70 +382,133 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return num, bad
 
 
-def _decode(table: _Table, name: str, report: ValidationReport) -> pd.DataFrame | None:
-    """Validate and convert the text cells; issues go to ``report``."""
-    where = {"file": name, "sheet": table.sheet}
-    cells = table.cells
+#: Where an issue about a cell is: (row index, field) → file, sheet, row, column, header.
+CellPosition = Callable[[int, str], dict]
 
-    def at(idx: int, fname: str) -> dict:
-        return {**where, "row": int(table.rows[idx]), "column": table.columns.get(fname) or None,
-                "header": table.headers.get(fname)}
 
-    for req in REQUIRED:
-        if req not in cells.columns:
-            report.error("column-missing", f"the register has no {req} column (e.g. "
-                         + ("'Hankekoodi', 'Koodi' or 'Code'" if req == "code"
-                            else "'Nimi', 'Hankkeen nimi' or 'Name'") + ")", **where)
-    if not report.ok:
-        return None
-    n = len(cells)
-    if n == 0:
-        report.error("file-empty", "the register has a header but no projects", **where)
-        return None
-    out = pd.DataFrame(index=range(n))
+def _decode_info(cells: pd.DataFrame, at: CellPosition, report: ValidationReport) -> pd.DataFrame:
+    """The descriptive fields as stripped text; ``value-missing`` for an empty code or name,
+    ``project-duplicate`` for a code given twice."""
+    out = pd.DataFrame(index=range(len(cells)))
     for fname in INFO_FIELDS:
-        out[fname] = (cells[fname].astype(str).str.strip().to_numpy() if fname in cells
-                      else "")
+        out[fname] = cells[fname].astype(str).str.strip().to_numpy() if fname in cells else ""
     for req in REQUIRED:
         for idx in np.flatnonzero((out[req] == "").to_numpy()):
             report.error("value-missing", f"the project's {req} is empty", **at(idx, req))
     dup = out["code"].duplicated(keep=False) & (out["code"] != "")
     for idx in np.flatnonzero(dup.to_numpy()):
-        report.error("project-duplicate",
-                     f"project {out['code'].iloc[idx]!r} occurs more than once in the register",
-                     value=out["code"].iloc[idx], **at(idx, "code"))
+        report.error(
+            "project-duplicate",
+            f"project {out['code'].iloc[idx]!r} occurs more than once in the register",
+            value=out["code"].iloc[idx],
+            **at(idx, "code"),
+        )
+    return out
+
+
+def _decode_dates(
+    cells: pd.DataFrame, out: pd.DataFrame, at: CellPosition, report: ValidationReport
+) -> None:
+    """Start and end dates as ISO text (None when not given); ``date-invalid`` for a cell
+    that is not a date and for an end before the start."""
     for fname in ("start_date", "end_date"):
         if fname not in cells:
             out[fname] = None
             continue
         iso, bad = parse_dates(cells[fname].reset_index(drop=True), slash_order="dmy")
         for idx in np.flatnonzero(bad.to_numpy()):
-            report.error("date-invalid", "not a date (expected e.g. 16.3.2024 or 2024-03-16)",
-                         value=cells[fname].iloc[idx], **at(idx, fname))
+            report.error(
+                "date-invalid",
+                "not a date (expected e.g. 16.3.2024 or 2024-03-16)",
+                value=cells[fname].iloc[idx],
+                **at(idx, fname),
+            )
         out[fname] = iso.to_numpy()
     both = out["start_date"].notna() & out["end_date"].notna()
     late = both & (out["start_date"].astype(str) > out["end_date"].astype(str))
     for idx in np.flatnonzero(late.to_numpy()):
-        report.error("date-invalid", "the end date is before the start date",
-                     value=cells["end_date"].iloc[idx], **at(idx, "end_date"))
+        report.error(
+            "date-invalid",
+            "the end date is before the start date",
+            value=cells["end_date"].iloc[idx],
+            **at(idx, "end_date"),
+        )
+
+
+def _decode_numbers(
+    cells: pd.DataFrame, out: pd.DataFrame, at: CellPosition, report: ValidationReport
+) -> None:
+    """The indicator figures as floats (NaN when not given); ``number-invalid`` for a cell
+    that is not a number, ``value-out-of-range`` for a negative one."""
     for fname in NUMBER_FIELDS:
         if fname not in cells:
             out[fname] = np.nan
             continue
         num, bad = parse_numbers(cells[fname].reset_index(drop=True))
         for idx in np.flatnonzero(bad.to_numpy()):
-            report.error("number-invalid", "not a number (e.g. 120 or 1 234,50)",
-                         value=cells[fname].iloc[idx], **at(idx, fname))
+            report.error(
+                "number-invalid",
+                "not a number (e.g. 120 or 1 234,50)",
+                value=cells[fname].iloc[idx],
+                **at(idx, fname),
+            )
         for idx in np.flatnonzero((num < 0).to_numpy()):
-            report.error("value-out-of-range", "a register figure cannot be negative",
-                         value=cells[fname].iloc[idx], **at(idx, fname))
+            report.error(
+                "value-out-of-range",
+                "a register figure cannot be negative",
+                value=cells[fname].iloc[idx],
+                **at(idx, fname),
+            )
         out[fname] = num.to_numpy()
+
+
+def _check_women(out: pd.DataFrame, at: CellPosition, report: ValidationReport) -> None:
+    """``value-out-of-range`` (warning): more women than participants, planned or realised."""
     for phase in ("planned", "realised"):
         w, p = out[f"{phase}_women"], out[f"{phase}_participants"]
         for idx in np.flatnonzero((w > p).to_numpy()):
-            report.warning("value-out-of-range",
-                           f"{phase} women ({w.iloc[idx]:g}) exceed {phase} participants "
-                           f"({p.iloc[idx]:g})", **at(idx, f"{phase}_women"))
+            report.warning(
+                "value-out-of-range",
+                f"{phase} women ({w.iloc[idx]:g}) exceed {phase} participants ({p.iloc[idx]:g})",
+                **at(idx, f"{phase}_women"),
+            )
+
+
+def _decode(table: _Table, name: str, report: ValidationReport) -> pd.DataFrame | None:
+    """Validate and convert the text cells; issues go to ``report``."""
+    where = {"file": name, "sheet": table.sheet}
+    cells = table.cells
+
+    def at(idx: int, fname: str) -> dict:
+        return {
+            **where,
+            "row": int(table.rows[idx]),
+            "column": table.columns.get(fname) or None,
+            "header": table.headers.get(fname),
+        }
+
+    for req in REQUIRED:
+        if req not in cells.columns:
+            report.error(
+                "column-missing",
+                f"the register has no {req} column (e.g. "
+                + (
+                    "'Hankekoodi', 'Koodi' or 'Code'"
+                    if req == "code"
+                    else "'Nimi', 'Hankkeen nimi' or 'Name'"
+                )
+                + ")",
+                **where,
+            )
+    if not report.ok:
+        return None
+    if len(cells) == 0:
+        report.error("file-empty", "the register has a header but no projects", **where)
+        return None
+    out = _decode_info(cells, at, report)
+    _decode_dates(cells, out, at, report)
+    _decode_numbers(cells, out, at, report)
+    _check_women(out, at, report)
     for fname in INFO_FIELDS[2:6]:
         out[fname] = out[fname].where(out[fname] != "", None)
     out["source_row"] = table.rows
@@ -386,77 +518,155 @@ def _decode(table: _Table, name: str, report: ValidationReport) -> pd.DataFrame 
 # --------------------------------------------------------------------------- import
 
 
-def import_projects(ws: Workspace, path: str | Path, replace: bool = False,
-                    sheet: str | None = None) -> ProjectImportResult:
+@dataclass
+class RegisterFile:
+    """A checked register: its cells as read and the decoded rows to store."""
+
+    table: _Table
+    frame: pd.DataFrame
+
+
+class RegisterImport(ImportPlan):
+    """The register import as :func:`~evaltool.imports.skeleton.run_import` runs it."""
+
+    kind = "projects"
+    result_type = RegisterFileResult
+
+    def __init__(self, replace: bool = False, sheet: str | None = None):
+        self.replace = replace
+        self.sheet = sheet
+        #: Codes registered from another file that this one overwrites (``replace``).
+        self.overwritten: list[str] = []
+
+    def scope(self, path: Path) -> str:
+        return "register"
+
+    def prepare(
+        self, source: Source, raw: Future | None, report: ValidationReport
+    ) -> Prepared | None:
+        """Read the TOML or tabular register and decode it (None when it cannot be)."""
+        path = source.path
+        if _is_toml(path):
+            table = _read_toml(path, report)
+        else:
+            try:
+                table = _read_tabular(path, self.sheet, report)
+            except readers.ReadError as exc:
+                report.error(exc.code, str(exc), file=path.name, sheet=exc.sheet)
+                table = None
+        frame = _decode(table, path.name, report) if table is not None and report.ok else None
+        if frame is None:
+            return None
+        record = {
+            "sheet": table.sheet,
+            "layout": table.layout,
+            "encoding": table.encoding,
+            "delimiter": table.delimiter,
+            "header_rows": table.header_rows,
+            "rows_read": len(frame),
+            "rows_stored": len(frame),
+            "rows_rejected": 0,
+            "options": {"replace": str(self.replace), "sheet": self.sheet},
+        }
+        return Prepared(source, record, RegisterFile(table, frame))
+
+    def check_together(
+        self, ws: Workspace, prepared: list[Prepared], report: ValidationReport
+    ) -> None:
+        """``project-duplicate``: a code already registered from another file (an error
+        unless ``replace``, which overwrites it)."""
+        if not prepared or not report.ok:
+            return
+        [prep] = prepared
+        file: RegisterFile = prep.content
+        stored = ws.register_codes()
+        if prep.source.existing is not None:
+            stored = stored[stored["import_id"] != prep.source.existing]
+        clash = file.frame.merge(stored, on="code", how="inner")
+        if not self.replace:
+            for r in clash.itertuples(index=False):
+                report.error(
+                    IssueCode.PROJECT_DUPLICATE,
+                    f"project {r.code!r} is already registered from {r.source_name} "
+                    f"(import {r.import_id}); use --replace to overwrite it",
+                    file=prep.source.path.name,
+                    sheet=file.table.sheet,
+                    row=int(r.source_row),
+                    column=file.table.columns.get("code") or None,
+                    value=r.code,
+                )
+        self.overwritten = sorted(clash["code"])
+
+    def begin(self, ws: Workspace) -> None:
+        """Delete the overwritten projects, and the register imports they leave without a
+        project, before the new import is recorded (so it cannot be one of them)."""
+        if self.overwritten:
+            ws.delete_register_codes(self.overwritten)
+
+    def store(self, ws: Workspace, prepared: Prepared, import_id: int) -> None:
+        ws.insert_register_rows(import_id, prepared.content.frame[REGISTER_COLUMNS])
+
+    def result(self, prepared: Prepared, import_id: int, status: str) -> RegisterFileResult:
+        file: RegisterFile = prepared.content
+        return RegisterFileResult(
+            prepared.source.path,
+            import_id,
+            status,
+            rows_read=len(file.frame),
+            rows_stored=len(file.frame),
+            layout=file.table.layout,
+            overwritten=list(self.overwritten),
+        )
+
+
+def import_projects(
+    ws: Workspace, path: str | Path, replace: bool = False, sheet: str | None = None
+) -> ImportResult:
     """Import the ESR project register from ``path`` (xlsx / xls / ods / csv / TOML).
 
-    Raises :class:`~evaltool.errors.ImportFailed` carrying the validation report when the file
-    has an error (nothing is stored). Re-importing the same file is a no-op unless
-    ``replace``; a project code already registered from another file is an error unless
-    ``replace``, which then overwrites it. Client projects missing from the register are
-    reported as ``project-unregistered`` warnings.
+    Re-importing the same file is a no-op unless ``replace``; a project code already
+    registered from another file is an error unless ``replace``, which then overwrites it.
+
+    Parameters
+    ----------
+    ws
+        The workspace.
+    path
+        The register file.
+    replace
+        Import the file again if it was imported before, and overwrite projects registered
+        from another file.
+    sheet
+        The sheet to read.
+
+    Returns
+    -------
+    ImportResult
+        One :class:`RegisterFileResult` (``imported``, ``replaced`` or ``unchanged``; its
+        ``overwritten`` and ``unregistered`` are read through the result) and the report,
+        with a ``project-unregistered`` warning for each client project missing from the
+        register.
+
+    Raises
+    ------
+    ImportFailed
+        Carrying the validation report when the file has an error (nothing is stored).
+    UserError
+        When the file does not exist or cannot be opened.
     """
     path = Path(path)
-    report = ValidationReport()
     try:
-        sha, size = readers.file_digest(path)
+        with path.open("rb"):
+            pass
     except FileNotFoundError:
-        raise UserError(f"{path}: no such file")
+        raise UserError(f"{path}: no such file") from None
     except OSError as exc:
-        raise UserError(f"{path}: cannot read the file ({exc})")
-    scope = "register"
-    existing = ws.find_import("projects", sha, scope)
-    if existing is not None and not replace:
-        result = ProjectImportResult(path, existing, "unchanged", report=report)
-        result.unregistered = check_registered(ws, ws.projects_seen(), report)
-        return result
-    if _is_toml(path):
-        table = _read_toml(path, report)
-    else:
-        try:
-            table = _read_tabular(path, sheet, report)
-        except readers.ReadError as exc:
-            report.error(exc.code, str(exc), file=path.name, sheet=exc.sheet)
-            table = None
-    frame = _decode(table, path.name, report) if table is not None and report.ok else None
-    if frame is not None and report.ok:
-        stored = ws.register_codes()
-        if existing is not None:
-            stored = stored[stored["import_id"] != existing]
-        clash = frame.merge(stored, on="code", how="inner")
-        if not replace:
-            for r in clash.itertuples(index=False):
-                report.error("project-duplicate",
-                             f"project {r.code!r} is already registered from "
-                             f"{r.source_name} (import {r.import_id}); use --replace to "
-                             "overwrite it", file=path.name, sheet=table.sheet,
-                             row=int(r.source_row), column=table.columns.get("code") or None,
-                             value=r.code)
-    if not report.ok:
-        raise ImportFailed(f"import stopped: {len(report.errors)} error(s); nothing was stored",
-                           report)
-    status = "imported"
-    with ws.transaction():
-        if existing is not None:
-            ws.delete_import(existing)
-            status = "replaced"
-        overwritten = sorted(clash["code"]) if len(clash) else []
-        if overwritten:
-            ws.delete_register_codes(overwritten)
-        warnings = [{"code": i.code, "row": i.row, "column": i.column, "message": i.message}
-                    for i in report.warnings]
-        import_id = ws.add_import({
-            "kind": "projects", "source_name": path.name, "sha256": sha, "size": size,
-            "sheet": table.sheet, "layout": table.layout, "encoding": table.encoding,
-            "delimiter": table.delimiter, "header_rows": table.header_rows, "scope": scope,
-            "rows_read": len(frame), "rows_stored": len(frame), "rows_rejected": 0,
-            "warnings": warnings,
-            "options": {"replace": str(replace), "sheet": sheet},
-        })
-        ws.insert_register_rows(import_id, frame[REGISTER_COLUMNS])
-    result = ProjectImportResult(path, import_id, status, rows_read=len(frame),
-                                 rows_stored=len(frame), overwritten=overwritten, report=report)
-    result.unregistered = check_registered(ws, ws.projects_seen(), report)
+        raise UserError(f"{path}: cannot read the file ({exc})") from None
+    result = run_import(ws, RegisterImport(replace, sheet), [path])
+    file: RegisterFileResult = result.file
+    file.unregistered = check_registered(ws, ws.projects_seen(), result.report)
+    if file.status != "unchanged":
+        file.message = file.summary()
     return result
 
 
@@ -491,13 +701,17 @@ def unregistered_projects(ws: Workspace, projects: list[str] | None = None) -> l
     return sorted(p for p, code in register_lookup(register, projects).items() if code is None)
 
 
-def check_registered(ws: Workspace, projects: list[str], report: ValidationReport,
-                     file: str | None = None) -> list[str]:
+def check_registered(
+    ws: Workspace, projects: list[str], report: ValidationReport, file: str | None = None
+) -> list[str]:
     """Add a ``project-unregistered`` warning to ``report`` for each project in ``projects``
     that the (non-empty) register lacks; returns those projects."""
     missing = unregistered_projects(ws, sorted(set(projects)))
     for p in missing:
-        report.warning("project-unregistered",
-                       f"project {p!r} has client data but is not in the ESR project register",
-                       file=file, value=p)
+        report.warning(
+            "project-unregistered",
+            f"project {p!r} has client data but is not in the ESR project register",
+            file=file,
+            value=p,
+        )
     return missing

@@ -66,8 +66,9 @@ class Prepared:
     ``encoding``, ``delimiter``, ``header_rows``, ``instrument``, ``rule``, ``round``,
     ``rows_read``, ``rows_stored``, ``rows_rejected``, ``options``: see
     :data:`evaltool.store.imports.IMPORT_COLUMNS`); ``content`` what :meth:`ImportPlan.store`
-    writes; ``warnings`` the records stored with the import (None: every warning of the
-    file, as :meth:`~evaltool.issues.Issue.to_record`).
+    writes; ``warnings`` the records stored with the import, each with the keys of
+    :meth:`~evaltool.issues.Issue.to_record` and, for a record standing for several
+    issues, ``count`` (None: every warning of the file, one record each).
     """
 
     source: Source
@@ -96,10 +97,19 @@ class FileResult:
         """One line: layout, encoding, delimiter, header rows and item columns found."""
         return layouts.describe_found(self.details) if self.details else ""
 
+    def summary(self) -> str:
+        """What the import did with the file, for the terminal (by default its message)."""
+        return self.message
+
 
 @dataclass
 class ImportResult:
-    """What an import did: one :class:`FileResult` per file and the validation report."""
+    """What an import did: one :class:`FileResult` per file and the validation report.
+
+    For an import of one file, the attributes of its result (``status``, ``rows_stored``
+    and the kind's own, such as a partner file's ``n_ties`` or the register's
+    ``overwritten``) are read through to it.
+    """
 
     files: list[FileResult]
     report: ValidationReport
@@ -110,6 +120,16 @@ class ImportResult:
         if len(self.files) != 1:
             raise ValueError(f"the import has {len(self.files)} files, not one")
         return self.files[0]
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for names the class lacks: the single file's kind-specific results.
+        if name.startswith("_") or name in ("files", "report"):
+            raise AttributeError(name)
+        return getattr(self.file, name)
+
+    def summary(self) -> str:
+        """What the import did, one :meth:`FileResult.summary` per file."""
+        return "\n".join(f.summary() for f in self.files)
 
     @property
     def status(self) -> str:
@@ -140,8 +160,8 @@ class ImportPlan(ABC):
     """What one kind of import gives :func:`run_import`.
 
     A subclass sets :attr:`kind` and implements :meth:`scope`, :meth:`prepare`,
-    :meth:`store` and :meth:`result`; :meth:`read`, :meth:`check_together`, :meth:`begin`
-    and :meth:`unchanged_message` have defaults.
+    :meth:`store` and :meth:`result`; :meth:`read`, :meth:`check_together`, :meth:`begin`,
+    :meth:`unchanged_message` and :meth:`unchanged_result` have defaults.
     """
 
     #: The ``imports.kind`` of the files: ``clients``, ``partners``, ``projects``.
@@ -197,6 +217,12 @@ class ImportPlan(ABC):
         return (
             f"{source.path.name} was already imported as import {source.existing}; "
             "nothing changed (use --replace to import it again)"
+        )
+
+    def unchanged_result(self, source: Source) -> FileResult:
+        """The result of a file imported before and left unchanged."""
+        return self.result_type(
+            source.path, source.existing, "unchanged", message=self.unchanged_message(source)
         )
 
 
@@ -321,14 +347,7 @@ def _store_all(
         plan.begin(ws)
         for source, prep in zip(sources, prepared, strict=True):
             if prep is None:  # unchanged (an unreadable file is an error: not here)
-                results.append(
-                    plan.result_type(
-                        source.path,
-                        source.existing,
-                        "unchanged",
-                        message=plan.unchanged_message(source),
-                    )
-                )
+                results.append(plan.unchanged_result(source))
                 continue
             status = "imported"
             if source.existing is not None:
