@@ -10,7 +10,7 @@
    responses and their per-item answers (``Workspace.store_responses``, in a transaction of a
    fresh workspace) — with the cells already decoded, nothing validated and nothing scored.
    No import of this file into this store can take less.
-3. ``instruments.score`` on 1 000 000 WHOQOL-BREF responses. Goal: ≤ 1 s.
+3. ``scoring.rules.score`` on 1 000 000 WHOQOL-BREF responses. Goal: ≤ 1 s.
 4. With ``--split N``: the same number of rows in N workbooks (one per project), imported in
    one call, next to the raw parse of the N files one after another; the files are read in
    background threads, so parsing overlaps with parsing and with the checks.
@@ -47,7 +47,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from evaltool.imports.clients import ClientImportOptions, import_clients  # noqa: E402
-from evaltool.instruments import load_instrument, score  # noqa: E402
+from evaltool.instruments import load_instrument  # noqa: E402
+from evaltool.scoring.rules import score  # noqa: E402
 from evaltool.store.workspace import Workspace  # noqa: E402
 
 

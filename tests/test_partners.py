@@ -12,8 +12,9 @@ from indicators.test_cooperation import R_DIR, make_exports
 
 from evaltool.cli import main
 from evaltool.errors import ImportFailed
-from evaltool.imports.partners import cooperation_tables, import_partners, partner_data
+from evaltool.imports.partners import import_partners, partner_data
 from evaltool.indicators import cooperation
+from evaltool.indicators.workspace_tables import workspace_cooperation
 from evaltool.store.workspace import Workspace
 
 
@@ -60,7 +61,7 @@ def test_import_both_shapes_and_match_library(tmp_path, files, r_data, survey):
     # The stored network equals the network computed from the R test tables directly.
     ties, orgs, statements = r_data
     want = cooperation.network_table(ties, orgs).drop(columns="round").reset_index(drop=True)
-    got = cooperation_tables(ws, min_n=3)["networks"]
+    got = workspace_cooperation(ws, min_n=3)["networks"]
     pd.testing.assert_frame_equal(got.drop(columns="round"), want, check_dtype=False)
     # Statements came with the matrix export of round 1 only (a tie list has none).
     assert set(stored.statements["round"]) == {"syksy 2012"}
@@ -136,7 +137,7 @@ def test_index_suppression_uses_workspace_min_n(tmp_path, files):
     ws = Workspace.init(tmp_path / "ws")
     import_partners(ws, files[1][0], "R1", roster=files[1][2])
     ws.set_setting("min_n", "50")
-    idx = cooperation_tables(ws)["indices"]
+    idx = workspace_cooperation(ws)["indices"]
     assert idx["suppressed"].all()
     assert idx[["mean", "sd", "ci_low", "ci_high"]].isna().all().all()
 
@@ -176,7 +177,7 @@ def test_hard_case_rounds_through_the_workspace(tmp_path):
             ws, tmp_path / f"ties_{rnd}.csv", str(rnd), roster=tmp_path / f"roster_{rnd}.csv"
         )
         assert res.shape == "tie_list" and res.status == "imported"
-    tables = cooperation_tables(ws, compare=("2", "3"))
+    tables = workspace_cooperation(ws, compare=("2", "3"))
     net = tables["networks"].set_index("round")
     fields = [f for f in expected["edge"]["network"][0] if f not in ("round", "min_level")]
     for row in expected["edge"]["network"]:

@@ -2,7 +2,7 @@
 
 Each file goes through named steps that build its :class:`~evaltool.validate.clients.FileContext`
 — :func:`read_survey` (:func:`evaltool.read.read_raw`, then :func:`evaltool.layouts.recognise`),
-:func:`locate_columns` (respondent id, project, wave, date), :func:`map_columns` (items and
+:func:`locate_columns` (respondent id, project, wave, date), :func:`map_file_columns` (items and
 fields: mapping file, codes, labels, grid positions; background, multi-select and open answers
 decoded) and :func:`decode_answers` (labels → codes, scores for the discard rule) — with the
 checks of :mod:`evaltool.validate.clients` between them, then :func:`rows_to_store`. The
@@ -37,11 +37,16 @@ from evaltool.imports.skeleton import (
     gc_paused,
     run_import,
 )
-from evaltool.instruments import REASON_LETTERS, Instrument, decode_items, load_instrument, score
+from evaltool.instruments import REASON_LETTERS, Instrument, load_instrument
 from evaltool.issues import RECORD_FIELDS, WARNING, IssueCode, ValidationReport
+from evaltool.mapping import summary
+from evaltool.mapping.columns import map_columns
+from evaltool.mapping.decode import decode_items
+from evaltool.mapping.fields import decode_fields
 from evaltool.mapping.ids import normalise_ids
 from evaltool.mapping.mapping_file import Mapping, load_mapping
 from evaltool.read.dates import parse_dates
+from evaltool.scoring.rules import score
 from evaltool.store.workspace import Workspace
 from evaltool.validate.clients import (
     COLUMN_CHECKS,
@@ -67,7 +72,7 @@ __all__ = [
     "import_clients",
     "load_mapping",
     "locate_columns",
-    "map_columns",
+    "map_file_columns",
     "normalise_ids",
     "prepare_file",
     "read_survey",
@@ -323,7 +328,7 @@ def _locate_dates(ctx: FileContext, opts: ClientImportOptions) -> None:
         ctx.dates, ctx.bad_dates = parse_dates(survey.data[ctx.date_pos])
 
 
-def map_columns(ctx: FileContext) -> None:
+def map_file_columns(ctx: FileContext) -> None:
     """Place the columns on the instrument's items and fields and decode the fields.
 
     Metadata columns that are not stored (direct identifiers, the tool's own columns) are
@@ -336,11 +341,11 @@ def map_columns(ctx: FileContext) -> None:
     for pos, role in survey.meta_columns.items():
         if role in layouts.TOOL_ROLES:
             ctx.used.add(pos)
-    placement = layouts.place(
+    placement = map_columns(
         survey, instrument, ctx.mapping.columns, exclude=ctx.used, patterns=BACKGROUND_FIELDS
     )
     ctx.placement = placement
-    ctx.fields, ctx.field_problems = layouts.decode_fields(
+    ctx.fields, ctx.field_problems = decode_fields(
         survey, placement, instrument, ctx.mapping.dont_know
     )
     ctx.used.update(placement.fields, placement.options, placement.skipped, placement.items)
@@ -411,7 +416,7 @@ def prepare_file(
     ctx = read_survey(path, instrument, opts, mapping, report, raw)
     if ctx is None or not locate_columns(ctx, opts, report):
         return None
-    map_columns(ctx)
+    map_file_columns(ctx)
     run_checks(COLUMN_CHECKS, ctx, report)
     if not ctx.placement.items:
         return None
@@ -441,15 +446,15 @@ def stored_warnings(ctx: FileContext, report: ValidationReport) -> list[dict]:
     """
     by_position = {(i.code, i.column, i.row): i for i in reversed(report.warnings)}
     records = []
-    for summary in ctx.stored_warnings:
-        code = IssueCode.of(summary["code"])
-        issue = by_position.get((code, summary.get("column"), summary.get("row")))
+    for compact in ctx.stored_warnings:
+        code = IssueCode.of(compact["code"])
+        issue = by_position.get((code, compact.get("column"), compact.get("row")))
         if issue is not None:
             base = issue.to_record()
         else:
             base = {**dict.fromkeys(RECORD_FIELDS), "message": code.meaning, **ctx.where}
             base.update(code=code.value, severity=WARNING)
-        records.append({**base, **summary})
+        records.append({**base, **compact})
     return records
 
 
@@ -573,7 +578,7 @@ class ClientImport(ImportPlan):
             rows_stored=len(file.frame),
             rows_rejected=file.rows_rejected,
             layout=survey.layout,
-            details=layouts.found(survey, file.context.placement),
+            details=summary.found(survey, file.context.placement),
             discarded=int(file.frame["discarded"].sum()),
         )
 

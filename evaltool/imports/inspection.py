@@ -51,6 +51,9 @@ from evaltool import read as readers
 from evaltool.imports.clients import BACKGROUND_FIELDS
 from evaltool.instruments import Instrument, InstrumentError, builtin_names, load_instrument
 from evaltool.issues import ValidationReport
+from evaltool.layouts.table import SurveyTable
+from evaltool.mapping import summary
+from evaltool.mapping.columns import ColumnMap, map_columns
 from evaltool.mapping.mapping_file import load_mapping
 from evaltool.text import column_index, column_letter
 from evaltool.validate.rows import check_row_widths
@@ -70,10 +73,10 @@ def _load(instrument: str | Path | Instrument | None) -> Instrument | None:
 
 
 def _guess(
-    tidy: layouts.Tidy, mapping: dict[str, str] | None, patterns: dict[str, str]
-) -> tuple[Instrument | None, layouts.Placement | None]:
+    tidy: SurveyTable, mapping: dict[str, str] | None, patterns: dict[str, str]
+) -> tuple[Instrument | None, ColumnMap | None]:
     """The built-in client instrument with the most placed items (ties: fewer unplaced)."""
-    best: tuple[tuple[int, int], Instrument, layouts.Placement] | None = None
+    best: tuple[tuple[int, int], Instrument, ColumnMap] | None = None
     for name in GUESS_INSTRUMENTS:
         if name not in builtin_names():
             continue
@@ -81,7 +84,7 @@ def _guess(
             inst = load_instrument(name)
         except InstrumentError:
             continue
-        pl = layouts.place(tidy, inst, mapping, patterns=patterns)
+        pl = map_columns(tidy, inst, mapping, patterns=patterns)
         key = (len(pl.items), -len(pl.item_like))
         if best is None or key > best[0]:
             best = (key, inst, pl)
@@ -138,7 +141,7 @@ def inspect_file(
         inst, placement = _guess(tidy, columns_map, BACKGROUND_FIELDS)
         guessed = inst is not None
     else:
-        placement = layouts.place(tidy, inst, columns_map, patterns=BACKGROUND_FIELDS)
+        placement = map_columns(tidy, inst, columns_map, patterns=BACKGROUND_FIELDS)
     id_name = options.get("id_column")
     id_pos = tidy.column_by_header(id_name) if id_name else tidy.metadata.get("respondent_id")
     date_name = options.get("date_column")
@@ -262,7 +265,7 @@ def inspect_file(
 
 def _runs(letters: list[str], width: int = 120) -> str:
     """Column letters with consecutive runs shortened (``AB–XFD``), cut to ``width``."""
-    text = layouts.column_runs(column_index(x) for x in letters)
+    text = summary.column_runs(column_index(x) for x in letters)
     if len(text) > width:
         text = text[:width].rsplit(", ", 1)[0] + f" … ({len(letters)} columns)"
     return text

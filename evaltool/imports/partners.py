@@ -38,10 +38,11 @@ from evaltool.imports.skeleton import (
     run_import,
 )
 from evaltool.indicators import cooperation
-from evaltool.instruments import builtin_path, norm_text
+from evaltool.instruments import builtin_path
 from evaltool.issues import IssueCode, ValidationReport
 from evaltool.mapping.mapping_file import Mapping, load_mapping
 from evaltool.store.workspace import Workspace
+from evaltool.text import fold
 from evaltool.validate.rows import check_row_widths
 
 #: Header texts (normalised) of a tie list's two organisation columns.
@@ -135,7 +136,7 @@ def read_roster(path: str | Path, sheet: str | None = None) -> tuple[list[str], 
     raw = readers.read_raw(path, sheet=sheet)
     tidy = layouts.recognise(raw, "plain")
     df = _tidy_frame(tidy)
-    cols = {norm_text(c): c for c in df.columns}
+    cols = {fold(c): c for c in df.columns}
     org_col = next((cols[c] for c in ROSTER_ORG if c in cols), None)
     if org_col is None:
         raise UserError(
@@ -269,7 +270,7 @@ class PartnerImport(ImportPlan):
         roster = self.options["roster"]
         roster_orgs, sectors = read_roster(roster) if roster else (None, None)
         aliases = self.mapping.aliases or None
-        by_norm = {norm_text(c): c for c in df.columns}
+        by_norm = {fold(c): c for c in df.columns}
         resp_col = next((by_norm[h] for h in TIE_RESPONDENT if h in by_norm), None)
         partner_col = next((by_norm[h] for h in TIE_PARTNER if h in by_norm), None)
         if resp_col is not None and partner_col is not None:
@@ -442,53 +443,3 @@ def partner_data(ws: Workspace, selected: Sequence[str] | None = None) -> Partne
         survey,
         chosen,
     )
-
-
-def cooperation_tables(
-    ws: Workspace,
-    selected: Sequence[str] | None = None,
-    compare: tuple[str, str] | None = None,
-    min_level: float = 1,
-    min_n: int | None = None,
-) -> dict[str, pd.DataFrame]:
-    """The ``cooperation`` command's tables: ``networks``, ``organisations``, ``indices``,
-    ``comparison`` (the compared pair; default the last two rounds) and the comparison's
-    detail tables (``compare_indices``, ``compare_network``, ``compare_ties``,
-    ``orgs_joined_left``, ``org_change``, ``asymmetric_dyads``)."""
-    min_n = ws.min_n if min_n is None else min_n
-    data = partner_data(ws, selected)
-    if not data.rounds:
-        raise UserError(
-            "the workspace holds no partner survey rounds; import one with "
-            "'evaltool import partners FILE --round LABEL'"
-        )
-    out = {
-        "networks": cooperation.network_table(data.ties, data.orgs, min_level=min_level),
-        "organisations": cooperation.organisation_table(data.ties, data.orgs, min_level=min_level),
-        "indices": cooperation.index_table(data.statements, data.survey, min_n=min_n),
-    }
-    if compare is None and len(data.rounds) >= 2:
-        compare = (data.rounds[-2], data.rounds[-1])
-    if compare is not None:
-        missing = [r for r in compare if r not in data.rounds]
-        if missing:
-            raise UserError(
-                f"--compare: round {missing[0]!r} is not among the selected "
-                "rounds: " + ", ".join(data.rounds)
-            )
-        comp = cooperation.compare_rounds(
-            data.ties,
-            data.orgs,
-            data.statements,
-            data.survey,
-            compare[0],
-            compare[1],
-            min_n=min_n,
-            min_level=min_level,
-        )
-        out["comparison"] = comp["comparison"]
-        for key, frame in comp.items():
-            if key == "comparison":
-                continue
-            out[f"compare_{key}" if key in ("indices", "network", "ties", "items") else key] = frame
-    return out

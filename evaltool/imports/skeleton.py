@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evaltool import layouts
 from evaltool import read as readers
 from evaltool.errors import ImportFailed
 from evaltool.issues import IssueCode, ValidationReport
+from evaltool.mapping import summary
 from evaltool.store.workspace import Workspace
 
 
@@ -95,7 +95,7 @@ class FileResult:
 
     def describe(self) -> str:
         """One line: layout, encoding, delimiter, header rows and item columns found."""
-        return layouts.describe_found(self.details) if self.details else ""
+        return summary.describe_found(self.details) if self.details else ""
 
     def summary(self) -> str:
         """What the import did with the file, for the terminal (by default its message)."""

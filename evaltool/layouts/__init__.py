@@ -45,7 +45,6 @@ answers, multi-selects and open answers (:func:`evaltool.mapping.fields.decode_f
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -79,7 +78,6 @@ from evaltool.layouts.table import (
     template_code,
 )
 from evaltool.read import RawTable
-from evaltool.text import header_key
 
 __all__ = [
     "AMBIGUOUS_FLOOR",
@@ -90,43 +88,23 @@ __all__ = [
     "FOOTER_WORDS",
     "LAYOUTS",
     "METADATA_PATTERNS",
-    "NOT_SELECTED",
     "QUALTRICS_DROP",
-    "STANDARD_BACKGROUND",
     "TOOL_ROLES",
     "ColumnInfo",
-    "ColumnMap",
     "Layout",
     "LayoutError",
-    "Placement",
     "SurveyTable",
-    "Tidy",
-    "column_runs",
-    "decode_fields",
-    "describe_found",
     "detect_layouts",
-    "filled_columns",
     "find_header_row",
-    "found",
     "looks_numeric",
-    "map_columns",
     "metadata_role",
-    "normalise_header",
-    "place",
     "recognise",
     "register",
     "split_body",
     "split_grid_headers",
-    "split_multi",
-    "standard_background_fields",
     "strip_number",
     "template_code",
 ]
-
-#: The survey table's earlier name.
-Tidy = SurveyTable
-#: Header matching key (:func:`evaltool.text.header_key`) under its earlier name.
-normalise_header = header_key
 
 
 @dataclass(frozen=True)
@@ -231,36 +209,3 @@ def recognise(raw: RawTable, layout: str | None = None) -> SurveyTable:
         table = LAYOUTS[best].normalise(raw)
     table.layout_scores = scores
     return table
-
-
-#: Names of the mapping stage that are still importable from here: name → (module, name).
-#: They are looked up on first use because :mod:`evaltool.mapping` imports this package.
-_MAPPING_NAMES = {
-    "ColumnMap": ("evaltool.mapping.columns", "ColumnMap"),
-    "Placement": ("evaltool.mapping.columns", "ColumnMap"),
-    "filled_columns": ("evaltool.mapping.columns", "filled_columns"),
-    "map_columns": ("evaltool.mapping.columns", "map_columns"),
-    "place": ("evaltool.mapping.columns", "map_columns"),
-    "NOT_SELECTED": ("evaltool.mapping.fields", "NOT_SELECTED"),
-    "STANDARD_BACKGROUND": ("evaltool.mapping.fields", "STANDARD_BACKGROUND"),
-    "_option_lookup": ("evaltool.mapping.fields", "option_lookup"),
-    "decode_fields": ("evaltool.mapping.fields", "decode_fields"),
-    "split_multi": ("evaltool.mapping.fields", "split_multi"),
-    "standard_background_fields": ("evaltool.mapping.fields", "standard_background_fields"),
-    "column_runs": ("evaltool.mapping.summary", "column_runs"),
-    "describe_found": ("evaltool.mapping.summary", "describe_found"),
-    "found": ("evaltool.mapping.summary", "found"),
-}
-
-
-def __getattr__(name: str):
-    if name not in _MAPPING_NAMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module, attribute = _MAPPING_NAMES[name]
-    value = getattr(importlib.import_module(module), attribute)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_MAPPING_NAMES))

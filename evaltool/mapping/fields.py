@@ -145,7 +145,7 @@ def _number_values(
 ) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """Rows and numbers (``3``, ``3.5``) of the numeric answers, and the indices of the
     distinct values that are neither empty, a number nor a don't-know answer."""
-    from evaltool.instruments import parse_number
+    from evaltool.mapping.decode import parse_number
 
     nums = parse_number(pd.Series(uniques, dtype=object), decimal).to_numpy()
     bad = [

@@ -20,12 +20,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from evaltool import layouts
 from evaltool.instruments import Instrument, Rule
 from evaltool.issues import IssueCode, ValidationReport
+from evaltool.layouts.table import SurveyTable
+from evaltool.mapping import summary
+from evaltool.mapping.columns import ColumnMap, filled_columns
 from evaltool.mapping.ids import rounded_ids
 from evaltool.mapping.mapping_file import Mapping
-from evaltool.text import column_letter
+from evaltool.text import column_letter, header_key
 from evaltool.validate.rows import check_row_widths
 
 if TYPE_CHECKING:
@@ -54,7 +56,7 @@ class FileContext:
     """
 
     path: Path
-    survey: layouts.SurveyTable
+    survey: SurveyTable
     instrument: Instrument
     rule: Rule
     mapping: Mapping
@@ -81,7 +83,7 @@ class FileContext:
     dates: pd.Series | None = None
     bad_dates: pd.Series | None = None
     # where the columns went, the decoded background fields and their unknown labels
-    placement: layouts.Placement | None = None
+    placement: ColumnMap | None = None
     fields: pd.DataFrame | None = None
     field_problems: list = field(default_factory=list)
     # the items' codes, the scores (for the discard rule), the responses kept
@@ -371,11 +373,11 @@ def check_unused_columns(ctx: FileContext, report: ValidationReport) -> None:
     all when there are more than :data:`MAX_COLUMN_WARNINGS`). A column with an item's
     header is a copy (same answers: warning) or ambiguous (``items-unplaced`` error)."""
     survey = ctx.survey
-    filled = layouts.filled_columns(survey.data, [p for p in survey.headers if p not in ctx.used])
+    filled = filled_columns(survey.data, [p for p in survey.headers if p not in ctx.used])
     unused = [pos for pos in survey.headers if pos in filled]
     unused = _check_item_twins(ctx, unused, report)
     if len(unused) > MAX_COLUMN_WARNINGS:
-        msg = f"{len(unused)} columns not used: {layouts.column_runs(unused)}"
+        msg = f"{len(unused)} columns not used: {summary.column_runs(unused)}"
         report.warning(IssueCode.COLUMN_UNUSED, msg, **ctx.where)
         ctx.stored_warnings.append({"code": "column-unused", "count": len(unused), "message": msg})
         return
@@ -392,10 +394,10 @@ def _check_item_twins(ctx: FileContext, unused: list[int], report: ValidationRep
     survey, items = ctx.survey, ctx.placement.items
     by_header: dict[str, int] = {}
     for pos in sorted(items):
-        by_header.setdefault(layouts.normalise_header(survey.headers.get(pos, "")), pos)
+        by_header.setdefault(header_key(survey.headers.get(pos, "")), pos)
     rest = []
     for pos in unused:
-        twin = by_header.get(layouts.normalise_header(survey.headers.get(pos, "")))
+        twin = by_header.get(header_key(survey.headers.get(pos, "")))
         if twin is None:
             rest.append(pos)
             continue

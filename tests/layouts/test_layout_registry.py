@@ -61,5 +61,8 @@ def test_unknown_forced_layout_names_the_known_ones():
     "module", ["evaltool.mapping.columns", "evaltool.mapping.fields", "evaltool.mapping.summary"]
 )
 def test_mapping_modules_import_before_the_layouts(module: str):
-    code = f"import {module}; from evaltool import layouts; layouts.place; layouts.Placement"
+    code = (
+        f"import {module}; from evaltool import layouts; "
+        "from evaltool.mapping.columns import ColumnMap, map_columns"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

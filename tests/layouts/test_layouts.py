@@ -26,10 +26,11 @@ from evaltool import layouts
 from evaltool import read as readers
 from evaltool.errors import ImportFailed
 from evaltool.imports.clients import ClientImportOptions, import_clients
-from evaltool.instruments import score
 from evaltool.layouts.headers import split_grid_headers
 from evaltool.layouts.table import ColumnInfo
-from evaltool.mapping.fields import split_multi
+from evaltool.mapping.columns import map_columns
+from evaltool.mapping.fields import decode_fields, option_lookup, split_multi
+from evaltool.scoring.rules import score
 from evaltool.store.workspace import Workspace
 
 NAMES = sorted(FIXTURES)
@@ -270,21 +271,21 @@ def test_code_headings_place_by_grid_position_or_mapping(tmp_path: Path):
     write_limesurvey_codes(path)
     tidy = layouts.recognise(readers.read_raw(path))
     assert tidy.layout == "limesurvey"
-    placement = layouts.place(tidy, KEVAT)
+    placement = map_columns(tidy, KEVAT)
     assert [placement.items.get(p) for p in sorted(placement.items)] == ITEMS
     assert set(placement.how[p] for p in placement.items) == {"position"}
     # A mapping file overrides: here the two grids are named the other way round.
     mapping = {f"P[SQ{k:03d}]": f"e{k}" for k in range(1, 9)}
     mapping |= {f"E[SQ{k:03d}]": f"p{k}" for k in range(1, 9)}
     mapping |= {"G1": "gender", "G5": "service_type"}
-    placement = layouts.place(tidy, KEVAT, mapping)
+    placement = map_columns(tidy, KEVAT, mapping)
     by_header = {tidy.headers[p]: c for p, c in placement.items.items()}
     assert by_header["P[SQ003]"] == "e3" and by_header["E[SQ008]"] == "p8"
     assert {tidy.headers[p]: f for p, f in placement.fields.items()} == {
         "G1": "gender",
         "G5": "service_type",
     }
-    fields, problems = layouts.decode_fields(tidy, placement, KEVAT)
+    fields, problems = decode_fields(tidy, placement, KEVAT)
     assert problems == []
     genders = fields[fields["field"] == "gender"]["value"].tolist()
     assert genders == [r.background["gender"] for r in TRUTH]
@@ -294,7 +295,7 @@ def test_mapping_file_errors_are_reported(tmp_path: Path):
     path = tmp_path / "codes.csv"
     write_limesurvey_codes(path)
     tidy = layouts.recognise(readers.read_raw(path))
-    placement = layouts.place(tidy, KEVAT, {"P[SQ001]": "p99", "Nope": "p1", "G2": "goals:nothing"})
+    placement = map_columns(tidy, KEVAT, {"P[SQ001]": "p99", "Nope": "p1", "G2": "goals:nothing"})
     assert any("'p99' is neither an item" in m for m in placement.problems)
     assert any("goals has no option" in m for m in placement.problems)
     assert any("'Nope'" in m for m in placement.warnings)
@@ -329,7 +330,7 @@ def test_grid_headers_split_on_shared_stems():
 
 
 def test_multi_select_split_against_known_options():
-    lookup = layouts._option_lookup(KEVAT.fields[5])
+    lookup = option_lookup(KEVAT.fields[5])
     assert split_multi("Työllistyminen, Ryhmätoiminta, vertaistuki", lookup) == (
         ["work", "peer_support"],
         [],
@@ -359,7 +360,7 @@ def test_whoqol_grid_with_own_wording_is_placed_by_position(tmp_path: Path):
     from evaltool.instruments import load_instrument
 
     who = load_instrument("whoqol-bref")
-    placement = layouts.place(tidy, who)
+    placement = map_columns(tidy, who)
     assert [placement.items[p] for p in sorted(placement.items)] == who.item_codes
     assert placement.how[2] == "position"
 
@@ -402,6 +403,6 @@ def test_webropol_with_two_header_rows(tmp_path: Path):
     tidy = layouts.recognise(readers.read_raw(path))
     assert tidy.layout == "webropol" and tidy.header_rows == 2
     assert tidy.metadata["respondent_id"] == 1 and tidy.metadata["timestamp"] == 0
-    placement = layouts.place(tidy, KEVAT)
+    placement = map_columns(tidy, KEVAT)
     assert [placement.items[p] for p in sorted(placement.items)] == ITEMS[:8]
     assert placement.fields == {2: "gender"}

@@ -21,13 +21,12 @@ from evaltool.instruments import (
     DONT_KNOW_CODE,
     NOT_IN_FILE,
     SKIPPED,
-    decode_items,
     item_number,
     load_instrument,
     parse_instrument,
-    reversed_values,
-    score,
 )
+from evaltool.mapping.decode import decode_items
+from evaltool.scoring.rules import reversed_values, score
 
 R_DIR = Path(__file__).resolve().parents[1] / "r"
 RULES = [

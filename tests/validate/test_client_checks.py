@@ -12,7 +12,7 @@ from evaltool.imports.clients import (
     ClientImportOptions,
     decode_answers,
     locate_columns,
-    map_columns,
+    map_file_columns,
     read_survey,
 )
 from evaltool.instruments import load_instrument
@@ -43,7 +43,7 @@ def context(path: Path, decode: bool = True, **options) -> FileContext:
     setup = ValidationReport()
     ctx = read_survey(path, load_instrument("whoqol-bref"), opts, Mapping(), setup)
     assert ctx is not None and locate_columns(ctx, opts, setup), setup.format()
-    map_columns(ctx)
+    map_file_columns(ctx)
     if decode:
         decode_answers(ctx)
     return ctx
