@@ -19,7 +19,7 @@ import pytest
 from evaltool.cli import main
 
 ITEMS = [f"q{i}" for i in range(1, 27)]
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def write_xlsx(path: Path, frame: pd.DataFrame, sheet: str = "Vastaukset") -> Path:

@@ -21,7 +21,7 @@ from evaltool.issues import RECORD_FIELDS
 from evaltool.scoring.stored import score_table
 from evaltool.store.workspace import Workspace
 
-R_DIR = Path(__file__).parent / "r"
+R_DIR = Path(__file__).resolve().parents[1] / "r"
 ITEMS = [f"q{i}" for i in range(1, 27)]
 
 
@@ -738,7 +738,7 @@ def test_wrong_instrument_with_numbered_columns_is_an_error(tmp_path):
     from evaltool.imports.clients import ClientImportOptions, import_clients
     from evaltool.store.workspace import Workspace
 
-    examples = Path(__file__).resolve().parents[1] / "examples"
+    examples = Path(__file__).resolve().parents[2] / "examples"
     ws = Workspace.init(tmp_path / "ws")
     with pytest.raises(ImportFailed) as err:
         import_clients(
