@@ -1,4 +1,4 @@
-"""Time evaltool.outcomes.outcome_tables on a large synthetic programme.
+"""Time evaltool.indicators.outcomes.outcome_tables on a large synthetic programme.
 
 Default: 500 projects × 3 waves, exactly 600 000 stored responses (about 480 clients per
 project enrolled, of whom about 95 % answer at wave 1, 80 % at wave 2 and 75 % at wave 3, with

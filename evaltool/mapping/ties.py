@@ -684,7 +684,7 @@ def ties_from_list(
 
     Names, ``aliases``, ``sectors`` and the result as in :func:`ties_from_matrix`;
     ``statements`` is empty. Tested against :func:`ties_from_matrix` on the same answers
-    (tests/test_cooperation.py).
+    (tests/indicators/test_cooperation.py).
     """
     survey = survey or load_partner_survey()
     report = ValidationReport()

@@ -3,10 +3,11 @@
 :func:`collect` reads the workspace (responses, scores, background and open answers, partner
 survey rounds, the ESR register, import provenance) and computes the programme-wide
 statistics a set of reports shares: the outcome tables of every quality-of-life instrument
-(:func:`evaltool.outcomes.outcome_tables`, all projects in one call), means by wave, item
-statistics, answer distributions of the service-experience questions, and the cooperation
-tables of every partner-survey round (:mod:`evaltool.cooperation`). Project reports then only
-select their rows, so writing 500 project reports costs one pass over the data.
+(:func:`evaltool.indicators.workspace_tables.instrument_outcomes`, all projects in one
+call), means by wave, item statistics, answer distributions of the service-experience
+questions, and the cooperation tables of every partner-survey round
+(:mod:`evaltool.report.cooperation_data`). Project reports then only select their rows,
+so writing 500 project reports costs one pass over the data.
 
 Projects are identified by *key*: the register code when the client data's project label
 matches a register code or name (case and spacing ignored), else the label itself. Only
@@ -87,7 +88,7 @@ class InstrumentData:
     ``likert``       project, block, item, value, count, share, n, suppressed
     ``files``        project, import_id, source_name, layout, imported_at, rows_read,
                      rows_stored, rows_rejected, stored_here
-    ``outcomes``     dict of :func:`evaltool.outcomes.outcome_tables` (qol only)
+    ``outcomes``     dict of :func:`evaltool.indicators.outcomes.outcome_tables` (qol only)
     """
 
     name: str

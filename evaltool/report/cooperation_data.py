@@ -19,7 +19,7 @@ from evaltool.store.workspace import Workspace
 
 @dataclass
 class CooperationData:
-    """Partner-survey rounds and their tables (see :mod:`evaltool.cooperation`)."""
+    """Partner-survey rounds and their tables (see :mod:`evaltool.indicators.cooperation`)."""
 
     rounds: list[str]
     survey: cooperation.PartnerSurvey | None
@@ -133,8 +133,8 @@ def _rater_pair(orgs: pd.DataFrame, comp: dict) -> pd.DataFrame:
 
 
 def _index_change(scores: pd.DataFrame | None, survey, r1, r2, min_n: int) -> pd.DataFrame:
-    """The ``indices`` table of :func:`evaltool.cooperation.compare_rounds` from index scores
-    computed once for all rounds."""
+    """The ``indices`` table of :func:`evaltool.indicators.cooperation.compare_rounds`
+    from index scores computed once for all rounds."""
     codes = [b.code for b in survey.blocks] if survey is not None else []
     rows = []
     for code in codes:
@@ -155,8 +155,8 @@ def _index_change(scores: pd.DataFrame | None, survey, r1, r2, min_n: int) -> pd
 
 def _org_change(orgs: pd.DataFrame, r1, r2) -> pd.DataFrame:
     """Each organisation's degree and trust / value received in two rounds and the change
-    (the columns of ``org_change`` of :func:`evaltool.cooperation.compare_rounds` that the
-    reports show)."""
+    (the columns of ``org_change`` of
+    :func:`evaltool.indicators.cooperation.compare_rounds` that the reports show)."""
     cols = ["org", "in_degree", "degree", "mean_trust_received", "mean_value_received"]
     oc = orgs.loc[orgs["round"] == r1, cols].merge(
         orgs.loc[orgs["round"] == r2, cols], on="org", how="outer", suffixes=("1", "2")

@@ -1,4 +1,4 @@
-"""Tests for evaltool.cooperation.
+"""Tests for evaltool.indicators.cooperation.
 
 Reference values in tests/r/cooperation_expected.json come from tests/r/cooperation.R
 (R igraph and t.test) run on the CSV files beside it: the main two-round test data and the

@@ -1,4 +1,4 @@
-"""evaltool.outcomes against R.
+"""evaltool.indicators.outcomes against R.
 
 The test data (tests/r/outcomes_*_scores.csv, *_items.csv) are written by
 tests/r/make_outcomes_data.py; tests/r/outcomes.R computes every figure with R's own functions

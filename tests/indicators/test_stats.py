@@ -1,4 +1,4 @@
-"""evaltool.stats against R (values in tests/r/outcomes_expected_stats.csv, written by
+"""evaltool.indicators.stats against R (values in tests/r/outcomes_expected_stats.csv, written by
 tests/r/outcomes.R) and against statsmodels for the mixed model."""
 
 from __future__ import annotations

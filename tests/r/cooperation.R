@@ -1,4 +1,4 @@
-# Reference values for evaltool.cooperation (tests/test_cooperation.py).
+# Reference values for evaltool.indicators.cooperation (tests/indicators/test_cooperation.py).
 #
 # Reads cooperation_ties.csv, cooperation_orgs.csv, cooperation_statements.csv and
 # cooperation_items.csv beside this script (the main test data: two rounds), and
@@ -10,7 +10,7 @@
 #   Rscript tests/r/cooperation.R
 # Written with R 4.2 and igraph 1.3; needs packages igraph and jsonlite.
 #
-# Conventions reproduced here (as documented in evaltool.cooperation): ratings of one's own
+# Conventions reproduced here (as documented in evaltool.indicators.cooperation): ratings of one's own
 # organisation are dropped; several ratings of one pair in a round are averaged measure by
 # measure (ignoring missing answers); every organisation in the roster or in a tie is a node;
 # an organisation that rated someone has responded.

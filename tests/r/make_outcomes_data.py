@@ -1,4 +1,4 @@
-"""Write the deterministic test data used by tests/r/outcomes.R and tests/test_outcomes.py.
+"""Write the deterministic test data of tests/r/outcomes.R and tests/indicators/test_outcomes.py.
 
 Run from the repository root: ``python tests/r/make_outcomes_data.py``. It writes
 

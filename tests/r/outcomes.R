@@ -1,4 +1,4 @@
-# Reference values for evaltool.outcomes and evaltool.stats, computed with R's own functions
+# Reference values for evaltool.indicators.outcomes and evaltool.indicators.stats, computed with R's own functions
 # (t.test, wilcox.test, p.adjust, psych::alpha, lme4::lmer, lm, prop.test, mcnemar.test).
 #
 # Run from the repository root:   Rscript tests/r/outcomes.R
@@ -484,8 +484,8 @@ for (inst in names(instruments)) {
   }
 }
 
-# -------------------------------------------------------------------- evaltool.stats helpers
-# Inputs repeated literally in tests/test_stats.py.
+# -------------------------------------------------------------------- evaltool.indicators.stats helpers
+# Inputs repeated literally in tests/indicators/test_stats.py.
 x <- c(12.5, 18.75, 25, 31.25, 6.25, 43.75, 50, 18.75, 25, 37.5, 12.5, 31.25)
 y <- c(18.75, 25, 25, 43.75, 12.5, 37.5, 62.5, 31.25, 25, 50, 18.75, 25)
 z <- c(40, 55.5, 61.25, 38, 47.75, 52, 70.25)

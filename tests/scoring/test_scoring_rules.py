@@ -1,5 +1,5 @@
 """Scoring rules by hand: the WHOQOL-BREF and EUROHIS-QOL 8 formulas on responses small
-enough to score on paper (the R comparison is in tests/test_scoring.py)."""
+enough to score on paper (the R comparison is in tests/scoring/test_scoring.py)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Statement indices: per-organisation index scores (0–100), their means per round with
 t intervals, and the answer distribution of every statement item. The index means and
 intervals are checked against R's ``t.test(x)$conf.int`` on scores recomputed in R
-(tests/r/cooperation.R); the distributions are plain counts (tests/test_cooperation.py).
+(tests/r/cooperation.R); the distributions are plain counts (tests/indicators/test_cooperation.py).
 """
 
 from __future__ import annotations
@@ -250,7 +250,7 @@ def item_distribution(
     When n < ``min_n``, count and share are NaN and ``suppressed`` is True; the keys, value,
     label, n and n_missing stay.
 
-    Plain counting, tested on hand-counted data (tests/test_cooperation.py).
+    Plain counting, tested on hand-counted data (tests/indicators/test_cooperation.py).
 
     Examples
     --------

@@ -2,7 +2,7 @@
 for the programme and every project, fitted in one batched pass by the closed-form engine
 (or, for cross-checks, by statsmodels MixedLM). Checked against lme4's
 ``lmer(score ~ wave + (1 | client), REML = TRUE)`` with ``confint(method = "Wald")`` and
-``isSingular`` (tests/r/outcomes.R) and against statsmodels (tests/test_outcomes.py).
+``isSingular`` (tests/r/outcomes.R) and against statsmodels (tests/indicators/test_outcomes.py).
 """
 
 from __future__ import annotations
@@ -316,7 +316,7 @@ def mixed_models(
     test data (three waves, four domains, programme and projects): against lme4
     (tests/r/outcomes.R) to relative 1e-5 in every estimate, SE, interval and variance and
     1e-9 in the REML criterion; against statsmodels MixedLM (``engine="statsmodels"``,
-    tests/test_outcomes.py) to relative 1e-4 in every estimate and both variances.
+    tests/indicators/test_outcomes.py) to relative 1e-4 in every estimate and both variances.
     ``engine="statsmodels"`` fits each model with statsmodels MixedLM (slow; for
     cross-checks). Its SEs come from the observed information of fixed effects and variances
     jointly and differ from lme4's by up to about 2 % in small projects (1.6 % on the test

@@ -11,7 +11,7 @@ Conventions follow R: two-sided tests, 95 % intervals, sample SDs with ``n - 1``
 that R would refuse to compute (too few observations, constant data) is ``NaN`` here.
 Tested against R (tests/r/outcomes.R): ``t.test``, ``wilcox.test``, ``mcnemar.test``,
 ``prop.test``, ``binom.test``, ``p.adjust``, ``psych::alpha``, ``lm`` and ``lme4::lmer``; the
-mixed model also against statsmodels MixedLM (tests/test_stats.py).
+mixed model also against statsmodels MixedLM (tests/indicators/test_stats.py).
 
 =================================  ==========================================================
 :mod:`.descriptive`                means with t intervals, per group

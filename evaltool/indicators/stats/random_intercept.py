@@ -2,7 +2,7 @@
 many independent models in one batched pass. Checked against lme4's
 ``lmer(score ~ wave + (1 | client), REML = TRUE)`` (``fixef``, ``vcov``, ``VarCorr``,
 ``REMLcrit``, ``isSingular``; tests/r/outcomes.R) and against statsmodels ``MixedLM``
-(tests/test_stats.py, tests/test_outcomes.py).
+(tests/indicators/test_stats.py, tests/indicators/test_outcomes.py).
 """
 
 from __future__ import annotations
@@ -106,7 +106,8 @@ def random_intercept_reml(
     differs (a one-dimensional search over ``θ`` instead of a general optimiser). Validated on
     the committed test data: against lme4 1.1-31 (tests/r/outcomes.R) to relative 1e-5 in
     ``β``, SEs, Wald intervals and both variances and 1e-9 in ``REMLcrit``; against
-    statsmodels MixedLM (tests/test_stats.py, tests/test_outcomes.py) to relative 1e-4 in
+    statsmodels MixedLM (tests/indicators/test_stats.py and test_outcomes.py) to relative
+    1e-4 in
     ``β`` and both variances. statsmodels' SEs differ by up to about 2 % because it inverts
     the observed information of fixed effects and variance parameters jointly, whereas lme4
     and this function condition on the estimated variances.
