@@ -53,7 +53,7 @@ from evaltool.imports.skeleton import (
 from evaltool.issues import IssueCode, ValidationReport
 from evaltool.read.dates import parse_dates
 from evaltool.store.workspace import Workspace
-from evaltool.text import column_letter
+from evaltool.text import column_letter, fold
 
 #: Descriptive columns of the ``projects`` table, in order.
 INFO_FIELDS = [
@@ -678,18 +678,14 @@ def project_register(ws: Workspace) -> pd.DataFrame:
     return ws.project_register()[REGISTER_COLUMNS]
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", str(text)).strip().casefold()
-
-
 def register_lookup(register: pd.DataFrame, projects: list[str]) -> dict[str, str | None]:
     """Client project label → register code; a label matches a code or a project name
     (case and spacing ignored), codes first. Unmatched labels map to None."""
-    by_code = {_norm(c): c for c in register["code"]}
+    by_code = {fold(c): c for c in register["code"]}
     by_name: dict[str, str] = {}
     for code, name in zip(register["code"], register["name"], strict=True):
-        by_name.setdefault(_norm(name), code)
-    return {p: by_code.get(_norm(p), by_name.get(_norm(p))) for p in projects}
+        by_name.setdefault(fold(name), code)
+    return {p: by_code.get(fold(p), by_name.get(fold(p))) for p in projects}
 
 
 def unregistered_projects(ws: Workspace, projects: list[str] | None = None) -> list[str]:

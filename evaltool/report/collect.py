@@ -18,7 +18,6 @@ aggregates leave this module's tables: no pseudonym or source id is kept in
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -38,6 +37,7 @@ from evaltool.instruments import Instrument
 from evaltool.report.cooperation_data import CooperationData, cooperation_data
 from evaltool.report.privacy import mask_identifiers
 from evaltool.store.workspace import Workspace
+from evaltool.text import fold
 
 #: Multi-select field with the client's goals for the support period.
 GOAL_FIELDS = ("goals",)
@@ -157,9 +157,9 @@ class ReportData:
         """A project by key, register code, name or client label (case ignored)."""
         if project in self.projects:
             return self.projects[project]
-        want = _norm(project)
+        want = fold(project)
         for info in self.projects.values():
-            if want in {_norm(info.key), _norm(info.name), *map(_norm, info.labels)}:
+            if want in {fold(info.key), fold(info.name), *map(fold, info.labels)}:
                 return info
         return None
 
@@ -170,14 +170,10 @@ class ReportData:
         return name
 
     def value_label(self, fname: str, value: str, lang: str) -> str:
-        labels = self.value_labels.get((fname, _norm(value)))
+        labels = self.value_labels.get((fname, fold(value)))
         if labels:
             return labels.get(lang) or labels.get("fi") or value
         return value
-
-
-def _norm(text) -> str:
-    return re.sub(r"\s+", " ", str(text)).strip().casefold()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -667,7 +663,7 @@ def _labels(ws: Workspace) -> tuple[dict, dict]:
             field_labels.setdefault(f.name, f.labels)
             for code, labels in f.options:
                 for text in [code, *labels.values()]:
-                    value_labels.setdefault((f.name, _norm(text)), labels)
+                    value_labels.setdefault((f.name, fold(text)), labels)
     return field_labels, value_labels
 
 
