@@ -2,7 +2,9 @@
 
 The strings are data: ``reports/strings.toml`` (shipped in the wheel as
 ``evaltool/_data/reports``) holds one table per key with its ``fi``, ``sv`` and ``en`` text,
-read once on first use. Finnish and Swedish reports write numbers with a decimal comma and a
+read once on first use; further files beside it named ``strings-<part>.toml`` (the web
+workspace's, a chapter's) are merged in, and a key defined in two files is an error.
+Finnish and Swedish reports write numbers with a decimal comma and a
 narrow no-break space between thousands (``1 234,5``), percentages as ``45 %`` and dates as
 ``16.3.2024``; English reports write ``1,234.5``, ``45%`` and ``16 March 2024``. Negative
 numbers use the minus sign ``−``. Missing values are an empty string; suppressed values are
@@ -43,7 +45,7 @@ _MONTHS_EN = (
 
 @lru_cache(maxsize=1)
 def strings() -> dict[str, dict[str, str]]:
-    """The report's strings, read once from ``strings.toml``.
+    """The report's strings, read once from ``strings.toml`` and its ``strings-*.toml``.
 
     Returns
     -------
@@ -65,8 +67,15 @@ def strings() -> dict[str, dict[str, str]]:
             f"report strings not found ({STRINGS_FILE} in evaltool/_data/reports or reports/); "
             "reinstall evaltool"
         )
-    with path.open("rb") as f:
-        return tomllib.load(f)
+    merged: dict[str, dict[str, str]] = {}
+    for part in [path, *sorted(path.parent.glob("strings-*.toml"))]:
+        with part.open("rb") as f:
+            table = tomllib.load(f)
+        twice = sorted(set(table) & set(merged))
+        if twice:
+            raise ValueError(f"{part.name}: string keys defined in another file too: {twice}")
+        merged.update(table)
+    return merged
 
 
 def t(key: str, lang: str, **kwargs) -> str:

@@ -18,6 +18,8 @@ Tables (version :data:`SCHEMA_VERSION`):
 ``response_fields`` background answers, multi-selects and open answers (field, value)
 ``partner_*``       partner-survey rounds: respondents, statements, ties, the survey definition
 ``projects``        the ESR project register
+``import_deletions`` the log of deleted imports: what went (import id, kind, file, SHA-256,
+                    projects, waves or round, rows), when and by whom (version 2)
 
 Deleting an import deletes everything it stored (``ON DELETE CASCADE``). The SQL is plain
 SQL with ``?`` placeholders; what is particular to SQLite is in :mod:`evaltool.store.engine`.
@@ -28,9 +30,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-SCHEMA = """
+#: The tables of version 1.
+BASE_SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE instruments (
@@ -85,6 +88,14 @@ CREATE TABLE projects (
     planned_funding REAL, realised_funding REAL);
 """
 
+#: Version 2: the log of deleted imports.
+IMPORT_DELETIONS = """
+CREATE TABLE import_deletions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, import_id INTEGER NOT NULL, kind TEXT NOT NULL,
+    source_name TEXT NOT NULL, sha256 TEXT NOT NULL, scope TEXT NOT NULL, detail TEXT NOT NULL,
+    rows_stored INTEGER NOT NULL, deleted_by TEXT NOT NULL, deleted_at TEXT NOT NULL);
+"""
+
 
 class Migrations:
     """The steps that upgrade a workspace file, one per schema version.
@@ -130,8 +141,11 @@ class Migrations:
             )
 
 
-#: The migrations of the workspace schema. Empty while the schema is at version 1.
-MIGRATIONS = Migrations()
+#: A new workspace's tables: version 1 and every migration's tables.
+SCHEMA = BASE_SCHEMA + IMPORT_DELETIONS
+
+#: The migrations of the workspace schema, one step per version.
+MIGRATIONS = Migrations({1: IMPORT_DELETIONS})
 
 
 def answers_table_name(instrument: str) -> str:

@@ -407,16 +407,35 @@ def test_imported_at_follows_source_date_epoch(ws, monkeypatch):
 def test_migrations_are_atomic(ws_dir, db_digest, monkeypatch):
     from evaltool.store import workspace as wsmod
 
+    current = wsmod.SCHEMA_VERSION
     step = answers_table_sql("answers_extra", ["a"]) + ";"
-    monkeypatch.setattr(wsmod, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(wsmod, "SCHEMA_VERSION", current + 1)
     before = db_digest(ws_dir)
     # the step's first statement succeeds, the second fails: nothing of it stays
-    monkeypatch.setattr(wsmod, "MIGRATIONS", Migrations({1: step + "\n" + step}))
+    monkeypatch.setattr(wsmod, "MIGRATIONS", Migrations({current: step + "\n" + step}))
     with pytest.raises(DatabaseError, match='answers_extra" already exists'):
         Workspace.open(ws_dir)
     assert db_digest(ws_dir) == before
-    monkeypatch.setattr(wsmod, "MIGRATIONS", Migrations({1: step}))
+    monkeypatch.setattr(wsmod, "MIGRATIONS", Migrations({current: step}))
     with Workspace.open(ws_dir) as ws:
-        assert ws._meta("schema_version") == "2"
+        assert ws._meta("schema_version") == str(current + 1)
         assert ws.row_counts(["answers_extra"]) == {"answers_extra": 0}
         assert not ws.conn.in_transaction
+
+
+def test_a_version_1_workspace_is_upgraded_by_the_built_in_migrations(tmp_path, monkeypatch):
+    from evaltool.store import engine
+    from evaltool.store import workspace as wsmod
+    from evaltool.store.schema import BASE_SCHEMA
+
+    monkeypatch.setattr(wsmod, "SCHEMA", BASE_SCHEMA)
+    monkeypatch.setattr(wsmod, "SCHEMA_VERSION", 1)
+    Workspace.init(tmp_path / "old").close()
+    monkeypatch.undo()
+    with Workspace.open(tmp_path / "old") as ws:
+        assert ws._meta("schema_version") == str(wsmod.SCHEMA_VERSION)
+        upgraded = set(engine.table_names(ws.conn))
+    Workspace.init(tmp_path / "new").close()
+    with Workspace.open(tmp_path / "new") as ws:
+        fresh = set(engine.table_names(ws.conn))
+    assert upgraded == fresh and "import_deletions" in fresh

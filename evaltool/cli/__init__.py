@@ -1,0 +1,10 @@
+"""Command line: parse options, call the library, print, set the exit code.
+
+One module per group of commands, each registering on :data:`evaltool.cli.app.main`; importing
+this package registers them all.
+"""
+
+from evaltool.cli import files, imports, report, results, workspace  # noqa: F401
+from evaltool.cli.app import main
+
+__all__ = ["main"]

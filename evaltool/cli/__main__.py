@@ -1,0 +1,5 @@
+"""``python -m evaltool.cli``."""
+
+from evaltool.cli import main
+
+main()
