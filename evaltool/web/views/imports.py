@@ -110,18 +110,47 @@ def client_options(upload: Upload, inspected: str | None = None) -> dict:
     return opts
 
 
+#: Name of a saved mapping file the user gave for an upload, kept in its folder.
+MAPPING_NAME = "saved-mapping.toml"
+
+
+def _saved_mapping(upload: Upload):
+    """The mapping file the user gave for this upload (an empty mapping when none)."""
+    from evaltool.mapping.mapping_file import load_mapping
+
+    if not upload.choices.get("mapping_file"):
+        return load_mapping(None)
+    return load_mapping(upload.folder / MAPPING_NAME)
+
+
+def column_mapping(upload: Upload) -> dict[str, str]:
+    """Header or column letter → target: the saved mapping file's columns with the targets
+    chosen in the page on top (a choice for a column replaces the file's entry for it)."""
+    saved = _saved_mapping(upload).columns
+    targets = upload.choices.get("targets") or {}
+    if not saved:
+        return dict(targets)
+    from evaltool.imports.inspection import inspect_file
+
+    plain = inspect_file(upload.path, sheet=upload.choices.get("sheet") or None)
+    header_of = {c["column"]: c["header"] for c in plain["columns"]}
+    merged = {k: v for k, v in saved.items() if k not in {header_of.get(x) for x in targets}}
+    merged.update(targets)
+    return merged
+
+
 def inspect_upload(upload: Upload) -> dict:
     """What the importer sees in the upload under the user's choices."""
     from evaltool.imports.inspection import inspect_file
 
     ch = upload.choices
-    targets = ch.get("targets") or {}
+    saved = _saved_mapping(upload)
     return inspect_file(
         upload.path,
         sheet=ch.get("sheet") or None,
-        layout=ch.get("layout") or None,
+        layout=ch.get("layout") or saved.options.get("layout") or None,
         instrument=ch.get("instrument") or None,
-        mapping=dict(targets) or None,
+        mapping=column_mapping(upload) or None,
     )
 
 
@@ -243,7 +272,7 @@ async def mapping_file(request: Request) -> Response:
 
     w = web(request)
     upload = w.uploads.get(request.path_params["upload_id"])
-    text = mapping_toml(inspect_upload(upload))
+    text = mapping_toml(inspect_upload(upload))  # every placed column, to edit and reuse
     stem = re.sub(r"[^\w.-]+", "_", Path(upload.stored_name).stem)[:80]
     return Response(
         text,
@@ -323,12 +352,48 @@ def _register_work(root: Path, upload: Upload):
 
 
 def overrides_toml(upload: Upload) -> str:
-    """A mapping file holding the targets the user chose (column letter → target); every
-    other column is placed by the importer as the preview showed."""
-    lines = ["# Column targets chosen in the browser workspace", "[columns]"]
-    for letter, target in sorted((upload.choices.get("targets") or {}).items()):
-        lines.append(f'"{letter}" = "{target}"')
+    """The mapping file the import uses: the saved mapping's options and "don't know"
+    answers, and :func:`column_mapping` (every other column is placed by the importer as the
+    preview showed)."""
+    import json
+
+    saved = _saved_mapping(upload)
+    lines = ["# Column targets chosen in the browser workspace", "[options]"]
+    lines += [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in saved.options.items()]
+    if saved.dont_know:
+        lines.insert(1, f"dont_know = {json.dumps(saved.dont_know, ensure_ascii=False)}")
+    lines.append("[columns]")
+    for key, target in column_mapping(upload).items():
+        lines.append(f"{json.dumps(key, ensure_ascii=False)} = {json.dumps(target)}")
     return "\n".join(lines) + "\n"
+
+
+async def use_mapping(request: Request) -> Response:
+    """Apply a saved mapping file (from ``Save the column mapping`` or ``evaltool inspect
+    --write-mapping``) to the upload; the preview shows its effect."""
+    from evaltool.mapping.mapping_file import load_mapping
+
+    w = web(request)
+    upload = w.uploads.get(request.path_params["upload_id"])
+    form = await request.form(max_files=1)
+    check_csrf(request, form.get(CSRF_FIELD))
+    part = form.get("mapping")
+    if not hasattr(part, "read") or not part.filename:
+        raise UserError(w_t(request, "web_no_file"))
+    data = await part.read(1_000_001)
+    if len(data) > 1_000_000:
+        raise UserError(f"{part.filename}: a mapping file is at most 1 MB")
+    target = upload.folder / MAPPING_NAME
+    target.write_bytes(data)
+    try:
+        load_mapping(target)
+    except UserError as exc:
+        target.unlink()
+        raise UserError(str(exc).replace(str(target), part.filename))
+    choices = {**upload.choices, "mapping_file": part.filename, "targets": {}}
+    w.uploads.set_choices(upload, choices)
+    flash(request, w_t(request, "web_mapping_applied", name=part.filename))
+    return redirect(f"/import/{upload.id}")
 
 
 async def run(request: Request) -> Response:
@@ -396,6 +461,7 @@ ROUTES = [
     Route("/import/{upload_id:str}/choices", save_choices, methods=["POST"]),
     Route("/import/{upload_id:str}/mapping.toml", mapping_file),
     Route("/import/{upload_id:str}/run", run, methods=["POST"]),
+    Route("/import/{upload_id:str}/mapping", use_mapping, methods=["POST"]),
     Route("/import/{upload_id:str}/discard", discard, methods=["POST"]),
     Route("/imports/{import_id:int}/delete", delete_page),
     Route("/imports/{import_id:int}/delete", delete, methods=["POST"]),
