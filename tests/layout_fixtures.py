@@ -410,6 +410,34 @@ def write_qualtrics(path: Path) -> None:
     )
 
 
+def write_qualtrics_legacy(path: Path) -> None:
+    """Qualtrics legacy-exporter CSV: codes ``V1`` … ``V10`` over the field names
+    (``ResponseID``, ``Status``, ``Finished`` …) and question codes over labels; a survey
+    test response (Status 2) and a preview (Status 1) that are not respondents; the client code
+    in ``ExternalDataReference``; numeric values."""
+    rows = [(0, "2", "R_test00000000001", "TESTI")]
+    rows += [(k - 1, "0", f"R_{k:015d}", TRUTH[k - 1].id) for k in (1, 2, 3, 4)]
+    rows += [(1, "1", "R_preview0000001", "ESIKATSELU")]
+    rows += [(k - 1, "0", f"R_{k:015d}", TRUTH[k - 1].id) for k in (5, 6)]
+    answers = survey().without("id").renumbered().take([i for i, *_ in rows])
+    when = format_times(answers.when, "iso")
+    complete = [TRUTH[i].complete for i, *_ in rows]
+    blank = [""] * len(rows)
+    meta = {
+        "V1": _column(r[2] for r in rows),
+        "V2": ["Default Response Set"] * len(rows),
+        "V3": ["Anonymous"] * len(rows),
+        "V4": _column(r[3] for r in rows),
+        "V5": blank,
+        "V6": blank,
+        "V7": _column(r[1] for r in rows),
+        "V8": when,
+        "V9": when,
+        "V10": _column("1" if c else "0" for c in complete),
+    }
+    exports.write_qualtrics_legacy(answers, path, meta)
+
+
 def write_limesurvey(path: Path) -> None:
     """LimeSurvey CSV (full headings, answer codes ``A1``…; ``EOS`` for don't know;
     checkboxes ``Y``/blank; ``token`` = client code): every field quoted, ``;``, UTF-8 with
@@ -602,6 +630,17 @@ FIXTURES: dict[str, Fixture] = {
             write_qualtrics,
             "qualtrics",
             3,
+            encoding="utf-8-sig",
+            delimiter=",",
+            dropped=2,
+            incomplete=("A004",),
+        ),
+        Fixture(
+            "qualtrics_legacy",
+            "qualtrics-legacy.csv",
+            write_qualtrics_legacy,
+            "qualtrics",
+            2,
             encoding="utf-8-sig",
             delimiter=",",
             dropped=2,

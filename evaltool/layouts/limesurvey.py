@@ -27,7 +27,8 @@ FIELD_CODES = {
     "refurl",
     "token",
 }
-#: The same fields with "full question text" headings (English and Finnish).
+#: The same fields with "full question text" headings (English, Finnish, French, Dutch and
+#: German, as LimeSurvey's translations write them).
 FIELD_HEADINGS = {
     "response id",
     "date submitted",
@@ -43,9 +44,46 @@ FIELD_HEADINGS = {
     "viimeinen sivu",
     "aloituskieli",
     "siemenluku",
+    "id de la réponse",
+    "id réponse",
+    "date de soumission",
+    "dernière page",
+    "langue de départ",
+    "graine",
+    "date de début",
+    "date de la dernière action",
+    "adresse ip",
+    "url de provenance",
+    "respons id",
+    "datum verstuurd",
+    "laatste pagina",
+    "starttaal",
+    "startdatum",
+    "datum laatste actie",
+    "ip-adres",
+    "verwijzende url",
+    "antwort id",
+    "datum abgeschickt",
+    "letzte seite",
+    "start-sprache",
+    "zufallsstartwert",
+    "datum gestartet",
+    "ip-adresse",
 }
 #: Headers that only LimeSurvey writes among its metadata.
-DISTINCT_HEADERS = ("submitdate", "date submitted", "lastpage", "last page", "lähetyspäivä")
+DISTINCT_HEADERS = (
+    "submitdate",
+    "date submitted",
+    "lastpage",
+    "last page",
+    "lähetyspäivä",
+    "date de soumission",
+    "dernière page",
+    "datum verstuurd",
+    "laatste pagina",
+    "datum abgeschickt",
+    "letzte seite",
+)
 
 _GRID_CODE = re.compile(r"\w+\[\w+\]")
 _MASKED = r"^'[=+\-@]"

@@ -1,6 +1,11 @@
 """Qualtrics: row 1 holds the field names (``StartDate``, ``Status``, ``ResponseId`` …), row
-2 the question texts and row 3 ``{"ImportId": …}`` JSON; legacy exports have only the first
-two rows. Previews, tests and spam are dropped and unfinished responses flagged.
+2 the question texts and row 3 ``{"ImportId": …}`` JSON; exports of 2016–2017 have only the
+first two rows. The legacy exporter (before 2017) writes codes ``V1`` … ``V10`` in row 1 over
+the field names ``ResponseID``, ``ResponseSet``, ``Name``, ``ExternalDataReference``,
+``EmailAddress``, ``IPAddress``, ``Status``, ``StartDate``, ``EndDate``, ``Finished`` in row 2
+(:data:`LEGACY_FIELDS`): those columns take the field name as their code, so they are
+metadata, never items numbered 1 … 10. Previews, tests and spam are dropped and unfinished
+responses flagged.
 """
 
 from __future__ import annotations
@@ -42,6 +47,20 @@ FIELD_NAMES = {
 }
 #: Headers of a legacy export's second row that show it is a header row.
 LEGACY_LABELS = {"start date", "response id", "response type", "end date"}
+#: Field names (header keys) of the legacy exporter's second row under ``V1`` … codes.
+LEGACY_FIELDS = {
+    "responseid",
+    "responseset",
+    "name",
+    "externaldatareference",
+    "emailaddress",
+    "ipaddress",
+    "status",
+    "startdate",
+    "enddate",
+    "finished",
+}
+_V_CODE = re.compile(r"^V\d{1,3}$")
 
 #: Qualtrics response status codes and labels that are not real responses.
 QUALTRICS_DROP = {
@@ -77,14 +96,32 @@ def _import_id_row(cells: pd.DataFrame) -> int | None:
     return None
 
 
+def _legacy_fields(cells: pd.DataFrame) -> dict[int, str]:
+    """Columns of a legacy export's ``V1`` … codes whose second-row header is one of
+    :data:`LEGACY_FIELDS`: position → field name (empty unless at least four are)."""
+    if len(cells) < 2:
+        return {}
+    codes = cells.iloc[0].astype(str).str.strip().tolist()
+    names = cells.iloc[1].astype(str).str.strip().tolist()
+    out = {
+        j: names[j]
+        for j, code in enumerate(codes)
+        if _V_CODE.match(code) and header_key(names[j]) in LEGACY_FIELDS
+    }
+    return out if len(out) >= 4 else {}
+
+
 def detect(raw: RawTable) -> float:
-    """0.99 with a row of import ids; 0.9 for four :data:`FIELD_NAMES` in the first row."""
+    """0.99 with a row of import ids; 0.95 for a legacy export (four ``V`` codes over
+    :data:`LEGACY_FIELDS`); 0.9 for four :data:`FIELD_NAMES` in the first row."""
     if raw.cells.empty or raw.file_format == "sav":
         return 0.0
     first = {header_key(v) for v in raw.cells.iloc[0].tolist()}
     hits = len(first & FIELD_NAMES)
     if _import_id_row(raw.cells) is not None:
         return 0.99
+    if _legacy_fields(raw.cells):
+        return 0.95
     if hits >= 4:
         return 0.9
     return 0.0
@@ -99,6 +136,8 @@ def _header_rows(cells: pd.DataFrame, import_row: int | None) -> int:
     if import_row is not None:
         return import_row + 1
     if len(cells) > 1 and LEGACY_LABELS & {header_key(v) for v in cells.iloc[1].tolist()}:
+        return 2
+    if _legacy_fields(cells):
         return 2
     return 1
 
@@ -125,10 +164,15 @@ def normalise(raw: RawTable) -> SurveyTable:
         cells.iloc[1].astype(str).tolist() if header_rows >= 2 and idrow != 1 else [""] * len(codes)
     )
     ids = cells.iloc[idrow].astype(str).tolist() if idrow is not None else [""] * len(codes)
+    legacy = _legacy_fields(cells) if idrow is None else {}
     columns: dict[int, ColumnInfo] = {}
     timezone = None
     for j, code in enumerate(codes):
         code = code.strip()
+        if j in legacy:  # V7 over Status: the field name is the code
+            code = legacy[j]
+            columns[j] = ColumnInfo(j, code, code=code)
+            continue
         label = _SELECTED_CHOICE.sub("", _strip_html(labels[j]))
         import_id, zone = _import_id(ids[j])
         timezone = timezone or zone

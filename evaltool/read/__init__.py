@@ -8,7 +8,10 @@ module                     reads
 =========================  ===============================================================
 :mod:`.delimited`          csv / tsv / txt: encoding, delimiter, ragged rows, decimal mark
 :mod:`.spreadsheet`        xlsx / xlsm, xls, ods with python-calamine: sheet choice, extent
-:mod:`.spss`               sav / zsav with pyreadstat: value labels, declared missing values
+:mod:`.xlsx_parts`         an xlsx's XML streamed before the engine parses it: damaged
+                           members, document type declarations, stray cells far away
+:mod:`.spss`               sav / zsav with pyreadstat in a child process: value labels,
+                           declared missing values, dates of any year
 :mod:`.dates`              dates as survey tools and people write them → ISO
 =========================  ===============================================================
 
@@ -22,13 +25,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from evaltool.read.cells import RawTable, ReadError
-from evaltool.read.delimited import DELIMITERS, decode_text, read_text, sniff_delimiter
+from evaltool.read.delimited import (
+    DELIMITERS,
+    MAX_CELL_CHARS,
+    decode_text,
+    read_text,
+    sniff_delimiter,
+)
 from evaltool.read.sniff import file_digest, sniff_file, sniff_format
 from evaltool.read.spreadsheet import read_spreadsheet
 from evaltool.read.spss import read_sav
 
 __all__ = [
     "DELIMITERS",
+    "MAX_CELL_CHARS",
     "RawTable",
     "ReadError",
     "decode_text",
@@ -40,7 +50,11 @@ __all__ = [
 
 
 def read_raw(
-    path: str | Path, sheet: str | int | None = None, encoding: str | None = None
+    path: str | Path,
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+    *,
+    max_cell_chars: int = MAX_CELL_CHARS,
 ) -> RawTable:
     """Read one sheet (spreadsheets) or the whole file (text, SPSS) as raw text cells.
 
@@ -54,6 +68,9 @@ def read_raw(
         worksheet holding a table.
     encoding
         Text and SPSS files: overrides the detected text encoding.
+    max_cell_chars
+        Text files: the longest cell accepted (default :data:`MAX_CELL_CHARS`); a longer
+        one is an error naming its row and column.
 
     Returns
     -------
@@ -72,5 +89,5 @@ def read_raw(
     if file_format == "sav":
         return read_sav(path, encoding)
     if file_format == "text":
-        return read_text(path, encoding)
+        return read_text(path, encoding, max_cell_chars)
     return read_spreadsheet(path, file_format, sheet)

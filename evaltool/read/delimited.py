@@ -6,6 +6,12 @@ counts over the first records, respecting quotes; an Excel ``sep=;`` first line 
 A quote left open (which would swallow the rest of the file into one answer) is an error
 naming its row, and each row's field count is kept so that rows whose values moved columns
 can be told. The decimal mark (``3,5`` or ``3.5``) is taken from the cells.
+
+Line ends are CR LF, LF or a lone CR (old Mac files), and CR CR LF (what a CSV gets when a
+Windows tool writes CR LF through a text-mode stream) is one line end. A cell
+longer than ``max_cell_chars`` (:data:`MAX_CELL_CHARS` by default) is an error naming its row
+and column, found before the table is parsed, so a stray megabytes-long field costs no more
+memory than the file's own text.
 """
 
 from __future__ import annotations
@@ -14,14 +20,20 @@ import csv
 import io
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from evaltool.read.cells import RawTable, ReadError, trim_cells
+from evaltool.text import column_letter
 
 DELIMITERS = (";", ",", "\t")
+#: The longest cell read from a text file (characters); an import may pass another limit.
+MAX_CELL_CHARS = 1_000_000
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -116,7 +128,8 @@ def sniff_delimiter(text: str) -> str:
     best, best_score = ",", -1.0
     for delim in DELIMITERS:
         try:
-            records = list(csv.reader(io.StringIO(sample), delimiter=delim))
+            with _field_limit(len(sample) + 1):
+                records = list(csv.reader(io.StringIO(sample, newline=""), delimiter=delim))
         except csv.Error:
             continue
         records = [r for r in records if any(c.strip() for c in r)]
@@ -147,7 +160,9 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def read_text(path: Path, encoding: str | None = None) -> RawTable:
+def read_text(
+    path: Path, encoding: str | None = None, max_cell_chars: int = MAX_CELL_CHARS
+) -> RawTable:
     """Read a delimited text file as raw text cells.
 
     Parameters
@@ -156,6 +171,8 @@ def read_text(path: Path, encoding: str | None = None) -> RawTable:
         The file.
     encoding
         The text encoding; None detects it (:func:`decode_text`, or UTF-16 without a BOM).
+    max_cell_chars
+        The longest cell accepted (characters).
 
     Returns
     -------
@@ -164,17 +181,18 @@ def read_text(path: Path, encoding: str | None = None) -> RawTable:
         Excel ``sep=`` line ``row_offset`` is 1.
     """
     text, encoding = _decoded_text(path, encoding)
+    if "\r\r\n" in text:
+        text = text.replace("\r\r\n", "\r\n")
     row_offset = 0
     first_line, _, rest = text.partition("\n")
     delimiter = None
-    # Long open answers: the csv module's default limit is 131 072 characters per field.
-    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     if first_line.strip().lower().startswith("sep=") and len(first_line.strip()) == 5:
         delimiter = first_line.strip()[4]
         text = rest
         row_offset = 1
     if delimiter is None:
         delimiter = sniff_delimiter(text)
+    counts = field_counts(text, delimiter, max_cell_chars, path=path, row_offset=row_offset)
     try:
         cells = pd.read_csv(
             io.StringIO(text),
@@ -187,7 +205,6 @@ def read_text(path: Path, encoding: str | None = None) -> RawTable:
             skip_blank_lines=False,
             quotechar='"',
         )
-        counts = field_counts(text, delimiter)
     except pd.errors.ParserError as exc:
         m = re.search(r"EOF inside string starting at row (\d+)", str(exc))
         if m:
@@ -234,7 +251,14 @@ def _decoded_text(path: Path, encoding: str | None) -> tuple[str, str]:
     return text.removeprefix("\ufeff"), encoding
 
 
-def field_counts(text: str, delimiter: str) -> np.ndarray | None:
+def field_counts(
+    text: str,
+    delimiter: str,
+    max_cell_chars: int | None = None,
+    *,
+    path: Path | None = None,
+    row_offset: int = 0,
+) -> np.ndarray | None:
     """The number of fields of each record of delimited text, quotes respected.
 
     Parameters
@@ -243,6 +267,10 @@ def field_counts(text: str, delimiter: str) -> np.ndarray | None:
         The text (after any ``sep=`` line).
     delimiter
         The field delimiter.
+    max_cell_chars
+        The longest cell accepted; None accepts any.
+    path, row_offset
+        The file and its rows above ``text``, for the error naming a cell that is too long.
 
     Returns
     -------
@@ -250,20 +278,105 @@ def field_counts(text: str, delimiter: str) -> np.ndarray | None:
         One int64 count per record, as the csv module counts them (an empty line has 0
         fields); None when the csv module cannot split the text. Without any quote
         character a record is a line, and the count is taken without the csv module.
+
+    Raises
+    ------
+    ReadError
+        A cell is longer than ``max_cell_chars`` (its row and column named).
     """
+    limit = max_cell_chars if max_cell_chars is not None else len(text) + 1
     if '"' not in text:
-        lines = text.split("\n")
+        lines = _LINE_END.split(text)
         if lines and lines[-1] == "":
             lines.pop()
+        if len(text) > limit:
+            for i, line in enumerate(lines):
+                if len(line) > limit:
+                    for j, cell in enumerate(line.split(delimiter)):
+                        if len(cell) > limit:
+                            raise _long_cell_error(path, i + 1 + row_offset, j, limit)
         return np.array(
-            [line.count(delimiter) + 1 if line.strip("\r") else 0 for line in lines], dtype=np.int64
+            [line.count(delimiter) + 1 if line else 0 for line in lines], dtype=np.int64
         )
+    lines = _Lines(text)
+    counts: list[int] = []
     try:
-        return np.array(
-            [len(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)], dtype=np.int64
-        )
-    except csv.Error:
-        return None
+        with _field_limit(max(limit, 1)):
+            for r in csv.reader(lines, delimiter=delimiter):
+                counts.append(len(r))
+                lines.record_start = lines.consumed
+    except csv.Error as exc:
+        if "field larger than field limit" not in str(exc):
+            return None
+        col = _long_field(text, lines.record_start, delimiter, limit)
+        raise _long_cell_error(path, len(counts) + 1 + row_offset, col, limit) from None
+    return np.array(counts, dtype=np.int64)
+
+
+@contextmanager
+def _field_limit(limit: int) -> Iterator[None]:
+    """The csv module's longest field (a process-wide setting) set for a block."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+class _Lines:
+    """The lines of a text, with their line ends, counting the characters handed out (so
+    the start of the record the csv module is reading is known)."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = io.StringIO(text, newline="")
+        self.consumed = 0
+        self.record_start = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.consumed += len(line)
+        return line
+
+
+def _long_field(text: str, start: int, delimiter: str, limit: int) -> int:
+    """0-based column of the first field longer than ``limit`` in the record starting at
+    ``start`` (quotes respected)."""
+    col, length, quoted, i = 0, 0, False, start
+    while i < len(text):
+        ch = text[i]
+        if quoted:
+            if ch == '"':
+                if text.startswith('"', i + 1):
+                    i += 1
+                else:
+                    quoted = False
+            length += 1
+        elif ch == '"':
+            quoted = True
+        elif ch == delimiter:
+            col, length = col + 1, 0
+        elif ch in "\r\n":
+            break
+        else:
+            length += 1
+        if length > limit:
+            return col
+        i += 1
+    return col
+
+
+def _long_cell_error(path: Path | None, row: int, col: int, limit: int) -> ReadError:
+    name = path.name if path is not None else "the file"
+    return ReadError(
+        f"{name}: row {row}, column {column_letter(col)}: the cell holds more than {limit:,} "
+        "characters, more than any answer; the file is probably damaged (a quote left open "
+        "or a file pasted into a cell); correct that cell and save the file again",
+        "file-corrupt",
+    )
 
 
 def _open_quote_error(path: Path, row: int) -> ReadError:
@@ -286,7 +399,13 @@ def _read_ragged(
     # left open swallowed it (the csv module itself reads to the end without complaint).
     sentinel = "\x1e"
     body = text if text.endswith(("\n", "\r")) or not text else text + "\n"
-    rows = list(csv.reader(io.StringIO(body + sentinel), delimiter=delimiter))
+    try:
+        with _field_limit(len(body) + 2):
+            rows = list(csv.reader(io.StringIO(body + sentinel, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise ReadError(
+            f"{path.name}: the file cannot be split into rows and fields ({exc})", "file-corrupt"
+        ) from None
     if not rows or rows[-1] != [sentinel]:
         raise _open_quote_error(path, len(rows) + row_offset)
     rows.pop()

@@ -28,6 +28,8 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 #: Refuse zip containers whose members expand to more than this (zip-bomb guard).
 MAX_UNZIPPED_BYTES = 2 * 1024 * 1024 * 1024
 MAX_ZIP_RATIO = 200
+#: What :mod:`zipfile` raises on a damaged container's directory.
+_ZIP_ERRORS = (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError, UnicodeError)
 
 #: Extensions of the binary formats: a text file under one of these names is refused.
 _BINARY_EXTENSIONS = ("xlsx", "xlsm", "xls", "ods", "sav", "zsav")
@@ -74,7 +76,7 @@ def sniff_format(head: bytes, path: Path | None = None) -> str:
             try:
                 with zipfile.ZipFile(path) as zf:
                     names = set(zf.namelist())
-            except zipfile.BadZipFile as exc:
+            except _ZIP_ERRORS as exc:
                 raise ReadError(f"{path.name}: damaged zip container ({exc})", "file-corrupt")
             if any(n.startswith("xl/") for n in names):
                 return "xlsx"

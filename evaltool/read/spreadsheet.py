@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import re
 import zipfile
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -22,7 +21,14 @@ import numpy as np
 import pandas as pd
 
 from evaltool.read.cells import RawTable, ReadError, text_frame
-from evaltool.text import column_index, column_letter
+from evaltool.read.xlsx_parts import (
+    MEMBER_ERRORS,
+    check_parts,
+    check_sheet,
+    member_error,
+    read_member,
+)
+from evaltool.text import column_index
 
 #: Refuse a sheet whose cells span more than this many cells (rows × columns): a stray
 #: value far from the table (``XFD1048576``) would make the spreadsheet engine allocate
@@ -50,6 +56,9 @@ def read_spreadsheet(path: Path, file_format: str, sheet: str | int | None) -> R
         With ``sheet``, ``sheets`` (all sheet names), ``merged`` and ``row_filled`` set and,
         without ``sheet``, ``other_sheets``: the sheets not read that may hold data.
     """
+    parts = _xlsx_sheet_parts(path) if file_format == "xlsx" else {}
+    if file_format == "xlsx":
+        check_parts(path, skip={member for member, _ in parts.values()})
     workbook = _open_workbook(path)
     names = list(workbook.sheet_names)
     if not names:
@@ -60,13 +69,12 @@ def read_spreadsheet(path: Path, file_format: str, sheet: str | int | None) -> R
     else:
         # Visible worksheets first, in order; hidden sheets (drop-down lists) last.
         chosen = [n for n in names if n in visible] + [n for n in names if n not in visible]
-    parts = _xlsx_sheet_parts(path) if file_format == "xlsx" else {}
     empty = {n for n, (_, dim) in parts.items() if not _may_hold_table(dim)}
     empty |= set(names) - visible
     table: RawTable | None = None
     for name in chosen:
-        if name in parts:
-            _check_extent(path, name, *parts[name])
+        if file_format == "xlsx":
+            _check_sheet_xml(path, name, parts)
         cells, row_filled, merged = _sheet_cells(path, workbook, name)
         if not cells.size:
             empty.add(name)
@@ -262,8 +270,10 @@ def _xlsx_sheet_parts(path: Path) -> dict[str, tuple[str, str | None]]:
 
     try:
         with zipfile.ZipFile(path) as zf:
-            book = zf.read("xl/workbook.xml").decode("utf-8", errors="replace")
-            rels_xml = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", errors="replace")
+            book = read_member(zf, path, "xl/workbook.xml").decode("utf-8", errors="replace")
+            rels_xml = read_member(zf, path, "xl/_rels/workbook.xml.rels").decode(
+                "utf-8", errors="replace"
+            )
             targets = {}
             for m in re.finditer(r"<(?:\w+:)?Relationship\b([^>]*)>", rels_xml):
                 attrs = dict(_XML_ATTR.findall(m.group(1)))
@@ -285,13 +295,21 @@ def _xlsx_sheet_parts(path: Path) -> dict[str, tuple[str, str | None]]:
                 )
                 if member not in members:
                     continue
-                with zf.open(member) as fh:
-                    head = fh.read(64 * 1024).decode("utf-8", errors="replace")
+                head = _member_head(zf, path, member)
                 dim = re.search(r'<(?:\w+:)?dimension\s+ref="([^"]+)"', head)
                 out[html.unescape(name)] = (member, dim.group(1) if dim else None)
             return out
     except (KeyError, OSError, zipfile.BadZipFile, ValueError):
         return {}
+
+
+def _member_head(zf: zipfile.ZipFile, path: Path, member: str) -> str:
+    """The first 64 KiB of a zip member as text; a damaged member is a :class:`ReadError`."""
+    try:
+        with zf.open(member) as fh:
+            return fh.read(64 * 1024).decode("utf-8", errors="replace")
+    except MEMBER_ERRORS as exc:
+        raise member_error(path, member, exc) from exc
 
 
 def _cell_ref(ref: str) -> tuple[int, int] | None:
@@ -302,60 +320,13 @@ def _cell_ref(ref: str) -> tuple[int, int] | None:
     return int(m.group(2)), column_index(m.group(1)) + 1
 
 
-#: A cell holding a value (``<c r="AB12" t="s">``; formatting-only cells are self-closing).
-_VALUE_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>/]*>')
-_VALUE_COL = re.compile(rb'<c r="([A-Z]{1,3})\d{1,7}"[^>/]*>')
-
-
-def _sheet_chunks(path: Path, member: str) -> Iterator[bytes]:
-    """The worksheet XML in overlapping chunks (a tag cut by a chunk edge is whole in the
-    next one)."""
-    with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
-        carry = b""
-        while chunk := fh.read(16 * 1024 * 1024):
-            yield carry + chunk
-            carry = chunk[-1024:]
-
-
-def _check_extent(path: Path, name: str, member: str, dimension: str | None) -> None:
-    """Refuse a sheet whose cells would span more than :data:`MAX_SHEET_CELLS`.
-
-    The sheet's ``<dimension>`` (written by Excel, LibreOffice and most tools) is trusted
-    when it is small. It also counts formatted empty cells (a whole column formatted in
-    Excel reaches row 1048576), so a large one is checked against the cells that hold a
-    value, and a value far from the table is named so the user can delete it. A sheet
-    without a dimension (written by a script) is not scanned: that would cost a pass over
-    its XML on every import. (A crafted file can lie about its dimension, as a zip bomb
-    can about its sizes: run untrusted files in a separate process if that matters.)
-    """
-    if dimension is None:
-        return
-    end = _cell_ref(dimension.split(":")[-1])
-    if end is not None and end[0] * end[1] <= MAX_SHEET_CELLS:
-        return
-    max_row = max_col = 0
-    row_ref = col_ref = ""
-    for buf in _sheet_chunks(path, member):
-        widest = max(set(_VALUE_COL.findall(buf)), key=lambda c: (len(c), c), default=b"")
-        if widest and (col := column_index(widest.decode()) + 1) > max_col:
-            max_col = col
-            m = re.search(rb'<c r="' + widest + rb'(\d{1,7})"[^>/]*>', buf)
-            col_ref = widest.decode() + (m.group(1).decode() if m else "")
-        pos = len(buf)
-        while (pos := buf.rfind(b'<c r="', 0, pos)) >= 0:
-            m = _VALUE_CELL.match(buf, pos)
-            if m:
-                if int(m.group(2)) > max_row:
-                    max_row, row_ref = int(m.group(2)), (m.group(1) + m.group(2)).decode()
-                break
-    if max_row * max_col > MAX_SHEET_CELLS:
-        far = ", ".join(dict.fromkeys(r for r in (row_ref, col_ref) if r))
-        raise ReadError(
-            f"{path.name}: sheet {name!r} has values as far as row {max_row} and column "
-            f"{column_letter(max_col - 1)} ({max_row * max_col:,} cells; at most "
-            f"{MAX_SHEET_CELLS:,} are read); delete the stray cell(s) far from the table "
-            f"(e.g. {far}; Ctrl+End in Excel goes to the last one) or copy the table to a "
-            "new workbook",
-            "file-corrupt",
-            sheet=name,
-        )
+def _check_sheet_xml(path: Path, name: str, parts: dict[str, tuple[str, str | None]]) -> None:
+    """Scan a sheet's XML before the engine parses it (:func:`.xlsx_parts.check_sheet`);
+    when the workbook's index does not name the sheet's part, every worksheet part."""
+    if name in parts:
+        members = [parts[name][0]]
+    else:
+        with zipfile.ZipFile(path) as zf:
+            members = [n for n in zf.namelist() if n.startswith("xl/worksheets/")]
+    for member in members:
+        check_sheet(path, name, member, MAX_SHEET_CELLS)

@@ -8,9 +8,11 @@ from evaltool.testing.exports.limesurvey import write_limesurvey
 from evaltool.testing.exports.ms_forms import write_ms_forms
 from evaltool.testing.exports.qualtrics import (
     QUALTRICS_FIELDS,
+    QUALTRICS_LEGACY_FIELDS,
     compact_import_id,
     preview_response,
     write_qualtrics,
+    write_qualtrics_legacy,
 )
 from evaltool.testing.exports.spss import CHECKBOX_LABELS, write_spss
 from evaltool.testing.exports.surveymonkey import SURVEYMONKEY_META, write_surveymonkey
@@ -20,6 +22,7 @@ from evaltool.testing.exports.zef import write_zef
 __all__ = [
     "CHECKBOX_LABELS",
     "QUALTRICS_FIELDS",
+    "QUALTRICS_LEGACY_FIELDS",
     "SURVEYMONKEY_META",
     "compact_import_id",
     "preview_response",
@@ -30,6 +33,7 @@ __all__ = [
     "write_limesurvey",
     "write_ms_forms",
     "write_qualtrics",
+    "write_qualtrics_legacy",
     "write_spss",
     "write_surveymonkey",
     "write_webropol_csv",

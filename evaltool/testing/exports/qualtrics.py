@@ -1,4 +1,4 @@
-"""Qualtrics responses CSV (three header rows)."""
+"""Qualtrics responses CSV: three header rows, or two in the legacy export (``V1`` … codes)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,23 @@ QUALTRICS_FIELDS: dict[str, tuple[str, str]] = {
     "DistributionChannel": ("Distribution Channel", '{"ImportId":"distributionChannel"}'),
     "UserLanguage": ("User Language", '{"ImportId":"userLanguage"}'),
 }
+
+
+#: The legacy export's leading fields: code of header row 1 → field name of header row 2.
+QUALTRICS_LEGACY_FIELDS: dict[str, str] = {
+    "V1": "ResponseID",
+    "V2": "ResponseSet",
+    "V3": "Name",
+    "V4": "ExternalDataReference",
+    "V5": "EmailAddress",
+    "V6": "IPAddress",
+    "V7": "Status",
+    "V8": "StartDate",
+    "V9": "EndDate",
+    "V10": "Finished",
+}
+#: Columns the legacy export writes after the questions (code = field name).
+QUALTRICS_LEGACY_TRAILER = ("LocationLatitude", "LocationLongitude", "LocationAccuracy")
 
 
 def compact_import_id(key: str, question: Question) -> str:
@@ -140,3 +157,35 @@ def preview_response(survey: Survey, when: datetime) -> Survey:
             middle = len(q.options) // 2 + (q.kind == "scale")
             questions.append(replace(q, codes=np.array([middle], dtype=q.codes.dtype), texts=None))
     return Survey(np.array([np.datetime64(when, "s")]), questions)
+
+
+def write_qualtrics_legacy(
+    survey: Survey, path: Path, meta: Metadata, *, coding: str = "numbers"
+) -> None:
+    """A Qualtrics legacy-exporter CSV (UTF-8 with BOM, comma, CRLF): two header rows — codes
+    ``V1`` … ``V10`` over the field names ``ResponseID`` … ``Finished`` (see
+    :data:`QUALTRICS_LEGACY_FIELDS`), question codes ``Q8_1`` over their labels — then one row
+    per response, and the location columns last (empty here).
+
+    Parameters
+    ----------
+    survey
+        The answers, in file order (test and preview responses included).
+    path
+        The file to write.
+    meta
+        The leading fields by their ``V`` code (keys of :data:`QUALTRICS_LEGACY_FIELDS`).
+    coding
+        ``numbers`` or ``labels``, as :func:`write_qualtrics`.
+    """
+    columns = _question_columns(survey, coding == "numbers", text_suffix=False)
+    names = [*meta, *(c[0] for c in columns), *QUALTRICS_LEGACY_TRAILER]
+    labels = [
+        *(QUALTRICS_LEGACY_FIELDS[m] for m in meta),
+        *(c[1] for c in columns),
+        *QUALTRICS_LEGACY_TRAILER,
+    ]
+    n = len(survey.when)
+    trailer = [[""] * n for _ in QUALTRICS_LEGACY_TRAILER]
+    body = table_rows([*meta_columns(meta), *(c[4] for c in columns), *trailer])
+    write_csv(path, [names, labels, *body], encoding="utf-8-sig")
