@@ -22,6 +22,18 @@ class NotAWorkspace(UserError):
     """The folder given as workspace has no ``evaltool.sqlite``."""
 
 
+class WorkspaceBusy(UserError):
+    """Another process held the workspace's write lock longer than the busy timeout;
+    nothing was changed and the command can be run again."""
+
+    def __init__(self, root: object = None, doing: str = "write to"):
+        where = f" {root}" if root is not None else ""
+        super().__init__(
+            f"workspace{where} busy: another evaltool process is using it, so this command "
+            f"could not {doing} it; nothing was changed — try again"
+        )
+
+
 class ImportFailed(UserError):
     """An import stopped on validation errors; ``report`` holds them."""
 

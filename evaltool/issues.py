@@ -46,6 +46,10 @@ class IssueCode(StrEnum):
     ROW_MISALIGNED = "row-misaligned", "a row of a text file has more fields than its header"
     ROWS_DROPPED = "rows-dropped", "rows that are not respondents were dropped"
     LAYOUT_AMBIGUOUS = "layout-ambiguous", "the file matches more than one survey-tool layout"
+    FILE_REPEATED = (
+        "file-repeated",
+        "the same file (same SHA-256) is already imported as another wave, project or round",
+    )
     # respondents, projects and waves
     ID_COLUMN_MISSING = "id-column-missing", "the respondent id column is absent"
     ID_MISSING = "id-missing", "a response has no respondent id"
@@ -65,10 +69,23 @@ class IssueCode(StrEnum):
     PROJECT_UNREGISTERED = "project-unregistered", "the project is not in the ESR project register"
     WAVE_MISSING = "wave-missing", "a response has no wave"
     WAVE_INVALID = "wave-invalid", "the wave is not a positive whole number"
+    WAVE_UNLINKED = (
+        "wave-unlinked",
+        "no respondent of the wave answered another wave of the project",
+    )
+    PROJECT_NEAR_DUPLICATE = (
+        "project-near-duplicate",
+        "a new project's name differs from an existing one only in case, spacing or one letter",
+    )
     DATE_INVALID = "date-invalid", "a date cannot be parsed"
     # columns, items and answers
     MAPPING_INVALID = "mapping-invalid", "the mapping file is not valid"
     NO_ITEMS = "no-items", "no column could be matched to an instrument item"
+    INSTRUMENT_MISMATCH = (
+        "instrument-mismatch",
+        "the file fits another built-in instrument better, or most responses would be discarded",
+    )
+    AGE_GROUPED = "age-grouped", "ages in years were grouped into the instrument's age groups"
     ITEMS_UNPLACED = (
         "items-unplaced",
         "item columns were found but could not be matched to the instrument",
@@ -100,6 +117,16 @@ class IssueCode(StrEnum):
     PROJECT_DUPLICATE = (
         "project-duplicate",
         "a project code occurs twice, or is already registered",
+    )
+    # ESF+ participant records
+    STATUS_INCONSISTENT = (
+        "status-inconsistent",
+        "a participant's labour-market statuses contradict each other",
+    )
+    STATUS_MISSING = "status-missing", "a participant who has left has no status on leaving"
+    PARTICIPANT_DUPLICATE = (
+        "participant-duplicate",
+        "the same participant occurs twice in one project",
     )
 
     @classmethod

@@ -12,8 +12,11 @@ from pathlib import Path
 import click
 
 from evaltool import __version__
-from evaltool.errors import ImportFailed, UserError
+from evaltool.errors import ImportFailed, UserError, WorkspaceBusy
 from evaltool.output import FORMATS
+from evaltool.output.paths import check_writable
+from evaltool.store.engine import OperationalError, is_busy
+from evaltool.text import terminal_safe
 
 WORKSPACE_OPTION = click.option(
     "-w",
@@ -31,11 +34,22 @@ FORMAT_OPTION = click.option(
     show_default=True,
     help="Output format.",
 )
+
+
+def writable_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """A click callback: the output file ``value`` can be written (checked before the
+    command does anything; :func:`evaltool.output.paths.check_writable`)."""
+    if value is not None:
+        check_writable(value, f"{param.opts[-1]} file")
+    return value
+
+
 OUTPUT_OPTION = click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
+    callback=writable_file,
     help="Write to this file instead of the terminal.",
 )
 
@@ -48,17 +62,29 @@ class EvaltoolGroup(click.Group):
             return super().invoke(ctx)
         except ImportFailed as exc:
             if exc.report is not None:
-                click.echo(exc.report.format(), err=True)
-            click.echo(f"Error: {exc}", err=True)
+                echo(exc.report.format(), err=True)
+            echo(f"Error: {exc}", err=True)
             sys.exit(2)
         except UserError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            echo(f"Error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            # a read that waited the whole busy timeout for another process's commit
+            echo(f"Error: {WorkspaceBusy(doing='read')}", err=True)
+            sys.exit(WorkspaceBusy.exit_code)
+
+
+def echo(text: str, err: bool = False, nl: bool = True) -> None:
+    """``click.echo`` of text that may hold data (names, headers, values): control
+    characters escaped (:func:`evaltool.text.terminal_safe`)."""
+    click.echo(terminal_safe(str(text)), err=err, nl=nl)
 
 
 def _print(text: str | None) -> None:
     if text is not None:
-        click.echo(text, nl=not text.endswith("\n"))
+        echo(text, nl=not text.endswith("\n"))
 
 
 @click.group(cls=EvaltoolGroup)
@@ -71,5 +97,5 @@ def main() -> None:
 def _print_import(result) -> None:
     """An import's warnings (at most 20 per severity, on stderr), then what it did."""
     if result.report.warnings:
-        click.echo(result.report.format(limit=20), err=True)
-    click.echo(result.summary())
+        echo(result.report.format(limit=20), err=True)
+    echo(result.summary())

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from evaltool.cli.app import _print, main
+from evaltool.cli.app import _print, main, writable_file
 
 
 @main.command("inspect")
@@ -36,6 +36,7 @@ from evaltool.cli.app import _print, main
     "--write-mapping",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
+    callback=writable_file,
     help="Write a mapping file (TOML) of what was found, to edit and pass to --mapping.",
 )
 def inspect_cmd(file, sheet, layout, instrument, mapping, fmt, write_mapping) -> None:
@@ -59,6 +60,7 @@ def inspect_cmd(file, sheet, layout, instrument, mapping, fmt, write_mapping) ->
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
+    callback=writable_file,
     help="The workbook to write (.xlsx).",
 )
 @click.option("--lang", type=click.Choice(["fi", "sv", "en"]), default="fi", show_default=True)

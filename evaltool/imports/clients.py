@@ -37,30 +37,39 @@ from evaltool.imports.skeleton import (
     gc_paused,
     run_import,
 )
-from evaltool.instruments import REASON_LETTERS, Instrument, load_instrument
+from evaltool.instruments import REASON_LETTERS, Instrument, is_builtin, load_instrument
 from evaltool.issues import RECORD_FIELDS, WARNING, IssueCode, ValidationReport
 from evaltool.mapping import summary
 from evaltool.mapping.columns import map_columns
 from evaltool.mapping.decode import decode_items
 from evaltool.mapping.fields import decode_fields
-from evaltool.mapping.ids import normalise_ids
+from evaltool.mapping.ids import anonymous_ids, normalise_ids
 from evaltool.mapping.mapping_file import Mapping, load_mapping
 from evaltool.read.dates import parse_dates
 from evaltool.scoring.rules import score
+from evaltool.store.responses import ANON_PREFIX
 from evaltool.store.workspace import Workspace
 from evaltool.validate.clients import (
     COLUMN_CHECKS,
     ITEM_CHECKS,
+    MAX_WAVE,
     FileContext,
     check_already_stored,
     check_duplicates_across_files,
     run_checks,
+    valid_waves,
+)
+from evaltool.validate.guards import (
+    check_instrument_fit,
+    check_project_names,
+    check_unlinked_waves,
 )
 from evaltool.validate.rows import check_row_widths
 
 __all__ = [
     "BACKGROUND_FIELDS",
     "READ_THREADS",
+    "background_patterns",
     "ClientFile",
     "ClientFileResult",
     "ClientImport",
@@ -92,6 +101,24 @@ BACKGROUND_FIELDS: dict[str, str] = {
     r"palvelun muoto|tjänst|service|service type)",
 }
 
+
+def background_patterns(instrument: Instrument) -> dict[str, str]:
+    """The :data:`BACKGROUND_FIELDS` patterns to look for in a file of ``instrument``.
+
+    A built-in instrument gets them all (reports group by them); a user's instrument only
+    those of the background fields it declares itself — a questionnaire that asks no
+    background questions does not get them from another one's headers. A pattern is never
+    given for a field whose name is one of the instrument's item codes (an item ``sex`` is
+    an item).
+    """
+    items = {c.casefold() for c in instrument.item_codes}
+    if is_builtin(instrument):
+        names = set(BACKGROUND_FIELDS)
+    else:
+        names = {f.name for f in instrument.fields} & set(BACKGROUND_FIELDS)
+    return {k: v for k, v in BACKGROUND_FIELDS.items() if k in names and k.casefold() not in items}
+
+
 #: Files of one import read at the same time (at most; and at most one per processor).
 READ_THREADS = 2
 
@@ -111,6 +138,13 @@ class ClientImportOptions:
     layout: str | None = None
     replace: bool = False
     complete_only: bool = False
+    #: Import a file already imported as another wave or into another project.
+    force: bool = False
+    #: The file has no respondent ids: every response is unlinked (never paired across
+    #: waves); see :func:`anonymous_ids`.
+    anonymous: bool = False
+    #: Allow a new project whose name is close to an existing one's (case, spacing, typo).
+    new_project: bool = False
 
 
 @dataclass
@@ -119,14 +153,17 @@ class ClientFileResult(FileResult):
     scored under the missing-data rule."""
 
     discarded: int = 0
+    #: Stored unlinked (``--anonymous``): never paired across waves.
+    anonymous: bool = False
 
     def summary(self) -> str:
         """Two lines: what was stored, then the layout and columns found."""
         if self.status == "unchanged":
             return self.message
+        unlinked = " (anonymous: unlinked, never paired across waves)" if self.anonymous else ""
         return (
             f"{self.path.name}: {self.status} as import {self.import_id} (layout "
-            f"{self.layout}): {self.rows_read} rows read, {self.rows_stored} stored, "
+            f"{self.layout}): {self.rows_read} rows read, {self.rows_stored} stored{unlinked}, "
             f"{self.rows_rejected} rejected, {self.discarded} discarded by the missing-data "
             f"rule\n  {self.describe()}"
         )
@@ -247,6 +284,8 @@ def _find_column(
 
 
 def _locate_ids(ctx: FileContext, opts: ClientImportOptions, report: ValidationReport) -> bool:
+    if opts.anonymous:
+        return _anonymous_ids(ctx, opts, report)
     id_name = opts.id_column or ctx.mapping.options.get("id_column")
     if id_name:
         pos = _find_column(ctx, id_name, "id", IssueCode.ID_COLUMN_MISSING, report)
@@ -265,6 +304,28 @@ def _locate_ids(ctx: FileContext, opts: ClientImportOptions, report: ValidationR
     ctx.id_pos = pos
     ctx.ids = ctx.survey.data[pos].astype(str).str.strip()
     ctx.id_keys, ctx.id_changed = normalise_ids(ctx.ids)
+    return True
+
+
+def _anonymous_ids(ctx: FileContext, opts: ClientImportOptions, report: ValidationReport) -> bool:
+    """``--anonymous``: no respondent id; a respondent id column the layout recognised is
+    not stored. Each response is its own respondent (its keys: :func:`anonymous_ids`)."""
+    if opts.id_column:
+        report.error(
+            IssueCode.ID_COLUMN_MISSING,
+            "--anonymous and --id-column contradict each other: give the id column to link "
+            "waves, or --anonymous for a survey without ids",
+            **ctx.where,
+        )
+        return False
+    pos = ctx.survey.metadata.get("respondent_id")
+    if pos is not None:
+        ctx.used.add(pos)
+    rows = pd.Series(ctx.survey.rows, dtype=object).astype(str)
+    ctx.ids = ("row " + rows).reset_index(drop=True)
+    ctx.id_keys = ctx.ids.copy()
+    ctx.id_changed = np.zeros(ctx.n, dtype=bool)
+    ctx.anonymous = True
     return True
 
 
@@ -289,16 +350,16 @@ def _locate_waves(ctx: FileContext, opts: ClientImportOptions, report: Validatio
     if opts.wave is not None:
         one = pd.to_numeric(
             pd.Series([str(opts.wave).strip().replace(",", ".")]), errors="coerce"
-        ).iloc[0]
-        if pd.isna(one) or one < 1 or one != np.floor(one):
+        ).astype(float)
+        if not valid_waves(one)[0]:
             report.error(
                 IssueCode.WAVE_INVALID,
-                f"--wave must be a whole number ≥ 1, not {opts.wave!r}",
+                f"--wave must be a whole number from 1 to {MAX_WAVE}, not {opts.wave!r}",
                 **ctx.where,
             )
             return False
         ctx.wave_text = pd.Series(np.full(ctx.n, str(opts.wave).strip(), dtype=object))
-        ctx.wave_number = pd.Series(np.full(ctx.n, float(one)))
+        ctx.wave_number = pd.Series(np.full(ctx.n, float(one.iloc[0])))
     else:
         pos = _find_column(ctx, opts.wave_column or "", "wave", IssueCode.WAVE_MISSING, report)
         if pos is None:
@@ -308,8 +369,12 @@ def _locate_waves(ctx: FileContext, opts: ClientImportOptions, report: Validatio
         ctx.wave_text = ctx.survey.data[pos].astype(str).str.strip()
         ctx.wave_number = pd.to_numeric(
             ctx.wave_text.str.replace(",", ".", regex=False), errors="coerce"
-        )
-    ctx.wave = ctx.wave_number.fillna(0).astype(int)
+        ).astype(float)
+    # invalid waves (NaN, inf, 1e20) are reported by check_waves; here they are 0
+    ctx.wave = pd.Series(
+        np.where(valid_waves(ctx.wave_number), ctx.wave_number.fillna(0), 0).astype(np.int64),
+        index=ctx.wave_number.index,
+    )
     return True
 
 
@@ -342,7 +407,11 @@ def map_file_columns(ctx: FileContext) -> None:
         if role in layouts.TOOL_ROLES:
             ctx.used.add(pos)
     placement = map_columns(
-        survey, instrument, ctx.mapping.columns, exclude=ctx.used, patterns=BACKGROUND_FIELDS
+        survey,
+        instrument,
+        ctx.mapping.columns,
+        exclude=ctx.used,
+        patterns=background_patterns(instrument),
     )
     ctx.placement = placement
     ctx.fields, ctx.field_problems = decode_fields(
@@ -416,13 +485,31 @@ def prepare_file(
     ctx = read_survey(path, instrument, opts, mapping, report, raw)
     if ctx is None or not locate_columns(ctx, opts, report):
         return None
+    excluded = set(ctx.used)
     map_file_columns(ctx)
     run_checks(COLUMN_CHECKS, ctx, report)
     if not ctx.placement.items:
         return None
     decode_answers(ctx)
     run_checks(ITEM_CHECKS, ctx, report)
+    if report.ok:
+        check_instrument_fit(ctx, report, _placer(ctx, excluded), force=opts.force)
     return rows_to_store(ctx)
+
+
+def _placer(ctx: FileContext, excluded: set[int]):
+    """Places the file's columns on another instrument as :func:`map_file_columns` does."""
+
+    def place(instrument: Instrument):
+        return map_columns(
+            ctx.survey,
+            instrument,
+            ctx.mapping.columns,
+            exclude=excluded,
+            patterns=background_patterns(instrument),
+        )
+
+    return place
 
 
 def reason_strings(reasons: np.ndarray) -> np.ndarray:
@@ -491,10 +578,16 @@ class ClientImport(ImportPlan):
         self.instrument = instrument
         self.mapping = mapping
         self.replace = opts.replace
+        self.force = opts.force
         self.answers_table = ""
 
     def scope(self, path: Path) -> str:
         return _scope(self.opts, self.instrument)
+
+    def repeat_key(self, scope: str) -> str:
+        """Project, wave and sheet: one file may hold two instruments' items, imported
+        once for each."""
+        return scope.split(";", 1)[-1]
 
     def read(self, path: Path) -> readers.RawTable:
         return readers.read_raw(path, sheet=self.opts.sheet)
@@ -528,19 +621,14 @@ class ClientImport(ImportPlan):
     def check_together(
         self, ws: Workspace, prepared: list[Prepared], report: ValidationReport
     ) -> None:
-        """Respondents in two files of the import or already stored (errors); projects not
-        in the project register (warnings, when there is no error)."""
+        """Runs inside the import's transaction. Respondents in two files of the import or
+        already stored, new projects named like existing ones (errors); waves that link
+        to no other wave, projects not in the project register (warnings, when there is
+        no error)."""
         if not prepared or not report.ok:
             return
         files: list[ClientFile] = [p.content for p in prepared]
-        respondents = ws.pseudonyms(
-            [p for f in files for p in f.frame["project"].tolist()],
-            [k for f in files for k in f.frame["id_key"].tolist()],
-        )
-        start = 0
-        for f in files:
-            f.frame["respondent"] = respondents[start : start + len(f.frame)]
-            start += len(f.frame)
+        self._assign_respondents(ws, prepared)
         check_duplicates_across_files([f.context for f in files], [f.frame for f in files], report)
         for p, f in zip(prepared, files, strict=True):
             stored = ws.existing_respondents(
@@ -549,13 +637,63 @@ class ClientImport(ImportPlan):
                 exclude_import=p.source.existing if self.replace else None,
             )
             check_already_stored(f.context, stored, report)
+        known = sorted(set(ws.projects_seen()) | set(ws.register_codes()["code"].astype(str)))
+        for f in files:
+            check_project_names(
+                f.frame["project"].unique().tolist(),
+                known,
+                report,
+                file=f.context.name,
+                allow_new=self.opts.new_project,
+            )
         if not report.ok:
             return
+        self._check_links(ws, prepared, report)
         from evaltool.imports.register import check_registered
 
         for f in files:
             check_registered(
                 ws, sorted(f.frame["project"].unique().tolist()), report, file=f.context.name
+            )
+
+    def _assign_respondents(self, ws: Workspace, prepared: list[Prepared]) -> None:
+        """Each response's pseudonym: keyed on project and id, or for ``--anonymous`` on
+        the file, wave and row (:func:`anonymous_ids`)."""
+        files: list[ClientFile] = [p.content for p in prepared]
+        keys = [
+            anonymous_ids(p.source.sha256, f.frame) if self.opts.anonymous else f.frame["id_key"]
+            for p, f in zip(prepared, files, strict=True)
+        ]
+        respondents = ws.pseudonyms(
+            [p for f in files for p in f.frame["project"].tolist()],
+            [k for key in keys for k in key.tolist()],
+        )
+        start = 0
+        for f in files:
+            mine = respondents[start : start + len(f.frame)]
+            if self.opts.anonymous:
+                mine = [ANON_PREFIX + r[: 20 - len(ANON_PREFIX)] for r in mine]
+            f.frame["respondent"] = mine
+            start += len(f.frame)
+
+    def _check_links(
+        self, ws: Workspace, prepared: list[Prepared], report: ValidationReport
+    ) -> None:
+        """``wave-unlinked`` for each file's waves, against the stored responses of its
+        projects (other than those it replaces) and the import's other files."""
+        files: list[ClientFile] = [p.content for p in prepared]
+        projects = sorted({p for f in files for p in f.frame["project"].unique().tolist()})
+        stored = ws.respondent_waves(self.instrument.name, projects)
+        cols = ["project", "wave", "respondent"]
+        for k, (p, f) in enumerate(zip(prepared, files, strict=True)):
+            others = [f2.frame[cols] for j, f2 in enumerate(files) if j != k]
+            if p.source.existing is not None:
+                replaced = ws.respondent_waves_of_import(p.source.existing)
+                stored = stored.merge(replaced, how="left", indicator=True)
+                stored = stored[stored["_merge"] == "left_only"].drop(columns="_merge")
+            rest = pd.concat([stored[cols], *others], ignore_index=True)
+            p.warnings = (p.warnings or []) + check_unlinked_waves(
+                f.frame, rest, report, file=f.context.name
             )
 
     def begin(self, ws: Workspace) -> None:
@@ -580,6 +718,7 @@ class ClientImport(ImportPlan):
             layout=survey.layout,
             details=summary.found(survey, file.context.placement),
             discarded=int(file.frame["discarded"].sum()),
+            anonymous=file.context.anonymous,
         )
 
 

@@ -48,14 +48,14 @@ import pandas as pd
 
 from evaltool import layouts
 from evaltool import read as readers
-from evaltool.imports.clients import BACKGROUND_FIELDS
+from evaltool.imports.clients import background_patterns
 from evaltool.instruments import Instrument, InstrumentError, builtin_names, load_instrument
 from evaltool.issues import ValidationReport
 from evaltool.layouts.table import SurveyTable
 from evaltool.mapping import summary
 from evaltool.mapping.columns import ColumnMap, map_columns
 from evaltool.mapping.mapping_file import load_mapping
-from evaltool.text import column_index, column_letter
+from evaltool.text import column_index, column_letter, mask_personal
 from evaltool.validate.rows import check_row_widths
 
 #: Client instruments tried when ``inspect_file`` is given none.
@@ -73,7 +73,7 @@ def _load(instrument: str | Path | Instrument | None) -> Instrument | None:
 
 
 def _guess(
-    tidy: SurveyTable, mapping: dict[str, str] | None, patterns: dict[str, str]
+    tidy: SurveyTable, mapping: dict[str, str] | None
 ) -> tuple[Instrument | None, ColumnMap | None]:
     """The built-in client instrument with the most placed items (ties: fewer unplaced)."""
     best: tuple[tuple[int, int], Instrument, ColumnMap] | None = None
@@ -84,7 +84,7 @@ def _guess(
             inst = load_instrument(name)
         except InstrumentError:
             continue
-        pl = map_columns(tidy, inst, mapping, patterns=patterns)
+        pl = map_columns(tidy, inst, mapping, patterns=background_patterns(inst))
         key = (len(pl.items), -len(pl.item_like))
         if best is None or key > best[0]:
             best = (key, inst, pl)
@@ -103,7 +103,7 @@ def _value_counts(values: pd.Series, limit: int = MAX_VALUES) -> tuple[dict[str,
     shown: dict[str, int] = {}
     for k in order[:limit]:
         value, n = uniques[k], counts[k]
-        text = str(value)
+        text = mask_personal(value)
         if len(text) > 60:
             text = text[:57] + "…"
         shown[text] = shown.get(text, 0) + int(n)
@@ -138,10 +138,10 @@ def inspect_file(
     inst = _load(instrument)
     guessed = False
     if inst is None:
-        inst, placement = _guess(tidy, columns_map, BACKGROUND_FIELDS)
+        inst, placement = _guess(tidy, columns_map)
         guessed = inst is not None
     else:
-        placement = map_columns(tidy, inst, columns_map, patterns=BACKGROUND_FIELDS)
+        placement = map_columns(tidy, inst, columns_map, patterns=background_patterns(inst))
     id_name = options.get("id_column")
     id_pos = tidy.column_by_header(id_name) if id_name else tidy.metadata.get("respondent_id")
     date_name = options.get("date_column")

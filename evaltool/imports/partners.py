@@ -154,6 +154,16 @@ def read_roster(path: str | Path, sheet: str | None = None) -> tuple[list[str], 
     return names, sectors
 
 
+def _looks_like_roster(tidy: layouts.SurveyTable) -> bool:
+    """Are the file's headers only a roster's organisation and sector columns?"""
+    headers = {fold(str(h)) for h in tidy.headers.values() if str(h).strip()}
+    return (
+        bool(headers)
+        and headers <= set(ROSTER_ORG) | set(ROSTER_SECTOR)
+        and bool(headers & set(ROSTER_ORG))
+    )
+
+
 def _survey_text(survey: str | Path | None) -> tuple[str, str]:
     """(TOML text, source) of the partner survey definition to use."""
     name = str(survey or cooperation.BUILTIN_SURVEY)
@@ -180,8 +190,10 @@ class PartnerImport(ImportPlan):
         options: dict,
         sheet: str | None = None,
         replace: bool = False,
+        force: bool = False,
     ):
         self.round_label = round_label
+        self.force = force
         self.survey_text = survey_text
         self.definition = definition
         self.mapping = mapping
@@ -196,6 +208,10 @@ class PartnerImport(ImportPlan):
         return (
             f"partners;round={self.round_label};roster={self.roster_sha};sheet={self.sheet or ''}"
         )
+
+    def repeat_key(self, scope: str) -> str:
+        """The round: the same file with another roster or sheet is not a repeat."""
+        return scope.split(";roster=", 1)[0]
 
     def unchanged_message(self, source: Source) -> str:
         return (
@@ -227,6 +243,14 @@ class PartnerImport(ImportPlan):
                 "import stopped: the file cannot be read; nothing was stored", report
             ) from exc
         where = {"file": name, "sheet": tidy.raw.sheet}
+        if _looks_like_roster(tidy):
+            report.error(
+                IssueCode.FILE_EMPTY,
+                "this looks like a roster (only organisation and sector columns): give it "
+                "with --orgs ROSTER and the survey export or tie list of the round as FILE",
+                **where,
+            )
+            return None
         check_row_widths(tidy, report, where)
         shape, data = self._decode_round(tidy)
         for issue in data.report.issues:
@@ -288,6 +312,7 @@ class PartnerImport(ImportPlan):
             df,
             self.definition,
             roster_orgs,
+            self.options.get("org_column"),
             round=self.round_label,
             sectors=sectors,
             aliases=aliases,
@@ -330,6 +355,8 @@ def import_partners(
     mapping: str | Path | None = None,
     sheet: str | None = None,
     replace: bool = False,
+    org_column: str | None = None,
+    force: bool = False,
 ) -> ImportResult:
     """Import one partner-survey file for round ``round_label`` (one transaction).
 
@@ -355,6 +382,11 @@ def import_partners(
         The sheet to read.
     replace
         Import a file imported before again, replacing its earlier import.
+    force
+        Import the file although the same file is imported for another round.
+    org_column
+        The header of a web-survey export's column naming each respondent's organisation
+        (default: a column headed like the survey's organisation question).
 
     Returns
     -------
@@ -382,6 +414,8 @@ def import_partners(
         "layout": layout,
         "mapping": str(mapping) if mapping else None,
     }
+    if org_column:
+        options["org_column"] = str(org_column)
     plan = PartnerImport(
         round_label,
         text,
@@ -390,6 +424,7 @@ def import_partners(
         options,
         sheet=sheet,
         replace=replace,
+        force=force,
     )
     return run_import(ws, plan, [path])
 

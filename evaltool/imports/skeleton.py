@@ -6,17 +6,23 @@ what a kind of import (clients, partners, the project register) reads, checks an
 1. every file is digested (SHA-256, size) and its earlier import looked up: same kind,
    digest and scope (with ``replace``, for kinds that replace by name, also the latest
    import of a file with the same name and scope). A file imported before is not read again
-   unless ``replace``; it ends as ``unchanged``;
+   unless ``replace``; it ends as ``unchanged``. The same file imported under another scope
+   (another wave, project or round) is an error (``file-repeated``) unless ``force``: a
+   wave 3 that repeats wave 2 would show no change;
 2. the other files are prepared one after another — read (in background threads when the
    kind reads ahead), mapped and checked by :meth:`ImportPlan.prepare`; every problem goes
    to the validation report, with its file, sheet, row and column;
-3. :meth:`ImportPlan.check_together` checks the prepared files as a whole (respondents in
-   two files, rows already stored);
-4. any error raises :class:`~evaltool.errors.ImportFailed` carrying the report: nothing is
-   stored;
-5. otherwise, in one transaction, each file's earlier import is deleted (``replaced``), its
-   provenance recorded (an ``imports`` row with the file's warnings) and its rows stored
-   (:meth:`ImportPlan.store`);
+3. any error so far raises :class:`~evaltool.errors.ImportFailed` carrying the report:
+   nothing is stored;
+4. the write transaction begins (waiting for another process's, see
+   :meth:`~evaltool.store.Workspace.transaction`). Inside it, what another process may
+   have stored meanwhile is looked up again — each file's earlier import and its repeats
+   under other scopes — and :meth:`ImportPlan.check_together` checks the prepared files as
+   a whole (respondents in two files, rows already stored), so two processes importing
+   the same file at once store it once; an error rolls back and raises ``ImportFailed``;
+5. each file's earlier import is deleted (``replaced``), its provenance recorded (an
+   ``imports`` row with the file's warnings) and its rows stored (:meth:`ImportPlan.store`);
+   the transaction commits;
 6. the result is an :class:`ImportResult`: one :class:`FileResult` per file, in the order
    given, and the report.
 """
@@ -176,10 +182,17 @@ class ImportPlan(ABC):
     read_threads: int = 0
     #: The :class:`FileResult` class of the kind (for files left unchanged).
     result_type: type[FileResult] = FileResult
+    #: Import a file already imported under another scope (another wave, project, round).
+    force: bool = False
 
     @abstractmethod
     def scope(self, path: Path) -> str:
         """What the file is imported as (with its digest: whether it was imported before)."""
+
+    def repeat_key(self, scope: str) -> str:
+        """What makes an import of the same file under another scope a repeat
+        (``file-repeated``): by default the whole scope."""
+        return scope
 
     def read(self, path: Path) -> object:
         """Read a file in a background thread (when :attr:`read_threads`); :meth:`prepare`
@@ -243,15 +256,62 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def find_source(ws: Workspace, plan: ImportPlan, path: Path) -> Source:
-    """Digest ``path`` and look up its earlier import; raises OSError."""
-    sha, size = readers.file_digest(path)
+def find_source(
+    ws: Workspace, plan: ImportPlan, path: Path, digest: tuple[str, int] | None = None
+) -> Source:
+    """Digest ``path`` (unless ``digest`` gives its SHA-256 and size) and look up its
+    earlier import; raises OSError."""
+    sha, size = digest if digest is not None else readers.file_digest(path)
     scope = plan.scope(path)
     existing = ws.find_import(plan.kind, sha, scope)
     if existing is None and plan.replace and plan.replace_by_name:
         # A corrected file under the same name replaces the earlier import of that name.
         existing = ws.find_import_by_name(plan.kind, path.name, scope)
     return Source(path, sha, size, scope, existing, plan.replace)
+
+
+def check_repeats(
+    ws: Workspace, plan: ImportPlan, source: Source, report: ValidationReport
+) -> None:
+    """``file-repeated``: the file (same SHA-256) is imported under another scope, unless
+    ``plan.force``. Replacing an import of the file under its own scope repeats nothing
+    new, so it is not checked."""
+    if plan.force or source.existing is not None:
+        return
+    mine = plan.repeat_key(source.scope)
+    others = [
+        (i, scope)
+        for i, scope in ws.imports_of_file(plan.kind, source.sha256)
+        if plan.repeat_key(scope) != mine
+    ]
+    if not others:
+        return
+    first, scope = others[0]
+    report.error(
+        IssueCode.FILE_REPEATED,
+        f"this file (same content, SHA-256 {source.sha256[:12]}…) is already imported as "
+        f"import {first} ({describe_scope(scope)}); importing it again as "
+        f"{describe_scope(source.scope)} would repeat those answers — check the file, or "
+        "pass --force if it really holds both",
+        file=source.path.name,
+    )
+
+
+def describe_scope(scope: str) -> str:
+    """An import scope in words: ``project P, wave 2`` (clients), ``round R`` (partners)."""
+    parts = dict(p.split("=", 1) for p in scope.split(";") if "=" in p)
+    words = []
+    for key, label in (
+        ("project", "project"),
+        ("project-column", "projects from column"),
+        ("wave", "wave"),
+        ("wave-column", "waves from column"),
+        ("round", "round"),
+        ("sheet", "sheet"),
+    ):
+        if parts.get(key):
+            words.append(f"{label} {parts[key]}")
+    return ", ".join(words) or scope
 
 
 def run_import(ws: Workspace, plan: ImportPlan, paths: Sequence[str | Path]) -> ImportResult:
@@ -286,11 +346,15 @@ def run_import(ws: Workspace, plan: ImportPlan, paths: Sequence[str | Path]) -> 
                 sources.append(find_source(ws, plan, path))
             except OSError as exc:
                 sources.append(exc)
-        prepared = _prepare_all(plan, files, sources, report)
-        plan.check_together(ws, [p for p in prepared if p is not None], report)
+        for source in sources:
+            if isinstance(source, Source) and not source.unchanged:
+                check_repeats(ws, plan, source, report)
         if not report.ok:
             raise ImportFailed.stopped(report)
-        return ImportResult(_store_all(ws, plan, sources, prepared), report)
+        prepared = _prepare_all(plan, files, sources, report)
+        if not report.ok:
+            raise ImportFailed.stopped(report)
+        return ImportResult(_store_all(ws, plan, sources, prepared, report), report)
 
 
 def _prepare_all(
@@ -335,15 +399,43 @@ def _prepare_one(
     return prep
 
 
+def _look_again(
+    ws: Workspace,
+    plan: ImportPlan,
+    sources: list[Source | OSError],
+    prepared: list[Prepared | None],
+    report: ValidationReport,
+) -> None:
+    """Inside the write transaction: each prepared file's earlier import and repeats as
+    another process may have stored them since the file was looked up (a file imported
+    meanwhile under the same scope is then ``unchanged``)."""
+    for k, (source, prep) in enumerate(zip(sources, prepared, strict=True)):
+        if prep is None or not isinstance(source, Source):
+            continue
+        now = find_source(ws, plan, source.path, digest=(source.sha256, source.size))
+        if now.existing != source.existing:
+            source.existing = now.existing
+            if source.unchanged:
+                prepared[k] = None
+                continue
+        check_repeats(ws, plan, source, report)
+
+
 def _store_all(
     ws: Workspace,
     plan: ImportPlan,
     sources: list[Source | OSError],
     prepared: list[Prepared | None],
+    report: ValidationReport,
 ) -> list[FileResult]:
-    """Delete replaced imports, record provenance and store every file: one transaction."""
+    """Check against what is stored, delete replaced imports, record provenance and store
+    every file: one transaction."""
     results = []
     with ws.transaction():
+        _look_again(ws, plan, sources, prepared, report)
+        plan.check_together(ws, [p for p in prepared if p is not None], report)
+        if not report.ok:
+            raise ImportFailed.stopped(report)
         plan.begin(ws)
         for source, prep in zip(sources, prepared, strict=True):
             if prep is None:  # unchanged (an unreadable file is an error: not here)

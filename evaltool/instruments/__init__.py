@@ -21,6 +21,7 @@ from evaltool.instruments.headers import item_number
 from evaltool.instruments.load import (
     builtin_names,
     builtin_path,
+    is_builtin,
     load_instrument,
     parse_instrument,
 )
@@ -43,6 +44,7 @@ from evaltool.instruments.model import (
 )
 
 __all__ = [
+    "is_builtin",
     "ANSWERED",
     "DECLARED_MISSING",
     "DONT_KNOW",

@@ -10,8 +10,9 @@ sets, and background / open-answer fields. Built-in instruments: ``whoqol-bref``
 from __future__ import annotations
 
 import math
-import tomllib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from evaltool.instruments.model import (
     LANGS,
@@ -22,6 +23,7 @@ from evaltool.instruments.model import (
     Item,
     Rule,
 )
+from evaltool.instruments.toml_text import number_list, parse_toml, table, text_list
 from evaltool.resources import data_dirs, data_file
 
 
@@ -36,6 +38,14 @@ def builtin_names() -> list[str]:
 def builtin_path(name: str) -> Path | None:
     """The built-in definition file called ``name``, or None."""
     return data_file("surveys", f"{name}.toml")
+
+
+def is_builtin(instrument: Instrument) -> bool:
+    """Is ``instrument`` a built-in definition as shipped (same name and text)?"""
+    path = builtin_path(instrument.name)
+    if path is None:
+        return False
+    return path.read_text(encoding="utf-8") == instrument.source_text
 
 
 def load_instrument(name_or_path: str | Path) -> Instrument:
@@ -94,43 +104,72 @@ def parse_instrument(text: str, source: str = "<text>") -> Instrument:
     is discarded, so min answered = k − ⌊p × k⌋. Without rules, one rule ``default`` asks
     for one answered item per domain.
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InstrumentError(f"{source}: not valid TOML ({exc})")
-    try:
-        meta = data["instrument"]
-        smin, smax = float(meta["scale_min"]), float(meta["scale_max"])
-        response_sets, aliases = _response_sets(data)
-        items = _items(data, response_sets, source)
-        domains = _domains(data, [i.code for i in items], smin, smax, source)
-        rules = _rules(data, domains, len(items))
-        default_rule = meta.get("default_rule", next(iter(rules)))
-        fields = _fields(data)
-    except KeyError as exc:
-        raise InstrumentError(f"{source}: required key {exc} is missing")
-    except (TypeError, ValueError) as exc:
-        raise InstrumentError(f"{source}: invalid value ({exc})")
+    data = parse_toml(text, source, InstrumentError)
+    meta = _part(source, "[instrument]", lambda: table(data, "instrument", source, InstrumentError))
+    smin = _part(source, "instrument.scale_min", lambda: float(meta["scale_min"]))
+    smax = _part(source, "instrument.scale_max", lambda: float(meta["scale_max"]))
+    response_sets, aliases = _part(source, "[response_sets]", lambda: _response_sets(data))
+    items = _part(source, "[[items]]", lambda: _items(data, response_sets, source))
+    domains = _part(
+        source, "[[domains]]", lambda: _domains(data, [i.code for i in items], smin, smax, source)
+    )
+    rules = _part(source, "[rules]", lambda: _rules(data, domains, len(items)))
+    fields = _part(source, "[[fields]]", lambda: _fields(data))
+    lists = {
+        key: _part(
+            source, f"instrument.{key}", lambda k=key: number_list(meta, k, source, InstrumentError)
+        )
+        for key in ("missing_codes", "dont_know_codes")
+    }
     return Instrument(
-        name=str(meta["name"]),
-        title=dict(meta.get("title", {})),
+        name=_part(source, "instrument.name", lambda: _text(meta["name"])),
+        title=_part(source, "instrument.title", lambda: dict(table(meta, "title", source))),
         scale_min=smin,
         scale_max=smax,
         items=items,
         domains=domains,
         rules=rules,
-        default_rule=default_rule,
+        default_rule=str(meta.get("default_rule", next(iter(rules)))),
         response_sets=response_sets,
         aliases=aliases,
-        missing_codes=tuple(float(v) for v in meta.get("missing_codes", [])),
-        dont_know_codes=tuple(float(v) for v in meta.get("dont_know_codes", [])),
-        singles=tuple(meta.get("singles", [])),
+        missing_codes=tuple(lists["missing_codes"]),
+        dont_know_codes=tuple(lists["dont_know_codes"]),
+        singles=tuple(text_list(meta, "singles", source, InstrumentError)),
         fields=fields,
-        good_threshold=meta.get("good_threshold"),
+        good_threshold=_part(
+            source, "instrument.good_threshold", lambda: _number(meta.get("good_threshold"))
+        ),
         reference=str(meta.get("reference", "")),
         version=str(meta.get("version", "")),
         source_text=text,
     )
+
+
+def _part(source: str, key: str, build: Callable[[], Any]) -> Any:
+    """``build()``, with a missing key or a value of the wrong type reported as an
+    :class:`InstrumentError` naming the file and ``key``."""
+    try:
+        return build()
+    except InstrumentError:
+        raise
+    except KeyError as exc:
+        raise InstrumentError(f"{source}: {key}: required key {exc} is missing") from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise InstrumentError(f"{source}: {key}: invalid value ({exc})") from None
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected a non-empty text, not {value!r}")
+    return value
+
+
+def _number(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"expected a number, not {value!r}")
+    return float(value)
 
 
 def _response_sets(

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from evaltool.errors import UserError
+from evaltool.instruments.toml_text import parse_toml
 from evaltool.resources import data_file
 from evaltool.text import name_key
 
@@ -452,8 +452,10 @@ def load_partner_survey(path_or_name: str | Path = BUILTIN_SURVEY) -> PartnerSur
 
 def parse_partner_survey(text: str, source: str = "<text>") -> PartnerSurvey:
     """A partner survey definition from TOML text (as stored in a workspace)."""
+    data = parse_toml(text, source)
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"{source}: not valid TOML: {exc}") from exc
-    return _survey_from_dict(data, source)
+        return _survey_from_dict(data, source)
+    except UserError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise UserError(f"{source}: invalid definition ({type(exc).__name__}: {exc})") from None

@@ -73,6 +73,31 @@ _POSITION_CODES = (
 )
 
 
+#: Letters before a header's number (``Q01`` → ``q``, ``question 9`` → ``question``).
+_PREFIX = re.compile(r"^\s*([^\W\d_]*)")
+#: Prefixes of variable names that number a file's columns, not a questionnaire's items.
+_VARIABLE_PREFIXES = frozenset({"v", "var", "x", "col", "c"})
+#: An item code as prefix and number (``q12`` → ``q``, 12).
+_CODE_NUMBER = re.compile(r"^([^\W\d_]*)0*(\d{1,3})$")
+
+
+def _number_prefix(text: str) -> str:
+    """The letters before a numbered header's number, casefolded."""
+    m = _PREFIX.match(str(text))
+    return m.group(1).casefold() if m else ""
+
+
+def _code_numbers(codes: list[str]) -> dict[tuple[str, int], str]:
+    """(prefix, number) → item code for the item codes written as letters and a number
+    (``q1`` … ``q26``; ``p1`` … ``p8`` and ``e1`` … ``e8``)."""
+    out: dict[tuple[str, int], str] = {}
+    for code in codes:
+        m = _CODE_NUMBER.match(code)
+        if m:
+            out[(m.group(1).casefold(), int(m.group(2)))] = code
+    return out
+
+
 @dataclass
 class ColumnMap:
     """Where each column of a file goes.
@@ -421,6 +446,13 @@ class ColumnMapper:
                         f"mapping {key!r}: no column of the file has this header"
                     )
 
+    def _names_item(self, info: ColumnInfo) -> bool:
+        """Is the column's header or tool code one of the instrument's item codes?"""
+        return any(
+            text and text.strip().casefold() in self._item_by_key
+            for text in (info.header, info.code)
+        )
+
     def _names_target(self, code: str) -> bool:
         """Is a template code an item code, a field or a ``field:option``?"""
         c = code.casefold()
@@ -451,6 +483,8 @@ class ColumnMapper:
             for pos in self.candidates:
                 info = self.columns[pos]
                 if not self._free(pos) or info.kind == "other" or (info.stem and info.sub):
+                    continue
+                if self._names_item(info):  # a header ``sex`` is the instrument's item sex
                     continue
                 texts, keys = self._label_texts(pos)
                 if keys & labels or (regex and any(regex.fullmatch(header_key(t)) for t in texts)):
@@ -608,21 +642,63 @@ class ColumnMapper:
         for members, target in self._pair_grids(self._grids(), blocks):
             self._claim_grid(members, blocks[target][1])
 
-    def items_by_number(self) -> None:
-        """8. Numbered headers (``q1``, ``k1``, ``1.``) outside grids, when the values are
-        answers: number ``n`` is the instrument's ``n``-th item."""
+    def _numbered(self) -> list[tuple[int, str, int]]:
+        """(position, prefix, number) of the columns whose header or tool code is numbered
+        (``k1``, ``Q01``, ``1.``, ``question 9``: :func:`~evaltool.instruments.item_number`);
+        the prefix is the letters before the number, casefolded (``""`` for none)."""
         from evaltool.instruments import item_number
 
-        codes = self.item_codes
+        out = []
         for pos in self.candidates:
             info = self.columns[pos]
-            if not self._free(pos) or info.stem:
+            if info.stem:
                 continue
             for text in (info.header, info.code):
                 n = item_number(text) if text else None
-                if n is not None and 1 <= n <= len(codes) and self._answer_like(pos, True):
-                    if self._claim(pos, "item", codes[n - 1], "number"):
-                        break
+                if n is not None:
+                    out.append((pos, _number_prefix(text), n))
+                    break
+        return out
+
+    def _corroborated(self, numbered: list[tuple[int, str, int]]) -> set[str]:
+        """The prefixes whose numbering is the instrument's: the numbered columns of one
+        prefix cover at least half of the items 1 … n and none is numbered beyond n. A
+        variable-name prefix (``v1``, ``var3``: SPSS, legacy Qualtrics) never is."""
+        n_items = len(self.item_codes)
+        numbers: dict[str, set[int]] = {}
+        for _, prefix, n in numbered:
+            numbers.setdefault(prefix, set()).add(n)
+        return {
+            prefix
+            for prefix, seen in numbers.items()
+            if prefix not in _VARIABLE_PREFIXES
+            and max(seen) <= n_items
+            and len(seen & set(range(1, n_items + 1))) * 2 >= n_items
+        }
+
+    def items_by_number(self) -> None:
+        """8. Numbered headers (``q1``, ``k1``, ``1.``) outside grids, when the values are
+        answers and the numbering is corroborated: ``Q01`` names item ``q1`` when the
+        instrument's codes use the prefix ``q``; otherwise number ``n`` is the
+        instrument's ``n``-th item only when the file numbers (with the same prefix) at least
+        half of the instrument's items and nothing beyond them (:meth:`_corroborated`). A
+        hotel survey's ``v1`` … ``v5``, legacy Qualtrics ``V7`` (Status) or one question
+        numbered 9 are not items by number."""
+        codes = self.item_codes
+        own = _code_numbers(codes)
+        numbered = self._numbered()
+        corroborated = self._corroborated(numbered)
+        for pos, prefix, n in numbered:
+            if not self._free(pos) or not self._answer_like(pos, True):
+                continue
+            if prefix in {p for p, _ in own}:
+                target = own.get((prefix, n))
+            elif prefix in corroborated and 1 <= n <= len(codes):
+                target = codes[n - 1]
+            else:
+                target = None
+            if target is not None:
+                self._claim(pos, "item", target, "number")
 
     def leftovers(self) -> None:
         """The free columns holding answers (``unplaced``; ``item_like`` when their values

@@ -46,6 +46,20 @@ STANDARD_BACKGROUND = (
     "service_type",
 )
 
+#: Ages in years → the built-in age groups (``age_group`` options): the lower bound of each
+#: group, in years; an age column holds whole numbers from :data:`AGE_RANGE`.
+AGE_GROUPS = (
+    (0, "under_25"),
+    (25, "25_34"),
+    (35, "35_44"),
+    (45, "45_54"),
+    (55, "55_plus"),
+)
+#: The ages accepted as years (a column of 1 … 5 is answer positions, not ages).
+AGE_RANGE = (15, 99)
+#: The rule :data:`AGE_GROUPS` applies, in words (for the warning).
+AGE_RULE = "under 25, 25–34, 35–44, 45–54, 55 or over"
+
 #: The warning for an answer that is none of a field's options.
 _UNKNOWN_OPTION = "{value!r} is not an option of {name} (options: {options}); kept as written"
 #: Cells that hold no answer.
@@ -122,6 +136,48 @@ def standard_background_fields() -> dict:
 
     survey = load_instrument("kevat-client")
     return {f.name: f for f in survey.fields if f.name in STANDARD_BACKGROUND}
+
+
+def ages_in_years(uniques: Iterable[str]) -> np.ndarray | None:
+    """The ages of a column's distinct values when it holds ages in years — every
+    non-empty value a whole number within :data:`AGE_RANGE`, at least one above 5 (so that
+    positions 1 … 5 stay positions) — else None. Empty values are NaN."""
+    texts = [str(u).strip() for u in uniques]
+    nums = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce").to_numpy(dtype=float)
+    given = np.array([t != "" for t in texts], dtype=bool)
+    if not given.any() or np.isnan(nums[given]).any():
+        return None
+    ages = nums[given]
+    low, high = AGE_RANGE
+    if (ages % 1 != 0).any() or ages.min() < low or ages.max() > high:
+        return None
+    return np.where(given, nums, np.nan)
+
+
+def age_group_codes(ages: np.ndarray) -> np.ndarray:
+    """The :data:`AGE_GROUPS` option code of each age (None for NaN)."""
+    bounds = np.array([b for b, _ in AGE_GROUPS[1:]], dtype=float)
+    names = np.array([c for _, c in AGE_GROUPS], dtype=object)
+    out = names[np.searchsorted(bounds, np.nan_to_num(ages, nan=0.0), side="right")]
+    return np.where(np.isnan(ages), None, out)
+
+
+def _builtin_age_groups(fld) -> bool:
+    """Is ``fld`` a field with the :data:`AGE_GROUPS` options (the built-in age groups)?"""
+    return fld is not None and [c for c, _ in fld.options] == [c for _, c in AGE_GROUPS]
+
+
+def age_columns(tidy: SurveyTable, placement, instrument) -> list[int]:
+    """The columns placed on an ``age_group`` field with the built-in age groups that hold
+    ages in years (they are decoded to :data:`AGE_GROUPS`; see :func:`ages_in_years`)."""
+    fields = {**standard_background_fields(), **{f.name: f for f in instrument.fields}}
+    out = []
+    for pos, name in placement.fields.items():
+        if _builtin_age_groups(fields.get(name)):
+            uniques = pd.unique(tidy.data[pos].to_numpy(dtype=object))
+            if ages_in_years([str(u) for u in uniques]) is not None:
+                out.append(pos)
+    return out
 
 
 def _trimmed_values(codes: np.ndarray, uniques: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -302,7 +358,9 @@ def decode_fields(
     -----
     Choices are matched by option code, label (fi / sv / en; case and spacing ignored), SPSS
     value label or position (``1`` … ``k``); a value that is none of these is kept as written
-    with a warning. Don't-know answers are not stored.
+    with a warning. An ``age_group`` column of ages in years is grouped by
+    :data:`AGE_GROUPS` (:func:`age_columns` finds them, for the ``age-grouped`` warning).
+    Don't-know answers are not stored.
     """
     from evaltool.instruments import DONT_KNOW
 
@@ -338,6 +396,10 @@ def decode_fields(
                     for r in np.flatnonzero(codes == k)
                 ]
             add(rows, name, vals)
+        elif _builtin_age_groups(f) and (ages := ages_in_years(uniques)) is not None:
+            groups = age_group_codes(ages)[codes]
+            rows = np.flatnonzero(groups != None)  # noqa: E711 — elementwise on objects
+            add(rows, name, groups[rows])
         else:
             vlabels = tidy.value_labels.get(pos, {})
             rows, vals = _choice_values(f, pos, codes, uniques, vlabels, dk, problems)

@@ -1,4 +1,5 @@
-"""Respondent ids: the keys by which respondents are linked across files and waves.
+"""Respondent ids: the keys by which respondents are linked across files and waves, and the
+keys of unlinked responses of surveys without ids.
 
 An id that is a whole number is compared as that number (``007``, ``7``, ``1001.0`` and
 ``1001,00`` are one client), any other id exactly as written (surrounding spaces dropped).
@@ -60,6 +61,33 @@ def normalise_ids(ids: pd.Series) -> tuple[pd.Series, np.ndarray]:
             keys[codes] if len(codes) else np.array([], dtype=object), index=ids.index, dtype=object
         ),
         changed[codes] if len(codes) else np.zeros(0, dtype=bool),
+    )
+
+
+def anonymous_ids(sha256: str, frame: pd.DataFrame) -> pd.Series:
+    """The keys of unlinked responses (``evaltool import clients --anonymous``).
+
+    Parameters
+    ----------
+    sha256 : str
+        The file's SHA-256.
+    frame : pandas.DataFrame
+        The file's responses: columns wave and source_row.
+
+    Returns
+    -------
+    pandas.Series
+        One key per response built from the file's digest, the wave and the row, so that no
+        two responses — in this file, another wave or another file — share one, and
+        importing the same file again gives the same keys.
+    """
+    return (
+        "\x1eanonymous\x1f"
+        + sha256
+        + "\x1f"
+        + frame["wave"].astype(str)
+        + "\x1f"
+        + frame["source_row"].astype(str)
     )
 
 

@@ -6,11 +6,11 @@ gives it to an import.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from evaltool.errors import UserError
+from evaltool.instruments.toml_text import parse_toml, table, text_list
 
 
 @dataclass
@@ -56,23 +56,28 @@ def load_mapping(path: str | Path | None) -> Mapping:
     Raises
     ------
     UserError
-        When the file does not exist, is not valid TOML, or one of its tables is not a table.
+        Naming the file and the key: the file does not exist, is not valid TOML (or nested
+        too deep), one of its tables is not a table, or ``dont_know`` is not a list of texts.
     """
     if path is None:
         return Mapping()
     path = Path(path)
+    source = f"mapping file {path}"
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise UserError(f"mapping file {path}: no such file")
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(f"mapping file {path}: not valid TOML ({exc})")
-    for key in ("columns", "options", "aliases"):
-        if key in data and not isinstance(data[key], dict):
-            raise UserError(f"mapping file {path}: [{key}] must be a table")
+        raise UserError(f"{source}: no such file")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{source}: cannot be read as UTF-8 text ({exc})")
+    data = parse_toml(text, source)
+    tables = {key: table(data, key, source) for key in ("columns", "options", "aliases")}
+    for key, entries in tables.items():
+        for k, v in entries.items():
+            if isinstance(v, (dict, list)):
+                raise UserError(f"{source}: [{key}] {k!r} must be a text, not a table or list")
     return Mapping(
-        columns={str(k): str(v) for k, v in data.get("columns", {}).items()},
-        options={str(k): str(v) for k, v in data.get("options", {}).items()},
-        aliases={str(k): str(v) for k, v in data.get("aliases", {}).items()},
-        dont_know=[str(v) for v in data.get("dont_know", [])],
+        columns={str(k): str(v) for k, v in tables["columns"].items()},
+        options={str(k): str(v) for k, v in tables["options"].items()},
+        aliases={str(k): str(v) for k, v in tables["aliases"].items()},
+        dont_know=text_list(data, "dont_know", source),
     )

@@ -251,11 +251,14 @@ def _role_columns(
     if org_col is None:
         org_col = _find_column(df, survey.organisation_headers)
     if org_col is None or org_col not in df.columns:
-        report.error(
-            "id-column-missing",
-            "no column names the respondent's organisation; pass respondent_org_column",
-            header=None if org_col is None else str(org_col),
+        looked = ", ".join(repr(h) for h in list(survey.organisation_headers)[:4])
+        message = (
+            f"no column names the respondent's organisation (looked for headers such as "
+            f"{looked}); name it with --org-column"
+            if org_col is None
+            else f"the organisation column {str(org_col)!r} is not in the file"
         )
+        report.error("id-column-missing", message, header=None if org_col is None else str(org_col))
         return None
     sec_col = sector_column
     if sec_col is None:
@@ -711,7 +714,7 @@ def ties_from_list(
     row_sector = decoder.sectors(columns.sector, valid)
     responded = decoder.respondents(list(zip(row_round, orgs, strict=True)), valid, row_sector)
     is_tie = valid & np.array(
-        [p is not None and p != o for o, p in zip(orgs, partners, strict=True)]
+        [p is not None and p != o for o, p in zip(orgs, partners, strict=True)], dtype=bool
     )
     values = np.full((n, len(MEASURES)), math.nan)
     for col, measure, _ in columns.ratings:

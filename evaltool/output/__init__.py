@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaltool.text import column_letter
+from evaltool.text import column_letter, terminal_safe
 
 FORMATS = ("table", "csv", "json", "xlsx")
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -62,10 +62,32 @@ def records(frame: pd.DataFrame) -> list[dict]:
     ]
 
 
+#: Tables at most this many cells are written by the standard library's JSON encoder (with
+#: indentation); larger ones by pandas' C encoder, one line per table.
+JSON_INDENT_CELLS = 50_000
+
+
+def tables_json(tables: Mapping[str, pd.DataFrame]) -> str:
+    """Tables as one JSON object: table name → list of row objects (NaN, NA, ±inf → null;
+    timestamps as ISO text). Small output is indented for reading; large output (more than
+    :data:`JSON_INDENT_CELLS` cells) is written by pandas' C encoder, ten times faster than
+    the standard library's indenting one."""
+    if sum(v.size for v in tables.values()) <= JSON_INDENT_CELLS:
+        return json.dumps({k: records(v) for k, v in tables.items()}, ensure_ascii=False, indent=2)
+    parts = []
+    for name, frame in tables.items():
+        finite = frame.replace([np.inf, -np.inf], np.nan) if len(frame) else frame
+        body = finite.to_json(
+            orient="records", force_ascii=False, date_format="iso", double_precision=15
+        )
+        parts.append(f"{json.dumps(name, ensure_ascii=False)}: {body}")
+    return "{\n" + ",\n".join(parts) + "\n}"
+
+
 def to_text(tables: Mapping[str, pd.DataFrame], fmt: str) -> str:
     """Tables as terminal text, CSV (sections separated by a title line) or JSON."""
     if fmt == "json":
-        return json.dumps({k: records(v) for k, v in tables.items()}, ensure_ascii=False, indent=2)
+        return tables_json(tables)
     buf = io.StringIO()
     for i, (name, frame) in enumerate(tables.items()):
         if len(tables) > 1:
@@ -370,8 +392,9 @@ def _xlsx_value(v):
 
 
 def emit(tables: Mapping[str, pd.DataFrame], fmt: str, output: str | Path | None) -> str | None:
-    """Write tables to ``output`` (or return the text for stdout when ``output`` is None).
-    ``xlsx`` needs an output file."""
+    """Write tables to ``output`` (or return the text for stdout when ``output`` is None,
+    control characters escaped with :func:`evaltool.text.terminal_safe`). ``xlsx`` needs an
+    output file."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt}")
     if fmt == "xlsx":
@@ -383,6 +406,7 @@ def emit(tables: Mapping[str, pd.DataFrame], fmt: str, output: str | Path | None
         return None
     text = to_text(tables, fmt)
     if output is None:
-        return text
+        # printed on a terminal: data cannot carry escape sequences to it
+        return terminal_safe(text)
     Path(output).write_text(text, encoding="utf-8")
     return None

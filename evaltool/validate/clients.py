@@ -39,6 +39,8 @@ MAX_VALUE_ISSUES = 1000
 MAX_COLUMN_WARNINGS = 20
 #: At most this many respondents already stored are reported one by one, per file.
 MAX_STORED_DUPLICATES = 1000
+#: The highest wave number accepted (waves are small whole numbers: 1 = entry, 2, 3 …).
+MAX_WAVE = 1000
 #: A header that is a bare question number: ``12``, ``q12``, ``k012``.
 _BARE_CODE = re.compile(r"(?i)(?:q|k)?0*(\d{1,3})")
 
@@ -67,6 +69,8 @@ class FileContext:
     used: set[int] = field(default_factory=set)
     # respondent ids: as written, the linking keys, which keys differ from the id
     id_pos: int = -1
+    #: ``--anonymous``: no respondent ids, every response unlinked
+    anonymous: bool = False
     ids: pd.Series | None = None
     id_keys: pd.Series | None = None
     id_changed: np.ndarray | None = None
@@ -145,19 +149,26 @@ def check_projects_present(ctx: FileContext, report: ValidationReport) -> None:
         )
 
 
+def valid_waves(number: pd.Series) -> np.ndarray:
+    """Boolean mask of the wave numbers that are whole numbers from 1 to :data:`MAX_WAVE`
+    (not NaN, not infinite)."""
+    values = number.to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(values) & (values >= 1) & (values <= MAX_WAVE) & (values % 1 == 0)
+
+
 def check_waves(ctx: FileContext, report: ValidationReport) -> None:
     """``wave-missing`` / ``wave-invalid``: a wave cell that is empty or not a whole number
-    ≥ 1 (``--wave-column``)."""
+    from 1 to :data:`MAX_WAVE` (``--wave-column``)."""
     if ctx.wave_pos is None:
         return
-    number = ctx.wave_number
-    bad = number.isna() | (number < 1) | (number != np.floor(number))
-    for idx in np.flatnonzero(bad.to_numpy()):
+    bad = ~valid_waves(ctx.wave_number)
+    for idx in np.flatnonzero(bad):
         text = ctx.wave_text.iloc[idx]
         code = IssueCode.WAVE_MISSING if text == "" else IssueCode.WAVE_INVALID
         report.error(
             code,
-            "the wave must be a whole number ≥ 1 (1 = entry, 2 = mid-point, …)",
+            f"the wave must be a whole number from 1 to {MAX_WAVE} (1 = entry, 2 = mid-point, …)",
             value=text,
             **ctx.at(idx, ctx.wave_pos),
         )
@@ -207,6 +218,21 @@ def check_field_labels(ctx: FileContext, report: ValidationReport) -> None:
     options."""
     for idx, pos, value, msg in ctx.field_problems[:MAX_VALUE_ISSUES]:
         report.warning(IssueCode.UNKNOWN_LABEL, msg, value=value, **ctx.at(idx, pos))
+
+
+def check_age_groups(ctx: FileContext, report: ValidationReport) -> None:
+    """``age-grouped`` (warning): an age column in years stored as the built-in age groups
+    (:data:`~evaltool.mapping.fields.AGE_GROUPS`), not one group per year."""
+    from evaltool.mapping.fields import AGE_RULE, age_columns
+
+    for pos in age_columns(ctx.survey, ctx.placement, ctx.instrument):
+        message = (
+            f"the age column holds ages in years; they are stored as the age groups {AGE_RULE}"
+        )
+        report.warning(IssueCode.AGE_GROUPED, message, **ctx.column(pos))
+        ctx.stored_warnings.append(
+            {"code": IssueCode.AGE_GROUPED.value, "column": column_letter(pos), "message": message}
+        )
 
 
 def check_items_found(ctx: FileContext, report: ValidationReport) -> None:
@@ -333,15 +359,21 @@ def check_normalised_ids(ctx: FileContext, report: ValidationReport) -> None:
     msg = (
         f"{int(changed.sum())} respondent id(s) written as numbers with leading "
         "zeros or a zero decimal part are compared as whole numbers, so waves "
-        "exported differently still link (" + ", ".join(examples[:3]) + ")"
+        "exported differently still link"
     )
-    report.warning(IssueCode.ID_NORMALISED, msg, **ctx.column(ctx.id_pos))
+    # the examples (source ids) are shown now, never stored with the import
+    report.warning(
+        IssueCode.ID_NORMALISED,
+        msg + " (" + ", ".join(examples[:3]) + ")",
+        **ctx.column(ctx.id_pos),
+    )
     ctx.stored_warnings.append(
         {
             "code": "id-normalised",
             "column": column_letter(ctx.id_pos),
             "count": int(changed.sum()),
             "message": msg,
+            "value": None,
         }
     )
 
@@ -352,12 +384,12 @@ def check_rounded_ids(ctx: FileContext, report: ValidationReport) -> None:
     if not rounded.any():
         return
     msg = (
-        f"{int(rounded.sum())} respondent id(s) are numbers in scientific notation "
-        f"(e.g. {ctx.ids[rounded].iloc[0]!r}): Excel has rounded long numeric ids, so "
-        "different clients may share an id and waves may not link; export the file "
-        "again with the id column formatted as text"
+        f"{int(rounded.sum())} respondent id(s) are numbers in scientific notation: "
+        "Excel has rounded long numeric ids, so different clients may share an id and waves "
+        "may not link; export the file again with the id column formatted as text"
     )
-    report.warning(IssueCode.ID_ROUNDED, msg, **ctx.column(ctx.id_pos))
+    example = f" (e.g. {ctx.ids[rounded].iloc[0]!r})"  # shown now, not stored
+    report.warning(IssueCode.ID_ROUNDED, msg + example, **ctx.column(ctx.id_pos))
     ctx.stored_warnings.append(
         {
             "code": "id-rounded",
@@ -487,6 +519,7 @@ COLUMN_CHECKS: tuple[Check, ...] = (
     check_rows_aligned,
     check_mapping_file,
     check_field_labels,
+    check_age_groups,
     check_items_found,
 )
 #: Checks once items are placed and the answers decoded.

@@ -31,8 +31,9 @@ def check_row_widths(tidy: SurveyTable, report: ValidationReport, where: dict) -
     field, and every later value of the row shifts one column right — still numbers, so
     nothing else would notice; an answer holding a line break without quotes splits its
     row in two (the two parts' fields add up to the header's plus one). Rows wider than the
-    header in most of the file are a column without a header, not shifted rows; a row that
-    is merely short (Excel leaves out trailing empty fields) is not an error.
+    header in most of the file are a column without a header, not shifted rows, unless a row
+    holds values in two or more fields beyond the header (never one column); a row that is
+    merely short (Excel leaves out trailing empty fields) is not an error.
     """
     raw, data = tidy.raw, tidy.data
     counts = raw.field_counts
@@ -48,15 +49,23 @@ def check_row_widths(tidy: SurveyTable, report: ValidationReport, where: dict) -
     delim = {"\t": "TAB"}.get(raw.delimiter or "", repr(raw.delimiter))
     problems: list[tuple[int, str, int]] = []
     wide = n_fields > width
-    if wide.any() and wide.sum() < 0.5 * len(data):
-        for k in np.flatnonzero(wide):
+    if wide.any():
+        # Wide rows in a minority of the file have shifted; in most rows one extra field is
+        # a column without a header, but two or more fields of values beyond the header are
+        # never one column: that row has shifted whatever the share of such rows.
+        extra = [c for c in data.columns if isinstance(c, int | np.integer) and c >= width]
+        n_filled = (data[extra] != "").sum(axis=1).to_numpy() if extra else np.zeros(len(data), int)
+        flagged = wide & ((n_filled >= 2) | (wide.sum() < 0.5 * len(data)))
+        for k in np.flatnonzero(flagged):
+            filled = [column_letter(c) for c in extra if data[c].iloc[k] != ""]
+            beyond = f" (values beyond the header in {', '.join(filled)})" if filled else ""
             problems.append(
                 (
                     int(k),
                     f"the row has {int(n_fields[k])} fields but the header {width}: an "
                     f"answer in it probably holds the delimiter {delim} without quotes, so the "
-                    "values after it are in the wrong columns; put that answer in quotes (or "
-                    "remove the delimiter from it) and save the file again",
+                    f"values after it are in the wrong columns{beyond}; put that answer in "
+                    "quotes (or remove the delimiter from it) and save the file again",
                     width,
                 )
             )

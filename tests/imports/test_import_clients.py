@@ -125,7 +125,7 @@ def test_imported_scores_equal_r(ws, tmp_path, instrument, rules):
     path = write_xlsx(tmp_path / f"{instrument}.xlsx", rows)
     expected = pd.read_csv(R_DIR / "scoring_expected.csv")
     for rule in rules:
-        run(ws, [path], instrument=instrument, project=rule, rule=rule)
+        run(ws, [path], instrument=instrument, project=rule, rule=rule, force=True)
     table_ = score_table(ws, instrument, with_source_ids=True)
     assert len(table_) == len(data) * len(rules)
     for rule in rules:
@@ -377,8 +377,13 @@ def test_reimport_is_a_noop_and_replace_replaces(ws, ws_dir, tmp_path, whoqol_an
     for wave, project in [("01", "P1"), ("1,0", " P1 "), (1, "P1")]:
         assert run(ws, [path], wave=wave, project=project).files[0].status == "unchanged"
     assert db_digest(ws_dir) == before
-    # another wave of the same file is a new import, not a no-op
-    assert run(ws, [path], wave=2).files[0].status == "imported"
+    # the same file as another wave repeats wave 1: an error, unless --force
+    with pytest.raises(ImportFailed) as repeated:
+        run(ws, [path], wave=2)
+    [error] = repeated.value.report.errors
+    assert error.code == "file-repeated" and "import 1 (project P1, wave 1)" in error.message
+    assert db_digest(ws_dir) == before
+    assert run(ws, [path], wave=2, force=True).files[0].status == "imported"
     replaced = run(ws, [path], replace=True).files[0]
     assert replaced.status == "replaced" and replaced.import_id not in (first.import_id, 2)
     assert counts(ws) == (2, 8)
@@ -633,7 +638,10 @@ def test_warnings_for_discarded_responses_and_unused_columns(ws, tmp_path, whoqo
     assert "a@b.fi" not in dump and "Sähköposti" not in dump
     meta, _ = stored(ws)
     assert meta["discarded"].tolist() == [False, True, False]
-    assert run(ws, [path], rule="manual", wave=2).report.warnings[-1].code == "column-unused"
+    assert (
+        run(ws, [path], rule="manual", wave=2, force=True).report.warnings[-1].code
+        == "column-unused"
+    )
 
 
 def test_items_not_in_the_file_are_counted_missing(ws, tmp_path, whoqol_answers):

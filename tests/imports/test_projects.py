@@ -256,7 +256,7 @@ def test_unregistered_client_projects_are_warnings(ws, tmp_path, whoqol_answers)
     for project in ("S10246", "Polku töihin", "Tuntematon"):
         f = tmp_path / f"{project}.csv"
         data.to_csv(f, index=False)
-        import_clients(ws, [f], ClientImportOptions(project=project, wave=1))
+        import_clients(ws, [f], ClientImportOptions(project=project, wave=1, force=True))
     assert unregistered_projects(ws) == []  # no register yet: nothing to warn about
     result = import_projects(ws, write_fi_csv(tmp_path / "rekisteri.csv"))
     # matched by code ("S10246") or by name ("Polku töihin"); only the third is missing

@@ -126,6 +126,7 @@ def test_hard_cases_print_cleanly(tmp_path):
                 project,
                 "--wave",
                 str(wave),
+                "--force",  # the same file as two waves and two projects, on purpose
             ],
         )
         assert res.exit_code == 0, res.output

@@ -114,13 +114,38 @@ def test_unlabelled_grid_is_not_placed_by_guess(kevat):
 
 
 def test_numbered_headers_outside_grids(kevat):
-    t = table({"k1": ANSWERS, "k9": ANSWERS, "k17": ANSWERS})
+    # k1 … k16 number the questionnaire's 16 items: number n is the n-th item
+    t = table({f"k{n}": ANSWERS for n in range(1, 17)})
     mapper = ColumnMapper(t, kevat)
     mapper.items_by_number()
-    assert mapper.result.items == {0: "p1", 1: "e1"} and mapper.result.how == {
-        0: "number",
-        1: "number",
-    }
+    assert mapper.result.items == dict(enumerate(kevat.item_codes))
+    assert set(mapper.result.how.values()) == {"number"}
+
+
+def test_a_number_alone_is_no_evidence(kevat):
+    # a few numbered questions, one beyond the instrument: another questionnaire's numbering
+    mapper = ColumnMapper(table({"k1": ANSWERS, "k9": ANSWERS, "k17": ANSWERS}), kevat)
+    mapper.items_by_number()
+    assert mapper.result.items == {}
+    # one question numbered 9 is not item 9
+    mapper = ColumnMapper(table({"question 9": ANSWERS, "Sukupuoli": ["1", "2"] * 3}), kevat)
+    mapper.items_by_number()
+    assert mapper.result.items == {}
+
+
+def test_variable_names_ending_in_a_digit_are_not_item_numbers(kevat):
+    # a hotel survey's v1 … v5 and legacy Qualtrics V7 (Status), V10 (Finished)
+    hotel = table({f"v{n}": ANSWERS for n in range(1, 17)})
+    assert map_columns(hotel, kevat).items == {}
+    legacy = table({"V7": ["0"] * 6, "V10": ["1"] * 6, **{f"V{n}": ANSWERS for n in range(11, 17)}})
+    assert map_columns(legacy, kevat).items == {}
+
+
+def test_a_number_with_the_instruments_own_prefix_names_that_item():
+    # WHOQOL-BREF's codes are q1 … q26: Q03 is q3 even alone
+    t = table({"Q03": ANSWERS, "Q07": ANSWERS})
+    result = map_columns(t, load_instrument("whoqol-bref"))
+    assert result.items == {0: "q3", 1: "q7"} and set(result.how.values()) == {"number"}
 
 
 def test_claim_takes_a_column_and_a_target_once(kevat):
@@ -133,10 +158,21 @@ def test_claim_takes_a_column_and_a_target_once(kevat):
 
 def test_background_field_is_claimed_before_a_numbered_item(kevat):
     # "1. Sukupuoli" answered 1 / 2 looks like item 1; the field step comes first.
-    t = table({"1. Sukupuoli": ["1", "2"] * 3, "2.": ANSWERS})
+    t = table({"1. Sukupuoli": ["1", "2"] * 3, **{f"{n}.": ANSWERS for n in range(2, 17)}})
     result = map_columns(t, kevat)
     assert result.fields == {0: "gender"} and result.how[0] == "label"
-    assert result.items == {1: "p2"} and result.how[1] == "number"
+    assert result.items == {k: kevat.item_codes[k] for k in range(1, 16)}
+    assert result.how[1] == "number" and "p1" in result.missing_items
+
+
+def test_an_item_named_like_a_background_field_stays_an_item():
+    from evaltool.instruments import parse_instrument
+
+    text = (Path(__file__).parent / "user_sex_instrument.toml").read_text(encoding="utf-8")
+    inst = parse_instrument(text, "user_sex_instrument.toml")
+    patterns = {"gender": r"(?:sex|gender)"}
+    result = map_columns(table({"sex": ["1", "2"] * 3, "mood": ANSWERS}), inst, patterns=patterns)
+    assert result.items == {0: "sex", 1: "mood"} and result.fields == {}
 
 
 def test_leftovers_are_unplaced_and_item_like(kevat):
