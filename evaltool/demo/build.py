@@ -27,6 +27,9 @@ from evaltool.demo.simulate import (
 )
 from evaltool.errors import UserError
 
+#: The project whose report the demo also writes as Word and PDF (with the programme's).
+DOCUMENT_PROJECT = "S20127"
+
 
 @dataclass(frozen=True)
 class PartnerFile:
@@ -48,6 +51,7 @@ class DemoData:
     partners: list[PartnerFile]
     roster: Path
     register: Path
+    participants: Path | None = None
     files: list[Path] = field(default_factory=list)
 
 
@@ -73,6 +77,7 @@ def _readme(data: DemoData) -> str:
         "",
         f"Kumppanirekisteri: {data.roster.name}",
         f"ESR-hankerekisteri: {data.register.name}",
+        f"ESR+-osallistujatiedot (2021–2027): {data.participants.name}",
         "",
     ]
     return "\n".join(lines)
@@ -117,7 +122,11 @@ def generate_data(directory: str | Path) -> DemoData:
     rdir.mkdir(parents=True, exist_ok=True)
     register = rdir / f"{FILE_TAG}_ESR-hankerekisteri.xlsx"
     write_register(register)
-    out = DemoData(root, clients, partners, roster, register)
+    from evaltool.demo.participants import write_participants
+
+    participants = rdir / f"{FILE_TAG}_ESR-osallistujatiedot_2021-2027.xlsx"
+    write_participants(participants)
+    out = DemoData(root, clients, partners, roster, register, participants)
     (root / MARKER).write_text(_readme(out), encoding="utf-8")
     out.files = sorted(p for p in data_dir.rglob("*") if p.is_file()) + [root / MARKER]
     return out
@@ -213,6 +222,10 @@ def build_demo(
                 f"{project.code} {project.name}: layout {layout}; responses per wave "
                 + "; ".join(f"{name} {'/'.join(n)}" for name, n in counts.items())
             )
+        from evaltool.imports.participants import import_participants
+
+        result = import_participants(ws, data.participants)
+        say(f"ESR+ participant records imported: {result.rows_stored} participants")
         for pf in data.partners:
             res = import_partners(ws, pf.path, pf.round, roster=data.roster)
             say(
@@ -221,6 +234,15 @@ def build_demo(
             )
         say("writing the reports")
         index = write_all_reports(ws, root / "reports", lang, progress=False)
+        from evaltool.report import write_documents
+
+        try:
+            docs = write_documents(
+                ws, root / "reports", lang, formats=("docx", "pdf"), projects=[DOCUMENT_PROJECT]
+            )
+            say("Word and PDF: " + ", ".join(p.name for p in docs))
+        except UserError as exc:  # no Chromium on this machine
+            say(f"Word and PDF reports not written: {exc}")
     finally:
         ws.close()
     say(f"done: {index}")

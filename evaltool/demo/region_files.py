@@ -188,6 +188,11 @@ REGISTER_COLUMNS = (
     ("realised_degrees", "Tutkinnot, toteutunut"),
     ("planned_funding", "Julkinen rahoitus, suunniteltu (€)"),
     ("realised_funding", "Julkinen rahoitus, toteutunut (€)"),
+    ("period", "Ohjelmakausi"),
+    ("target_EECO01", "Tavoite EECO01"),
+    ("target_EECO02", "Tavoite EECO02"),
+    ("target_EECR01", "Tavoite EECR01"),
+    ("target_EECR04", "Tavoite EECR04"),
 )
 
 

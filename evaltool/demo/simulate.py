@@ -468,6 +468,26 @@ def simulate_partner_rounds() -> list[PartnerRound]:
 # --------------------------------------------------------------------------- ESR register
 
 
+def _esf_targets(planned: np.ndarray) -> dict[str, list]:
+    """The programme period of each project and, for the ESF+ 2021–2027-style ones
+    (:data:`evaltool.demo.participants.ESF_PROJECTS`), targets of four common indicators."""
+    from evaltool.demo.participants import ESF_PROJECTS
+
+    esf = np.array([p.code in ESF_PROJECTS for p in PROJECTS])
+    total = np.round(planned * 1.3).astype(int)
+
+    def target(share: float) -> list:
+        return [int(round(t * share)) if e else "" for t, e in zip(total, esf, strict=True)]
+
+    return {
+        "period": ["2021–2027" if e else "2007–2013" for e in esf],
+        "target_EECO01": target(1.0),
+        "target_EECO02": target(0.7),
+        "target_EECR01": target(0.3),
+        "target_EECR04": target(0.25),
+    }
+
+
 def register_table() -> pd.DataFrame:
     """The ESR project register of the region (one row per project; columns as
     :data:`REGISTER_COLUMNS` keys, plus ``note``)."""
@@ -505,6 +525,7 @@ def register_table() -> pd.DataFrame:
             "realised_degrees": np.round(realised * degrees_share).astype(int),
             "planned_funding": budget,
             "realised_funding": np.round(budget * rng.uniform(0.78, 1.0, n) / 100) * 100,
+            **_esf_targets(planned),
             "note": DEMO_LABEL,
         }
     )

@@ -65,6 +65,7 @@ INFO_FIELDS = [
     "priority_axis",
     "start_date",
     "end_date",
+    "period",
 ]
 #: Indicator measures; each has a planned_ and a realised_ column.
 MEASURES = ["participants", "women", "jobs", "enterprises", "degrees", "funding"]
@@ -92,6 +93,8 @@ _INFO_PATTERNS: dict[str, str] = {
     r"alkamispäivä|alkaa|toteutus alkaa|startdatum|börjar",
     "end_date": r"end|end date|ends|loppupvm|loppupäivä|loppupäivämäärä|päättymispvm|"
     r"päättymispäivä|päättyy|toteutus päättyy|slutdatum|slutar",
+    "period": r"period|programme period|program period|programming period|ohjelmakausi|"
+    r"rakennerahastokausi|ohjelmakausi vuodet|programperiod|programperioden|period",
 }
 _INFO_RE = {k: re.compile(rf"^(?:{v})$") for k, v in _INFO_PATTERNS.items()}
 _PLANNED_RE = re.compile(
@@ -150,14 +153,24 @@ def _header_key(text: str) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
+#: An ESF common indicator code in a header: the column holds the project's target of it.
+_TARGET_RE = re.compile(r"\b(eec[or]\d{2}|co-all|c[or]\d{2})\b")
+#: The prefix of a target field (``target:EECO01``).
+TARGET_PREFIX = "target:"
+
+
 def header_field(header: str) -> str | None:
-    """The register field a column header means (``code``, ``planned_women``, …) or None."""
+    """The register field a column header means (``code``, ``planned_women``,
+    ``target:EECO01`` …) or None."""
     key = _header_key(header)
     if not key:
         return None
     for name, pattern in _INFO_RE.items():
         if pattern.match(key):
             return name
+    target = _TARGET_RE.search(str(header).casefold())
+    if target:
+        return TARGET_PREFIX + target.group(1).upper()
     if key in REGISTER_COLUMNS:
         return key
     key_sp = key.replace("_", " ")
@@ -212,6 +225,8 @@ class _Table:
     encoding: str | None = None
     delimiter: str | None = None
     header_rows: int = 1
+    #: The indicator targets decoded from the target columns (code, indicator, target).
+    targets: pd.DataFrame | None = None
 
 
 def _find_header(cells: pd.DataFrame, max_scan: int = 30) -> int | None:
@@ -509,10 +524,71 @@ def _decode(table: _Table, name: str, report: ValidationReport) -> pd.DataFrame 
     _decode_dates(cells, out, at, report)
     _decode_numbers(cells, out, at, report)
     _check_women(out, at, report)
+    _decode_period(out, at, report)
     for fname in INFO_FIELDS[2:6]:
         out[fname] = out[fname].where(out[fname] != "", None)
     out["source_row"] = table.rows
+    table.targets = _decode_targets(cells, out, at, report)
     return out
+
+
+def _decode_period(out: pd.DataFrame, at: CellPosition, report: ValidationReport) -> None:
+    """The programme period as ``2007-2013``, ``2014-2020`` or ``2021-2027`` (None when not
+    given); ``value-out-of-range`` for another one."""
+    from evaltool.indicators.esf.definitions import PERIODS, normalise_period
+
+    text = out["period"]
+    period = text.map(normalise_period)
+    for idx in np.flatnonzero(((text != "") & period.isna()).to_numpy()):
+        report.error(
+            "value-out-of-range",
+            "the programme period is one of " + ", ".join(PERIODS),
+            value=text.iloc[idx],
+            **at(idx, "period"),
+        )
+    out["period"] = period.where(period.notna(), None)
+
+
+def _decode_targets(
+    cells: pd.DataFrame, out: pd.DataFrame, at: CellPosition, report: ValidationReport
+) -> pd.DataFrame:
+    """The indicator targets (columns code, indicator, target; empty cells left out);
+    ``number-invalid`` / ``value-out-of-range`` as for the figures, ``column-unused`` (a
+    warning) for a code that is not a known indicator."""
+    from evaltool.indicators.esf.definitions import codes
+
+    known = set(codes())
+    parts = []
+    for fname in [c for c in cells.columns if c.startswith(TARGET_PREFIX)]:
+        indicator = fname[len(TARGET_PREFIX) :]
+        if indicator not in known:
+            report.warning(
+                "column-unused",
+                f"{indicator} is not an ESF common indicator evaltool computes; not stored",
+                **{**at(0, fname), "row": None},
+            )
+            continue
+        num, bad = parse_numbers(cells[fname].reset_index(drop=True))
+        for idx in np.flatnonzero((bad | (num < 0)).to_numpy()):
+            report.error(
+                "number-invalid" if bad.iloc[idx] else "value-out-of-range",
+                "a target is a number of participants, 0 or more",
+                value=cells[fname].iloc[idx],
+                **at(idx, fname),
+            )
+        keep = num.notna().to_numpy()
+        parts.append(
+            pd.DataFrame(
+                {
+                    "code": out["code"].to_numpy()[keep],
+                    "indicator": indicator,
+                    "target": num.to_numpy()[keep],
+                }
+            )
+        )
+    if not parts:
+        return pd.DataFrame(columns=["code", "indicator", "target"])
+    return pd.concat(parts, ignore_index=True)
 
 
 # --------------------------------------------------------------------------- import
@@ -604,7 +680,11 @@ class RegisterImport(ImportPlan):
             ws.delete_register_codes(self.overwritten)
 
     def store(self, ws: Workspace, prepared: Prepared, import_id: int) -> None:
-        ws.insert_register_rows(import_id, prepared.content.frame[REGISTER_COLUMNS])
+        file: RegisterFile = prepared.content
+        ws.insert_register_rows(import_id, file.frame[REGISTER_COLUMNS])
+        targets = file.table.targets
+        if targets is not None and len(targets):
+            ws.insert_targets(targets)
 
     def result(self, prepared: Prepared, import_id: int, status: str) -> RegisterFileResult:
         file: RegisterFile = prepared.content

@@ -138,9 +138,12 @@ def test_open_answers_include_the_hostile_ones(manifest: demo.DemoData):
 
 def test_build_fills_the_workspace(built: tuple[Path, Path]):
     root, index = built
-    assert index == root / "reports" / "index.html" and index.is_file()
-    assert len(list(index.parent.glob("S20*.html"))) == 12
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (index.parent / "S20101.html").read_text(
+    assert index == root / "reports" / "index.fi.html" and index.is_file()
+    assert len(list(index.parent.glob("S20*.fi.html"))) == 12
+    assert (index.parent / "S20127.fi.docx").is_file() and (
+        index.parent / "programme.fi.pdf"
+    ).is_file()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (index.parent / "S20101.fi.html").read_text(
         encoding="utf-8"
     )
     with Workspace.open(root) as ws:
@@ -206,6 +209,6 @@ def test_reports_do_not_depend_on_the_pseudonym_key(tmp_path: Path, monkeypatch)
     second = demo.build_demo(tmp_path / "b", progress=False).parent
     names = sorted(p.name for p in first.iterdir())
     assert names == sorted(p.name for p in second.iterdir())
-    assert any(n.endswith(".xlsx") for n in names) and "index.html" in names
+    assert any(n.endswith(".xlsx") for n in names) and "index.fi.html" in names
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
