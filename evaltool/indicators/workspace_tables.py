@@ -31,6 +31,8 @@ from evaltool.instruments import Instrument
 from evaltool.scoring.rules import reversed_values
 from evaltool.scoring.stored import score_responses
 
+#: The response metadata that :func:`outcome_inputs` uses (the read asks for no more).
+OUTCOME_META = ("project", "wave", "respondent", "discarded", "rule")
 #: Background questions by which change is broken down (when the data hold them), in order.
 BACKGROUND_FIELDS = ("gender", "age_group", "education", "unemployment_duration", "service_type")
 
@@ -76,7 +78,9 @@ def client_background(
 ) -> pd.DataFrame:
     """Background answers per client at entry: :func:`wide_background` of the stored answers
     (all projects, or those in ``projects``)."""
-    answers = ws.field_answers(projects=list(projects) if projects is not None else None)
+    answers = ws.field_answers(
+        projects=list(projects) if projects is not None else None, fields=list(fields)
+    )
     return wide_background(first_answers(answers, fields))
 
 
@@ -136,6 +140,7 @@ def instrument_outcomes(
     projects: Sequence[str] | None = None,
     from_wave: int | None = None,
     to_wave: int | None = None,
+    release: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """The outcome tables of one instrument (:data:`TABLE_KEYS`), by the workspace's rules.
 
@@ -152,6 +157,12 @@ def instrument_outcomes(
         Projects whose rows are computed (programme rows always use every project).
     from_wave, to_wave : int, optional
         The compared waves (default: first and last).
+    release : bool, default False
+        The figures as the reports release them: programme rows of ``paired``,
+        ``attrition``, ``subgroups`` and ``eurohis`` rest only on the project rows shown, so
+        that no withheld project figure follows from the programme and the other projects
+        (:mod:`evaltool.indicators.suppression`, "one release"). Default: programme rows
+        rest on every client.
 
     Returns
     -------
@@ -176,6 +187,7 @@ def instrument_outcomes(
         projects=list(projects) if projects is not None else None,
         good_threshold=good_qol_rule(inst),
         background=tuple(by),
+        release=release,
     )
 
 
@@ -196,6 +208,7 @@ def workspace_outcomes(
     to_wave: int | None = None,
     instruments: Sequence[str] | None = None,
     min_n: int | None = None,
+    release: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """:func:`instrument_outcomes` for every stored instrument with two or more scored waves,
     each table with an ``instrument`` column in front.
@@ -212,6 +225,8 @@ def workspace_outcomes(
         Instruments to include (default: every stored instrument with domains).
     min_n : int, optional
         Smallest group shown (default: the workspace setting).
+    release : bool, default False
+        Programme rows as the reports show them (:func:`instrument_outcomes`).
 
     Returns
     -------
@@ -226,9 +241,9 @@ def workspace_outcomes(
     out: dict[str, list[pd.DataFrame]] = {k: [] for k in TABLE_KEYS}
     for name in names:
         inst = ws.load_instrument(name)
-        if not inst.domains:
+        if not inst.domains or len(ws.kept_waves(name)) < 2:
             continue
-        meta, values = ws.responses(name)
+        meta, values = ws.responses(name, columns=OUTCOME_META)
         inputs = outcome_inputs(inst, meta, values)
         if len(inputs.waves) < 2:
             continue
@@ -243,6 +258,7 @@ def workspace_outcomes(
             projects=selected or None,
             from_wave=from_wave,
             to_wave=to_wave,
+            release=release,
         )
         for key in TABLE_KEYS:
             table = tables[key]
@@ -268,7 +284,8 @@ def workspace_cooperation(
     selected : sequence of str, optional
         Rounds to include (default: all, in import order).
     compare : (str, str), optional
-        The compared pair of rounds (default: the last two selected).
+        The compared pair of rounds (default: the last two selected, in time order when
+        every label names a year: :func:`evaltool.indicators.cooperation.chronological`).
     min_level : float
         Smallest collaboration level that counts as a tie (default 1).
     min_n : int, optional
@@ -291,9 +308,13 @@ def workspace_cooperation(
             "the workspace holds no partner survey rounds; import one with "
             "'evaltool import partners FILE --round LABEL'"
         )
-    out = round_tables(data.ties, data.orgs, data.statements, data.survey, min_n, min_level)
+    networks = cooperation.round_networks(data.ties, data.orgs, min_level)
+    out = round_tables(
+        data.ties, data.orgs, data.statements, data.survey, min_n, min_level, networks=networks
+    )
     if compare is None and len(data.rounds) >= 2:
-        compare = (data.rounds[-2], data.rounds[-1])
+        in_time = cooperation.chronological(data.rounds)
+        compare = (in_time[-2], in_time[-1])
     if compare is not None:
         missing = [r for r in compare if r not in data.rounds]
         if missing:
@@ -310,6 +331,7 @@ def workspace_cooperation(
             compare[1],
             min_n=min_n,
             min_level=min_level,
+            networks=networks,
         )
         out["comparison"] = comp.pop("comparison")
         for key, frame in comp.items():
@@ -325,16 +347,23 @@ def round_tables(
     survey,
     min_n: int,
     min_level: float = 1,
+    *,
+    networks: dict | None = None,
 ) -> dict[str, pd.DataFrame]:
     """``networks``, ``organisations`` and ``indices`` of every round (the per-round tables
-    that the command line and the reports share)."""
+    that the command line and the reports share); ``networks``: the rounds'
+    :func:`evaltool.indicators.cooperation.round_networks` when already computed."""
+    if networks is None:
+        networks = cooperation.round_networks(ties, orgs, min_level)
     if survey is not None and len(statements):
         indices = cooperation.index_table(statements, survey, min_n=min_n)
     else:
         indices = pd.DataFrame(columns=_INDEX_COLUMNS)
     return {
-        "networks": cooperation.network_table(ties, orgs, min_level=min_level),
-        "organisations": cooperation.organisation_table(ties, orgs, min_level=min_level),
+        "networks": cooperation.network_table(ties, orgs, min_level=min_level, networks=networks),
+        "organisations": cooperation.organisation_table(
+            ties, orgs, min_level=min_level, networks=networks
+        ),
         "indices": indices,
     }
 

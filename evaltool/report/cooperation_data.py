@@ -1,8 +1,9 @@
 """The partner-survey part of the report data: every round's network, organisations and
 indices (the tables the command line shows, from
-:func:`evaltool.indicators.workspace_tables.round_tables`) and the comparisons of consecutive
-rounds, with the rater counts the reports need to withhold trust and value from few raters
-and the node positions of the network maps."""
+:func:`evaltool.indicators.workspace_tables.round_tables`; each round's network computed once)
+and the comparisons of rounds consecutive in time
+(:func:`evaltool.indicators.cooperation.chronological`), with the rater counts the reports
+need to withhold trust and value from few raters and the node positions of the network maps."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pandas as pd
 
 from evaltool.imports import partners
 from evaltool.indicators import cooperation
+from evaltool.indicators.cooperation.compare import org_change
 from evaltool.indicators.workspace_tables import round_tables
 from evaltool.store.workspace import Workspace
 
@@ -38,7 +40,7 @@ class CooperationData:
         return code
 
     def sector_label(self, code, lang: str) -> str:
-        if code is None or (isinstance(code, float) and math.isnan(code)):
+        if code is None or (not isinstance(code, str) and pd.isna(code)):
             return ""
         if self.survey is not None:
             for sector in self.survey.sectors:
@@ -65,19 +67,30 @@ def cooperation_data(ws: Workspace, min_n: int, full: bool = True) -> Cooperatio
     if not rounds:
         return None
     data = partners.partner_data(ws)
-    per_round = round_tables(data.ties, data.orgs, data.statements, data.survey, min_n)
-    networks, indices = per_round["networks"], per_round["indices"]
+    in_time = cooperation.chronological(data.rounds)
+    networks = cooperation.round_networks(data.ties, data.orgs)
+    per_round = round_tables(
+        data.ties, data.orgs, data.statements, data.survey, min_n, networks=networks
+    )
+    networks_table, indices = per_round["networks"], per_round["indices"]
     orgs = per_round["organisations"].merge(_raters(data.ties), on=["round", "org"], how="left")
     for col in ("n_trust_raters", "n_value_raters"):
         orgs[col] = orgs[col].fillna(0).astype(int)
     has_statements = data.survey is not None and len(data.statements)
     comparisons = []
-    pairs = list(zip(data.rounds, data.rounds[1:], strict=False))
+    pairs = list(zip(in_time, in_time[1:], strict=False))
     if full:
         for r1, r2 in pairs:
             comparisons.append(
                 cooperation.compare_rounds(
-                    data.ties, data.orgs, data.statements, data.survey, r1, r2, min_n=min_n
+                    data.ties,
+                    data.orgs,
+                    data.statements,
+                    data.survey,
+                    r1,
+                    r2,
+                    min_n=min_n,
+                    networks=networks,
                 )
             )
     else:
@@ -86,7 +99,7 @@ def cooperation_data(ws: Workspace, min_n: int, full: bool = True) -> Cooperatio
             comparisons.append(
                 {
                     "indices": _index_change(scores, data.survey, r1, r2, min_n),
-                    "org_change": _org_change(orgs, r1, r2),
+                    "org_change": org_change(networks[r1], networks[r2], 1),
                 }
             )
     for comp in comparisons:
@@ -95,7 +108,14 @@ def cooperation_data(ws: Workspace, min_n: int, full: bool = True) -> Cooperatio
     dy = dy[(dy["collaboration_level"] >= 1) & (dy["respondent_org"] != dy["partner_org"])]
     dyads = dy[["round", "respondent_org", "partner_org"]].drop_duplicates().reset_index(drop=True)
     return CooperationData(
-        data.rounds, data.survey, networks, orgs, indices, comparisons, dyads, _layout(orgs, dyads)
+        in_time,
+        data.survey,
+        networks_table,
+        orgs,
+        indices,
+        comparisons,
+        dyads,
+        _layout(orgs, dyads),
     )
 
 
@@ -151,21 +171,6 @@ def _index_change(scores: pd.DataFrame | None, survey, r1, r2, min_n: int) -> pd
     out.insert(0, "round2", r2)
     out.insert(0, "round1", r1)
     return out
-
-
-def _org_change(orgs: pd.DataFrame, r1, r2) -> pd.DataFrame:
-    """Each organisation's degree and trust / value received in two rounds and the change
-    (the columns of ``org_change`` of
-    :func:`evaltool.indicators.cooperation.compare_rounds` that the reports show)."""
-    cols = ["org", "in_degree", "degree", "mean_trust_received", "mean_value_received"]
-    oc = orgs.loc[orgs["round"] == r1, cols].merge(
-        orgs.loc[orgs["round"] == r2, cols], on="org", how="outer", suffixes=("1", "2")
-    )
-    oc["in_degree_change"] = oc["in_degree2"] - oc["in_degree1"]
-    oc["degree_change"] = oc["degree2"] - oc["degree1"]
-    oc["trust_change"] = oc["mean_trust_received2"] - oc["mean_trust_received1"]
-    oc["value_change"] = oc["mean_value_received2"] - oc["mean_value_received1"]
-    return oc.sort_values("org", ignore_index=True)
 
 
 def _layout(orgs: pd.DataFrame, dyads: pd.DataFrame) -> dict[str, tuple[float, float]]:

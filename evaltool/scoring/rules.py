@@ -80,7 +80,7 @@ def score(values: np.ndarray, instrument: Instrument, rule: str | None = None) -
     of a cross-cultural field study. Eur J Public Health 16(4):420–428.
     """
     r = instrument.rule(rule)
-    x = reversed_values(values, instrument)
+    x = np.asarray(values, dtype=float)
     codes = instrument.item_codes
     answered = ~np.isnan(x)
     n_answered = answered.sum(axis=1)
@@ -89,23 +89,50 @@ def score(values: np.ndarray, instrument: Instrument, rule: str | None = None) -
         "n_missing": (len(codes) - n_answered).astype(np.int64),
         "discarded": discarded,
     }
+    rev = [j for j, it in enumerate(instrument.items) if it.reversed]
     for s in instrument.singles:
-        col = x[:, codes.index(s)].copy()
-        col[discarded] = np.nan
-        out[s] = col
-    for d in instrument.domains:
-        idx = [codes.index(c) for c in d.items]
-        sub = x[:, idx]
-        cnt = answered[:, idx].sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.where(cnt > 0, np.nansum(sub, axis=1) / np.maximum(cnt, 1), np.nan)
+        j = codes.index(s)
+        col = x[:, j] if j not in rev else (instrument.scale_min + instrument.scale_max) - x[:, j]
+        out[s] = np.where(discarded, np.nan, col)
+    if instrument.domains:
+        sums, counts = _domain_sums(x, answered, instrument, rev)
+    for k, d in enumerate(instrument.domains):
+        cnt = counts[:, k]
         ok = (cnt >= r.domain_min_answered[d.name]) & ~discarded & (cnt > 0)
-        raw = np.where(ok, mean * d.multiplier, np.nan)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(ok, sums[:, k] / cnt, np.nan)
+        raw = mean * d.multiplier
         out[f"{d.name}_raw"] = raw
         out[d.name] = (raw - d.score_min) * 100.0 / (d.score_max - d.score_min)
         if d.sum_column:
-            out[f"{d.name}_sum"] = np.where(ok, mean * len(idx), np.nan)
-    return pd.DataFrame(out)
+            out[f"{d.name}_sum"] = mean * len(d.items)
+    return pd.DataFrame(out, copy=False)
+
+
+def _domain_sums(
+    x: np.ndarray, answered: np.ndarray, instrument: Instrument, rev: list[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per response and domain: the sum of the answered items (reversed items recoded) and
+    their number, from two matrix products with the items × domains membership matrices:
+    with ``x`` zero where unanswered and ``a`` 1 where answered,
+
+        sum_d = Σ_{j ∈ d, not reversed} x_j + Σ_{j ∈ d, reversed} (top − x_j) a_j
+              = x · S + a · (top R),     count_d = a · M
+
+    (S: +1 for items, −1 for reversed items; R: 1 for reversed items; M: 1 for items; top =
+    scale_min + scale_max). Sums of whole numbers are exact in floating point."""
+    codes = instrument.item_codes
+    k = len(instrument.domains)
+    member = np.zeros((len(codes), k))
+    for i, d in enumerate(instrument.domains):
+        member[[codes.index(c) for c in d.items], i] = 1.0
+    sign = member.copy()
+    sign[rev] *= -1.0
+    flipped = np.zeros_like(member)
+    flipped[rev] = member[rev] * (instrument.scale_min + instrument.scale_max)
+    filled = np.where(answered, x, 0.0)
+    both = answered.astype(np.float64) @ np.hstack([flipped, member])
+    return filled @ sign + both[:, :k], both[:, k:]
 
 
 def reversed_values(values: np.ndarray, instrument: Instrument) -> np.ndarray:

@@ -219,3 +219,32 @@ def test_bad_answer_in_a_matrix_export_names_its_row(tmp_path, files):
         import_partners(ws, path, "R1")
     bad = [i for i in err.value.report.errors if i.value == "loistava"]
     assert len(bad) == 1 and bad[0].row == 4 and bad[0].header == level_col
+
+
+def test_roster_sector_codes_of_the_built_in_survey_are_kept(tmp_path):
+    """A roster may give the sector as a code (state, education, health, ngo, housing,
+    business): each is one of the survey's sectors, not an unknown one."""
+    from evaltool.store.workspace import Workspace
+
+    ties = tmp_path / "ties.csv"
+    ties.write_text(
+        "respondent_org,partner_org,contact_frequency,collaboration_level,trust,value\n"
+        "A,B,3,4,3,3\nB,A,2,3,3,4\nC,A,1,2,2,2\n",
+        encoding="utf-8",
+    )
+    roster = tmp_path / "roster.csv"
+    codes = {"A": "ngo", "B": "state", "C": "housing"}
+    roster.write_text(
+        "org,sector\n" + "".join(f"{o},{c}\n" for o, c in codes.items()), encoding="utf-8"
+    )
+    ws_dir = tmp_path / "ws"
+    Workspace.init(ws_dir).close()
+    result = CliRunner().invoke(
+        main, ["import", "partners", str(ties), "-w", str(ws_dir), "--round", "syksy 2024",
+               "--orgs", str(roster)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "unknown sector" not in result.output
+    with Workspace.open(ws_dir) as ws:
+        orgs = ws.partner_tables(["syksy 2024"]).orgs
+    assert dict(zip(orgs["org"], orgs["sector"], strict=True)) == codes

@@ -104,6 +104,12 @@ def test_builtin_survey_structure(survey):
         "school",
         "company",
         "project",
+        "state",
+        "education",
+        "health",
+        "ngo",
+        "housing",
+        "business",
         "other",
     ]
     for scale in survey.scales.values():

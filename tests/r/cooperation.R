@@ -145,12 +145,24 @@ joined_left <- function(dat, r1, r2) {
   if (is.null(rows)) return(list())
   rows[order(rows$status, rows$org), ]
 }
+# Ties that can be seen in both rounds: a tie is known only from its sender's answer, so an
+# organisation's ties are counted from the senders that answered both rounds (NA when the
+# organisation is not a node of the round).
+observed_degree <- function(dat, r, keep, orgs, present) {
+  e <- round_graph(dat, r, 1)$e
+  e <- e[e$respondent_org %in% keep, ]
+  d <- sapply(orgs, function(o) sum(e$respondent_org == o) + sum(e$partner_org == o))
+  ifelse(present, as.numeric(d), NA)
+}
 org_change <- function(dat, r1, r2) {
   a <- org_rows(dat, r1, 1)
   b <- org_rows(dat, r2, 1)
   orgs <- sort(union(a$org, b$org))
   ia <- match(orgs, a$org)
   ib <- match(orgs, b$org)
+  keep <- both_responded(dat, r1, r2)
+  od1 <- observed_degree(dat, r1, keep, orgs, !is.na(ia))
+  od2 <- observed_degree(dat, r2, keep, orgs, !is.na(ib))
   data.frame(
     org = orgs,
     sector = ifelse(is.na(ib), a$sector[ia], b$sector[ib]),
@@ -159,6 +171,8 @@ org_change <- function(dat, r1, r2) {
     in_degree1 = a$in_degree[ia], in_degree2 = b$in_degree[ib],
     in_degree_change = b$in_degree[ib] - a$in_degree[ia],
     degree1 = a$degree[ia], degree2 = b$degree[ib], degree_change = b$degree[ib] - a$degree[ia],
+    observed_degree1 = unname(od1), observed_degree2 = unname(od2),
+    observed_degree_change = unname(od2 - od1),
     mean_trust_received1 = a$mean_trust_received[ia],
     mean_trust_received2 = b$mean_trust_received[ib],
     trust_change = b$mean_trust_received[ib] - a$mean_trust_received[ia],

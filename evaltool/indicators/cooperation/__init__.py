@@ -13,7 +13,8 @@ a year) of the organisations around a project. It has two parts (see
 Every function here is pure: it takes tidy DataFrames and returns tidy DataFrames. Modules:
 :mod:`.network` (networks per round, organisations' positions, asymmetric dyads),
 :mod:`.indices` (statement indices, item distributions), :mod:`.compare` (two rounds
-compared). The tables are made from survey exports by :mod:`evaltool.mapping.ties`; the names
+compared), :mod:`.rounds` (rounds in time order from their labels). The tables are made from
+survey exports by :mod:`evaltool.mapping.ties`; the names
 of the survey definition and of the export decoding are importable from here too.
 
 Input tables
@@ -39,8 +40,10 @@ Suppression: a statistic resting on fewer than ``min_n`` organisations is withhe
 Network conventions
 -------------------
 The network of a round is directed: respondent → partner. A *tie* is a collaboration level of
-at least ``min_level`` (default 1, "networking"). Graph algorithms come from networkx; the
-figures are tested against R igraph (tests/r/cooperation.R).
+at least ``min_level`` (default 1, "networking"). Betweenness comes from python-igraph (the C
+core of R igraph), the other figures from numpy on the tie arrays; each round's figures are
+computed once (:func:`round_networks`) and shared by the per-round tables and the comparison of
+rounds. The figures are tested against R igraph (tests/r/cooperation.R).
 
 References
 ----------
@@ -65,10 +68,14 @@ from evaltool.indicators.cooperation.indices import index_scores, index_table, i
 from evaltool.indicators.cooperation.network import (
     NETWORK_MEASURES,
     ORGANISATION_COLUMNS,
+    RoundNetwork,
     asymmetric_dyads,
     network_table,
     organisation_table,
+    round_network,
+    round_networks,
 )
+from evaltool.indicators.cooperation.rounds import chronological, round_time
 from evaltool.instruments.partner_survey import (
     BUILTIN_SURVEY,
     LANGUAGES,
@@ -103,9 +110,11 @@ __all__ = [
     "Item",
     "PartnerSurvey",
     "RosterMeasure",
+    "RoundNetwork",
     "Scale",
     "Sector",
     "asymmetric_dyads",
+    "chronological",
     "compare_rounds",
     "compare_values",
     "comparison_table",
@@ -117,6 +126,9 @@ __all__ = [
     "normalise_name",
     "organisation_table",
     "parse_partner_survey",
+    "round_network",
+    "round_time",
+    "round_networks",
     "ties_from_list",
     "ties_from_matrix",
 ]

@@ -7,19 +7,20 @@ per-organisation change and asymmetric dyads. Checked against R's ``t.test`` and
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import NamedTuple
+from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from evaltool.indicators.cooperation.indices import index_scores, statements_with_items
 from evaltool.indicators.cooperation.network import (
     NETWORK_MEASURES,
+    RoundNetwork,
     asymmetric_dyads,
     dyad_table,
     network_measures,
     node_table,
-    organisation_rows,
+    round_network,
 )
 from evaltool.indicators.stats import paired_t_test, welch_t_test
 from evaltool.instruments.partner_survey import STATEMENT_COLUMNS, PartnerSurvey, sorted_rounds
@@ -220,34 +221,30 @@ def item_change(
     return items
 
 
-class _Round(NamedTuple):
-    """The nodes and dyads of one round."""
-
-    nodes: pd.DataFrame
-    dyads: pd.DataFrame
-
-    def among(self, orgs: set) -> _Round:
-        """The round's network restricted to ``orgs``."""
-        d = self.dyads
-        keep = d["respondent_org"].isin(orgs) & d["partner_org"].isin(orgs)
-        return _Round(self.nodes[self.nodes["org"].isin(orgs)], d[keep])
+def _among(net: RoundNetwork, orgs: set) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The round's nodes and dyads restricted to ``orgs``."""
+    d = net.dyads
+    keep = d["respondent_org"].isin(orgs) & d["partner_org"].isin(orgs)
+    return net.nodes[net.nodes["org"].isin(orgs)], d[keep]
 
 
-def _respondents_both(first: _Round, second: _Round) -> set:
+def _respondents_both(first: RoundNetwork, second: RoundNetwork) -> set:
     """Organisations that answered in both rounds."""
     n1, n2 = first.nodes, second.nodes
     return set(n1.loc[n1["responded"], "org"]) & set(n2.loc[n2["responded"], "org"])
 
 
-def network_change(first: _Round, second: _Round, both: set, min_level: float) -> pd.DataFrame:
+def network_change(
+    first: RoundNetwork, second: RoundNetwork, both: set, min_level: float
+) -> pd.DataFrame:
     """The ``network`` section of :func:`compare_rounds`: every network measure of both
     rounds, for the whole networks and among the organisations ``both`` that answered in
     both rounds.
 
     Parameters
     ----------
-    first, second : _Round
-        The nodes and dyads of the two rounds.
+    first, second : RoundNetwork
+        The two rounds' networks (:func:`~evaltool.indicators.cooperation.round_network`).
     both : set
         Organisations that answered in both rounds.
     min_level : float
@@ -260,12 +257,13 @@ def network_change(first: _Round, second: _Round, both: set, min_level: float) -
         ``change = value2 − value1``.
     """
     rows = []
-    for basis, (a, b) in {
-        "all": (first, second),
-        "respondents_both": (first.among(both), second.among(both)),
+    for basis, (m1, m2) in {
+        "all": (first.measures, second.measures),
+        "respondents_both": (
+            network_measures(*_among(first, both), min_level),
+            network_measures(*_among(second, both), min_level),
+        ),
     }.items():
-        m1 = network_measures(*a, min_level)
-        m2 = network_measures(*b, min_level)
         for measure in NETWORK_MEASURES:
             rows.append(
                 {
@@ -279,22 +277,29 @@ def network_change(first: _Round, second: _Round, both: set, min_level: float) -
     return pd.DataFrame(rows, columns=["basis", "measure", "value1", "value2", "change"])
 
 
-def _tie_set(dyads: pd.DataFrame, min_level: float, keep: set | None = None) -> set:
-    e = dyads[dyads["collaboration_level"] >= min_level]
-    pairs = set(zip(e["respondent_org"], e["partner_org"], strict=True))
+def _tie_codes(
+    net: RoundNetwork, keys: pd.Index, min_level: float, keep: set | None = None
+) -> np.ndarray:
+    """The round's directed ties as distinct integers (positions in ``keys`` of both ends),
+    only ties between organisations in ``keep`` when it is given."""
+    e = net.dyads[net.dyads["collaboration_level"] >= min_level]
     if keep is not None:
-        pairs = {p for p in pairs if p[0] in keep and p[1] in keep}
-    return pairs
+        e = e[e["respondent_org"].isin(keep) & e["partner_org"].isin(keep)]
+    source = keys.get_indexer(e["respondent_org"]).astype(np.int64)
+    target = keys.get_indexer(e["partner_org"]).astype(np.int64)
+    return np.unique(source * len(keys) + target)
 
 
-def tie_turnover(first: _Round, second: _Round, both: set, min_level: float) -> pd.DataFrame:
+def tie_turnover(
+    first: RoundNetwork, second: RoundNetwork, both: set, min_level: float
+) -> pd.DataFrame:
     """The ``ties`` section of :func:`compare_rounds`: ties kept, new and lost, and the
     Jaccard overlap of the tie sets, in the whole networks and among ``both``.
 
     Parameters
     ----------
-    first, second : _Round
-        The nodes and dyads of the two rounds.
+    first, second : RoundNetwork
+        The two rounds' networks (:func:`~evaltool.indicators.cooperation.round_network`).
     both : set
         Organisations that answered in both rounds.
     min_level : float
@@ -320,32 +325,34 @@ def tie_turnover(first: _Round, second: _Round, both: set, min_level: float) -> 
     11(2):37–50.
     """
     rows = []
+    keys = pd.Index(pd.unique(pd.concat([first.nodes["org"], second.nodes["org"]])))
     for basis, keep in (("all", None), ("respondents_both", both)):
-        t1 = _tie_set(first.dyads, min_level, keep)
-        t2 = _tie_set(second.dyads, min_level, keep)
-        union = len(t1 | t2)
+        t1 = _tie_codes(first, keys, min_level, keep)
+        t2 = _tie_codes(second, keys, min_level, keep)
+        kept = len(np.intersect1d(t1, t2, assume_unique=True))
+        union = len(t1) + len(t2) - kept
         rows.append(
             {
                 "basis": basis,
                 "n_ties1": len(t1),
                 "n_ties2": len(t2),
-                "kept": len(t1 & t2),
-                "new": len(t2 - t1),
-                "lost": len(t1 - t2),
-                "jaccard": len(t1 & t2) / union if union else math.nan,
+                "kept": kept,
+                "new": len(t2) - kept,
+                "lost": len(t1) - kept,
+                "jaccard": kept / union if union else math.nan,
             }
         )
     return pd.DataFrame(rows)
 
 
-def orgs_joined_left(first: _Round, second: _Round) -> pd.DataFrame:
+def orgs_joined_left(first: RoundNetwork, second: RoundNetwork) -> pd.DataFrame:
     """The ``orgs_joined_left`` section of :func:`compare_rounds`: organisations that are
     nodes in only one of the rounds.
 
     Parameters
     ----------
-    first, second : _Round
-        The nodes and dyads of the two rounds.
+    first, second : RoundNetwork
+        The two rounds' networks (:func:`~evaltool.indicators.cooperation.round_network`).
 
     Returns
     -------
@@ -374,6 +381,9 @@ _ORG_CHANGE_COLUMNS = [
     "degree1",
     "degree2",
     "degree_change",
+    "observed_degree1",
+    "observed_degree2",
+    "observed_degree_change",
     "mean_trust_received1",
     "mean_trust_received2",
     "trust_change",
@@ -383,14 +393,21 @@ _ORG_CHANGE_COLUMNS = [
 ]
 
 
-def org_change(first: _Round, second: _Round, min_level: float) -> pd.DataFrame:
+def _observed_degree(net: RoundNetwork, senders: set, min_level: float) -> pd.Series:
+    """Each organisation's ties in the round sent by one of ``senders`` (in and out)."""
+    e = net.dyads[net.dyads["collaboration_level"] >= min_level]
+    e = e[e["respondent_org"].isin(senders)]
+    return pd.concat([e["respondent_org"], e["partner_org"]]).value_counts()
+
+
+def org_change(first: RoundNetwork, second: RoundNetwork, min_level: float) -> pd.DataFrame:
     """The ``org_change`` section of :func:`compare_rounds`: each organisation's network
     position in both rounds and its change.
 
     Parameters
     ----------
-    first, second : _Round
-        The nodes and dyads of the two rounds.
+    first, second : RoundNetwork
+        The two rounds' networks (:func:`~evaltool.indicators.cooperation.round_network`).
     min_level : float
         A tie is a collaboration level of at least ``min_level``.
 
@@ -400,9 +417,18 @@ def org_change(first: _Round, second: _Round, min_level: float) -> pd.DataFrame:
         One row per organisation in either round, sorted by org; columns as listed in
         :func:`compare_rounds`; each ``*_change`` is the second round's value minus the
         first's (NaN when the organisation is absent from a round).
+
+    Notes
+    -----
+    A tie is known only from its sender's answer, so ``degree1`` and ``degree2`` fall when an
+    organisation, or its partners, did not answer a round, whether or not the cooperation
+    changed. ``observed_degree1`` and ``observed_degree2`` count only the ties that can be
+    seen in both rounds: those sent by organisations that answered both rounds (the
+    organisation's own ties sent count when it answered both rounds, else only the ties it
+    received from them); ``observed_degree_change`` is their difference. Tested against R
+    (tests/r/cooperation.R).
     """
-    o1 = organisation_rows(*first, min_level)
-    o2 = organisation_rows(*second, min_level)
+    o1, o2 = first.organisations, second.organisations
     keep_cols = [
         "org",
         "sector",
@@ -418,6 +444,12 @@ def org_change(first: _Round, second: _Round, min_level: float) -> pd.DataFrame:
     oc["present2"] = oc["org"].isin(set(o2["org"]))
     oc["in_degree_change"] = oc["in_degree2"] - oc["in_degree1"]
     oc["degree_change"] = oc["degree2"] - oc["degree1"]
+    both = _respondents_both(first, second)
+    for k, net in ((1, first), (2, second)):
+        observed = _observed_degree(net, both, min_level)
+        present = oc[f"present{k}"]
+        oc[f"observed_degree{k}"] = oc["org"].map(observed).fillna(0).where(present).astype(float)
+    oc["observed_degree_change"] = oc["observed_degree2"] - oc["observed_degree1"]
     oc["trust_change"] = oc["mean_trust_received2"] - oc["mean_trust_received1"]
     oc["value_change"] = oc["mean_value_received2"] - oc["mean_value_received1"]
     return oc[_ORG_CHANGE_COLUMNS].sort_values("org", ignore_index=True)
@@ -481,6 +513,8 @@ def compare_rounds(
     min_n: int = 5,
     min_level: float = 1,
     paired: bool | None = None,
+    *,
+    networks: Mapping[object, RoundNetwork] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Compare two rounds of the partner survey: indices, statements and the network.
 
@@ -505,6 +539,9 @@ def compare_rounds(
     paired : bool or None, default None
         Force the organisation-paired (True) or Welch (False) test; None chooses as in
         :func:`compare_values`.
+    networks : dict, optional
+        The rounds' :func:`~evaltool.indicators.cooperation.round_networks` (same
+        ``min_level``) when already computed, so that no round's figures are computed twice.
 
     Returns
     -------
@@ -532,7 +569,9 @@ def compare_rounds(
         ``org_change``
             per organisation in either round: ``org, sector, present1, present2, responded1,
             responded2, in_degree1, in_degree2, in_degree_change, degree1, degree2,
-            degree_change, mean_trust_received1, mean_trust_received2, trust_change,
+            degree_change, observed_degree1, observed_degree2, observed_degree_change`` (ties
+            sent by organisations that answered both rounds: see :func:`org_change`),
+            ``mean_trust_received1, mean_trust_received2, trust_change,
             mean_value_received1, mean_value_received2, value_change``.
         ``asymmetric_dyads``
             :func:`asymmetric_dyads` (difference ≥ 2) for the two rounds.
@@ -584,10 +623,7 @@ def compare_rounds(
     0               all        3        3     2    1     1      0.5
     1  respondents_both        3        3     2    1     1      0.5
     """
-    dyads = dyad_table(ties)
-    nodes = node_table(orgs, dyads)
-    first = _Round(nodes[nodes["round"] == r1], dyads[dyads["round"] == r1])
-    second = _Round(nodes[nodes["round"] == r2], dyads[dyads["round"] == r2])
+    first, second = _two_rounds(ties, orgs, r1, r2, min_level, networks)
     both = _respondents_both(first, second)
     if statements is None:
         statements = pd.DataFrame(columns=STATEMENT_COLUMNS)
@@ -603,6 +639,27 @@ def compare_rounds(
     }
     sections["comparison"] = comparison_row(sections, r1, r2, len(both))
     return sections
+
+
+def _two_rounds(ties, orgs, r1, r2, min_level: float, networks) -> list[RoundNetwork]:
+    """The networks of rounds ``r1`` and ``r2``, from ``networks`` where they are there."""
+    networks = networks or {}
+    missing = [r for r in (r1, r2) if r not in networks]
+    if missing:
+        pair = ties[ties["round"].isin(missing)]
+        dyads = dyad_table(pair)
+        nodes = node_table(orgs[orgs["round"].isin(missing)], dyads)
+    out = []
+    for r in (r1, r2):
+        if r in networks:
+            if networks[r].min_level != min_level:
+                raise ValueError("networks: computed with another min_level")
+            out.append(networks[r])
+        else:
+            out.append(
+                round_network(r, nodes[nodes["round"] == r], dyads[dyads["round"] == r], min_level)
+            )
+    return out
 
 
 def comparison_table(
@@ -678,9 +735,20 @@ def comparison_table(
             list(orgs["round"]) + list(ties["round"]) + list(statements["round"])
         )
         pairs = list(zip(rounds, rounds[1:], strict=False))
+    from evaltool.indicators.cooperation.network import round_networks
+
+    networks = round_networks(ties, orgs, min_level) if pairs else {}
     frames = [
         compare_rounds(
-            ties, orgs, statements, survey, from_round, to_round, min_n=min_n, min_level=min_level
+            ties,
+            orgs,
+            statements,
+            survey,
+            from_round,
+            to_round,
+            min_n=min_n,
+            min_level=min_level,
+            networks=networks,
         )["comparison"]
         for from_round, to_round in pairs
     ]

@@ -50,7 +50,7 @@ def statements_with_items(statements: pd.DataFrame, survey: PartnerSurvey) -> pd
     if s["respondent_org"].isna().any():
         raise ValueError("statements: every answer needs a respondent_org")
     items = survey.items_frame()
-    unknown = sorted(set(s["item"].astype(str)) - set(items["item"]))
+    unknown = sorted(set(pd.unique(s["item"].astype(str))) - set(items["item"]))
     if unknown:
         raise ValueError(f"statements: items not in survey {survey.code!r}: {unknown}")
     s["value"] = pd.to_numeric(s["value"], errors="raise").astype(float)

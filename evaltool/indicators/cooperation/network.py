@@ -1,16 +1,17 @@
 """Partner networks: dyads and nodes of each round, whole-network figures (density,
 reciprocity, Freeman degree centralization …), organisations' network positions (degree,
-betweenness, trust and value received) and asymmetric dyads. Graph algorithms come from
-networkx; the figures are tested against R igraph (``edge_density``, ``reciprocity``,
+betweenness, trust and value received) and asymmetric dyads. Betweenness comes from
+python-igraph (the C core R igraph uses), the other figures from numpy on the tie arrays; the
+figures are tested against R igraph (``edge_density``, ``reciprocity``,
 ``centr_degree``, ``degree``, ``betweenness``; tests/r/cooperation.R).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -132,24 +133,80 @@ def _as_bool(value: object) -> bool:
     raise ValueError(f"orgs: responded must be true or false, not {value!r}")
 
 
-def _graph(nodes: Iterable, dyads: pd.DataFrame, min_level: float) -> nx.DiGraph:
+@dataclass(frozen=True)
+class Graph:
+    """The directed network of one round as integer arrays.
+
+    Attributes
+    ----------
+    orgs : pandas.Index
+        The nodes, in the order of the round's :func:`node_table` rows.
+    source, target : numpy.ndarray
+        The ties as positions in ``orgs``: respondent → partner, one per dyad whose
+        collaboration level is at least the threshold (no self-ties, no duplicates).
+    """
+
+    orgs: pd.Index
+    source: np.ndarray
+    target: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.orgs)
+
+    @property
+    def m(self) -> int:
+        return len(self.source)
+
+    def in_degree(self) -> np.ndarray:
+        return np.bincount(self.target, minlength=self.n)
+
+    def out_degree(self) -> np.ndarray:
+        return np.bincount(self.source, minlength=self.n)
+
+    def reciprocity(self) -> float:
+        """Share of ties whose reverse tie exists (igraph ``reciprocity``); NaN without ties."""
+        if self.m == 0:
+            return math.nan
+        forward = self.source.astype(np.int64) * self.n + self.target
+        backward = self.target.astype(np.int64) * self.n + self.source
+        return float(np.isin(backward, forward).mean())
+
+    def degree_centralization(self) -> float:
+        """Freeman degree centralization of the undirected simple graph (reciprocal ties
+        collapsed): Σ(max − deg_i) / ((n − 1)(n − 2)); NaN for n < 3."""
+        n = self.n
+        if n < 3:
+            return math.nan
+        low = np.minimum(self.source, self.target).astype(np.int64)
+        high = np.maximum(self.source, self.target).astype(np.int64)
+        pairs = np.unique(low * n + high)
+        deg = np.bincount(pairs // n, minlength=n) + np.bincount(pairs % n, minlength=n)
+        return float((deg.max() - deg).sum() / ((n - 1) * (n - 2)))
+
+    def betweenness(self) -> np.ndarray:
+        """Directed, unnormalised betweenness of every node (igraph ``betweenness(g,
+        directed = TRUE)``, Brandes' algorithm in igraph's C core)."""
+        import igraph
+
+        if self.m == 0:
+            return np.zeros(self.n)
+        g = igraph.Graph(
+            n=self.n,
+            edges=np.column_stack([self.source, self.target]).tolist(),
+            directed=True,
+        )
+        return np.asarray(g.betweenness(directed=True), dtype=float)
+
+
+def _graph(nodes: pd.DataFrame, dyads: pd.DataFrame, min_level: float) -> Graph:
     """The directed network: every node, a tie where the collaboration level ≥ ``min_level``."""
-    g = nx.DiGraph()
-    g.add_nodes_from(nodes)
+    orgs = pd.Index(nodes["org"])
     e = dyads[dyads["collaboration_level"] >= min_level]
-    g.add_edges_from(zip(e["respondent_org"], e["partner_org"], strict=True))
-    return g
-
-
-def _freeman_degree_centralization(g: nx.DiGraph) -> float:
-    """Freeman degree centralization of the undirected simple graph (reciprocal ties
-    collapsed): Σ(max − deg_i) / ((n − 1)(n − 2))."""
-    u = g.to_undirected(as_view=False)
-    n = u.number_of_nodes()
-    if n < 3:
-        return math.nan
-    deg = np.fromiter((d for _, d in u.degree()), dtype=float, count=n)
-    return float((deg.max() - deg).sum() / ((n - 1) * (n - 2)))
+    source = orgs.get_indexer(e["respondent_org"])
+    target = orgs.get_indexer(e["partner_org"])
+    keep = (source >= 0) & (target >= 0)
+    return Graph(orgs, source[keep], target[keep])
 
 
 def network_measures(nodes: pd.DataFrame, dyads: pd.DataFrame, min_level: float) -> dict:
@@ -169,19 +226,22 @@ def network_measures(nodes: pd.DataFrame, dyads: pd.DataFrame, min_level: float)
     dict
         One value per entry of :data:`NETWORK_MEASURES`.
     """
-    g = _graph(nodes["org"], dyads, min_level)
-    n = g.number_of_nodes()
-    m = g.number_of_edges()
+    return _measures(nodes, dyads, _graph(nodes, dyads, min_level), min_level)
+
+
+def _measures(nodes: pd.DataFrame, dyads: pd.DataFrame, g: Graph, min_level: float) -> dict:
+    n, m = g.n, g.m
     tie_rows = dyads[dyads["collaboration_level"] >= min_level]
+    responded = nodes["responded"].to_numpy(dtype=bool)
     return {
         "n_orgs": n,
-        "n_respondents": int(nodes["responded"].sum()),
-        "n_nonrespondents": int((~nodes["responded"]).sum()),
+        "n_respondents": int(responded.sum()),
+        "n_nonrespondents": int((~responded).sum()),
         "n_ties": m,
-        "density": nx.density(g) if n > 1 else math.nan,
-        "reciprocity": nx.overall_reciprocity(g) if m > 0 else math.nan,
-        "degree_centralization": _freeman_degree_centralization(g),
-        "n_isolates": nx.number_of_isolates(g),
+        "density": m / (n * (n - 1)) if n > 1 else math.nan,
+        "reciprocity": g.reciprocity(),
+        "degree_centralization": g.degree_centralization(),
+        "n_isolates": int(((g.in_degree() + g.out_degree()) == 0).sum()),
         "mean_level": tie_rows["collaboration_level"].mean(),
         "mean_frequency": tie_rows["contact_frequency"].mean(),
         "mean_trust": dyads["trust"].mean(),
@@ -189,13 +249,95 @@ def network_measures(nodes: pd.DataFrame, dyads: pd.DataFrame, min_level: float)
     }
 
 
+@dataclass(frozen=True)
+class RoundNetwork:
+    """One round's network with its figures, computed once and shared by
+    :func:`network_table`, :func:`organisation_table` and
+    :func:`~evaltool.indicators.cooperation.compare_rounds`.
+
+    Attributes
+    ----------
+    round
+        The round.
+    nodes, dyads : pandas.DataFrame
+        The round's :func:`node_table` and :func:`dyad_table` rows.
+    min_level : float
+        The collaboration level from which a dyad is a tie.
+    measures : dict
+        The :data:`NETWORK_MEASURES`.
+    organisations : pandas.DataFrame
+        The :data:`ORGANISATION_COLUMNS`, one row per node.
+    """
+
+    round: object
+    nodes: pd.DataFrame
+    dyads: pd.DataFrame
+    min_level: float
+    measures: dict
+    organisations: pd.DataFrame
+
+
+def round_network(round_, nodes: pd.DataFrame, dyads: pd.DataFrame, min_level: float):
+    """The :class:`RoundNetwork` of one round's :func:`node_table` and :func:`dyad_table`
+    rows (the graph is built once; betweenness is computed once)."""
+    nodes = nodes.reset_index(drop=True)
+    g = _graph(nodes, dyads, min_level)
+    return RoundNetwork(
+        round_,
+        nodes,
+        dyads,
+        min_level,
+        _measures(nodes, dyads, g, min_level),
+        _organisation_rows(nodes, dyads, g),
+    )
+
+
+def round_networks(
+    ties: pd.DataFrame, orgs: pd.DataFrame, min_level: float = 1
+) -> dict[object, RoundNetwork]:
+    """Every round's :class:`RoundNetwork`, in round order.
+
+    Parameters
+    ----------
+    ties : pandas.DataFrame
+        ``round, respondent_org, partner_org, contact_frequency, collaboration_level, trust,
+        value``, one row per rating of a partner (see :mod:`evaltool.indicators.cooperation`).
+    orgs : pandas.DataFrame
+        ``round, org, sector, responded``: the roster plus the respondents.
+    min_level : float, default 1
+        A tie is a collaboration level of at least ``min_level``.
+
+    Returns
+    -------
+    dict
+        Round → :class:`RoundNetwork`; pass it as ``networks`` to :func:`network_table`,
+        :func:`organisation_table` and ``compare_rounds`` so that each round's figures are
+        computed once.
+    """
+    return {r: round_network(r, n, d, min_level) for r, n, d in split_rounds(ties, orgs)}
+
+
 def split_rounds(ties: pd.DataFrame, orgs: pd.DataFrame):
     """``(round, nodes, dyads)`` of every round, in round order."""
     dyads = dyad_table(ties)
     nodes = node_table(orgs, dyads)
-    rounds = sorted_rounds(list(nodes["round"]) + list(dyads["round"]))
+    rounds = sorted_rounds(list(pd.unique(nodes["round"])) + list(pd.unique(dyads["round"])))
+    node_groups = nodes.groupby("round", sort=False).indices
+    dyad_groups = dyads.groupby("round", sort=False).indices
     for r in rounds:
-        yield r, nodes[nodes["round"] == r], dyads[dyads["round"] == r]
+        yield (
+            r,
+            nodes.iloc[node_groups.get(r, [])],
+            dyads.iloc[dyad_groups.get(r, [])],
+        )
+
+
+def _networks(ties, orgs, min_level: float, networks) -> dict:
+    if networks is None:
+        return round_networks(ties, orgs, min_level)
+    if any(net.min_level != min_level for net in networks.values()):
+        raise ValueError("networks: computed with another min_level")
+    return networks
 
 
 # --------------------------------------------------------------------------------------------
@@ -203,7 +345,13 @@ def split_rounds(ties: pd.DataFrame, orgs: pd.DataFrame):
 # --------------------------------------------------------------------------------------------
 
 
-def network_table(ties: pd.DataFrame, orgs: pd.DataFrame, min_level: float = 1) -> pd.DataFrame:
+def network_table(
+    ties: pd.DataFrame,
+    orgs: pd.DataFrame,
+    min_level: float = 1,
+    *,
+    networks: Mapping[object, RoundNetwork] | None = None,
+) -> pd.DataFrame:
     """Whole-network figures per round of a directed partner network.
 
     Parameters
@@ -215,6 +363,9 @@ def network_table(ties: pd.DataFrame, orgs: pd.DataFrame, min_level: float = 1) 
         ``round, org, sector, responded``: the roster plus the respondents.
     min_level : float, default 1
         A tie is a collaboration level of at least ``min_level`` (1 = networking).
+    networks : dict, optional
+        The rounds' :func:`round_networks` (with the same ``min_level``), when already
+        computed; ``ties`` and ``orgs`` are then not read again.
 
     Returns
     -------
@@ -285,8 +436,8 @@ def network_table(ties: pd.DataFrame, orgs: pd.DataFrame, min_level: float = 1) 
     1      2       3     0.25       0.6667                 0.6667
     """
     rows = [
-        {"round": r, **network_measures(nodes, dyads, min_level)}
-        for r, nodes, dyads in split_rounds(ties, orgs)
+        {"round": r, **net.measures}
+        for r, net in _networks(ties, orgs, min_level, networks).items()
     ]
     return pd.DataFrame(rows, columns=["round", *NETWORK_MEASURES])
 
@@ -322,12 +473,16 @@ def organisation_rows(nodes: pd.DataFrame, dyads: pd.DataFrame, min_level: float
     pandas.DataFrame
         One row per node, columns :data:`ORGANISATION_COLUMNS`.
     """
-    g = _graph(nodes["org"], dyads, min_level)
-    out = nodes[["round", "org", "sector", "responded"]].copy()
-    out["in_degree"] = out["org"].map(dict(g.in_degree())).astype(int)
-    out["out_degree"] = out["org"].map(dict(g.out_degree())).astype(int)
+    nodes = nodes.reset_index(drop=True)
+    return _organisation_rows(nodes, dyads, _graph(nodes, dyads, min_level))
+
+
+def _organisation_rows(nodes: pd.DataFrame, dyads: pd.DataFrame, g: Graph) -> pd.DataFrame:
+    out = nodes[["round", "org", "sector", "responded"]].reset_index(drop=True)
+    out["in_degree"] = g.in_degree().astype(int)
+    out["out_degree"] = g.out_degree().astype(int)
     out["degree"] = out["in_degree"] + out["out_degree"]
-    out["betweenness"] = out["org"].map(nx.betweenness_centrality(g, normalized=False))
+    out["betweenness"] = g.betweenness()
     received = dyads.groupby("partner_org")[["trust", "value"]].mean()
     out["mean_trust_received"] = out["org"].map(received["trust"]).astype(float)
     out["mean_value_received"] = out["org"].map(received["value"]).astype(float)
@@ -335,7 +490,11 @@ def organisation_rows(nodes: pd.DataFrame, dyads: pd.DataFrame, min_level: float
 
 
 def organisation_table(
-    ties: pd.DataFrame, orgs: pd.DataFrame, min_level: float = 1
+    ties: pd.DataFrame,
+    orgs: pd.DataFrame,
+    min_level: float = 1,
+    *,
+    networks: Mapping[object, RoundNetwork] | None = None,
 ) -> pd.DataFrame:
     """Per-organisation network position per round.
 
@@ -348,6 +507,9 @@ def organisation_table(
         ``round, org, sector, responded``: the roster plus the respondents.
     min_level : float, default 1
         A tie is a collaboration level of at least ``min_level`` (1 = networking).
+    networks : dict, optional
+        The rounds' :func:`round_networks` (with the same ``min_level``), when already
+        computed; ``ties`` and ``orgs`` are then not read again.
 
     Returns
     -------
@@ -364,7 +526,7 @@ def organisation_table(
       (igraph ``degree(g, mode = "all")``);
     - ``betweenness`` = Σ_{s≠v≠t} σ_st(v) / σ_st over ordered pairs on directed shortest
       paths, **directed and unnormalised**, as igraph ``betweenness(g, directed = TRUE)``
-      (networkx ``betweenness_centrality(g, normalized=False)``); divide by (n − 1)(n − 2) to
+      (python-igraph ``Graph.betweenness(directed=True)``); divide by (n − 1)(n − 2) to
       normalise;
     - ``mean_trust_received``, ``mean_value_received`` = mean of the trust and value ratings
       the organisation received from the others (PARTNER; 1–4, NaN when nobody rated it).
@@ -413,9 +575,7 @@ def organisation_table(
     2   C          1           0          0.0
     3   D          0           0          0.0
     """
-    frames = [
-        organisation_rows(nodes, dyads, min_level) for _, nodes, dyads in split_rounds(ties, orgs)
-    ]
+    frames = [net.organisations for net in _networks(ties, orgs, min_level, networks).values()]
     if not frames:
         return pd.DataFrame(columns=ORGANISATION_COLUMNS)
     return pd.concat(frames, ignore_index=True)[ORGANISATION_COLUMNS]

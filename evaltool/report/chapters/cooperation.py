@@ -7,9 +7,11 @@ import numpy as np
 import pandas as pd
 
 from evaltool.report import charts
-from evaltool.report.chapters.common import Builder, project_org
+from evaltool.report.chapters.common import Builder, lower_first, project_org
 from evaltool.report.collect import ProjectInfo
 from evaltool.report.document import Chapter, Figure, Paragraph, Section, Table
+from evaltool.report.i18n import fmt_int, fmt_num, fmt_range, t
+from evaltool.report.network_chart import Node, network_map
 from evaltool.report.privacy import small
 
 #: The network measures shown per round, in this order.
@@ -28,6 +30,157 @@ NETWORK_ROWS = [
 ]
 #: Networks of at most this many organisations label every node.
 _LABEL_ALL_UP_TO = 30
+#: Season words of round labels in the form a sentence needs: Finnish genitive ("syksyn 2013
+#: kierroksella"), Swedish definite ("i omgången hösten 2013"); English keeps the label.
+_SEASON_FORMS = {
+    "fi": {"syksy": "syksyn", "kevät": "kevään", "kesä": "kesän", "talvi": "talven"},
+    "sv": {"höst": "hösten", "vår": "våren", "sommar": "sommaren", "vinter": "vintern"},
+    "en": {w: w for w in ("autumn", "fall", "spring", "summer", "winter")},
+}
+#: A partner-survey comparison of one organisation (a row of ``org_change``).
+Fact = tuple[str, str]
+
+
+def _season_form(label, lang: str) -> str | None:
+    """The round label with its season word inflected for ``lang``; None when the label
+    does not start with a season word of that language."""
+    words = str(label).split()
+    forms = _SEASON_FORMS[lang]
+    if len(words) < 2 or words[0].casefold() not in forms:
+        return None
+    return " ".join([forms[words[0].casefold()], *words[1:]])
+
+
+def round_at(b: Builder, label) -> str:
+    """ "in round …": ``syksyn 2013 kierroksella``, ``i omgången hösten 2013``, ``in the
+    autumn 2013 round``; ``kierroksella 3`` for a label without a season word."""
+    form = _season_form(label, b.lang)
+    if form is None:
+        return b.t("coop_at_label", round=label)
+    return b.t("coop_at_season", round=form)
+
+
+def rounds_between(b: Builder, r1, r2) -> str:
+    """ "between rounds …": ``syksyn 2012 ja syksyn 2013 kierrosten välillä``."""
+    f1, f2 = _season_form(r1, b.lang), _season_form(r2, b.lang)
+    if f1 is None or f2 is None:
+        return b.t("coop_between_label", r1=r1, r2=r2)
+    return b.t("coop_between_season", r1=f1, r2=f2)
+
+
+def org_degree_paragraphs(b: Builder, project: ProjectInfo) -> list[Paragraph]:
+    """The project organisation's collaborative ties in the last two rounds (time order),
+    saying plainly when it did not answer a round and counting, for the change, only the
+    ties observable in both rounds (reported by organisations that answered both).
+
+    Parameters
+    ----------
+    b : Builder
+    project : ProjectInfo
+
+    Returns
+    -------
+    list of Paragraph
+        Empty when the organisation is not among the partner survey's.
+    """
+    coop = b.data.cooperation
+    org = project_org(b, project) if coop is not None else None
+    if org is None:
+        return []
+    change = None
+    for comp in reversed(coop.comparisons):
+        rows = comp["org_change"][comp["org_change"]["org"] == org]
+        if len(rows) and bool(rows["present1"].iloc[0]) and bool(rows["present2"].iloc[0]):
+            change = (comp, rows.iloc[0])
+            break
+    if change is None:
+        return _org_degree_one(b, org)
+    comp, row = change
+    r1, r2 = comp["indices"]["round1"].iloc[0], comp["indices"]["round2"].iloc[0]
+    at1, at2 = round_at(b, r1), round_at(b, r2)
+    text = [
+        b.t(
+            "coop_s_org_degree",
+            org=org,
+            at1=at1,
+            d1=fmt_int(row["degree1"], b.lang),
+            at2=at2,
+            d2=fmt_int(row["degree2"], b.lang),
+        )
+    ]
+    for k, at in ((1, at1), (2, at2)):
+        if not bool(row[f"responded{k}"]):
+            text.append(b.t("coop_s_org_no_answer", org=org, at=at))
+    seen = [row[f"observed_degree{k}"] for k in (1, 2)]
+    if seen != [row["degree1"], row["degree2"]]:
+        text.append(
+            b.t(
+                "coop_s_org_observed",
+                at1=at1,
+                o1=fmt_int(seen[0], b.lang),
+                at2=at2,
+                o2=fmt_int(seen[1], b.lang),
+                change=fmt_num(seen[1] - seen[0], b.lang, 0, sign=True),
+            )
+        )
+    return [Paragraph(" ".join(text))]
+
+
+def _org_degree_one(b: Builder, org: str) -> list[Paragraph]:
+    """The organisation's ties in the last round it is in (no comparison possible)."""
+    coop = b.data.cooperation
+    mine = coop.organisations[coop.organisations["org"] == org]
+    for rnd in reversed(coop.rounds):
+        row = mine[mine["round"] == rnd]
+        if len(row):
+            at = round_at(b, rnd)
+            text = b.t(
+                "coop_s_org_degree_one", org=org, at=at, d=fmt_int(row["degree"].iloc[0], b.lang)
+            )
+            if not bool(row["responded"].iloc[0]):
+                text += " " + b.t("coop_s_org_no_answer", org=org, at=at)
+            return [Paragraph(text)]
+    return []
+
+
+def index_change_paragraphs(
+    b: Builder, project: ProjectInfo | None
+) -> tuple[list[Paragraph], list[Fact]]:
+    """The change of each cooperation index between the last two rounds (time order), as a
+    sentence and as key figures.
+
+    Parameters
+    ----------
+    b : Builder
+    project : ProjectInfo or None
+        The project (its figures are the whole network's), None for the programme.
+
+    Returns
+    -------
+    (list of Paragraph, list of (str, str))
+        The sentence (none when every change is withheld) and (label, value) key figures.
+    """
+    coop = b.data.cooperation
+    if coop is None or not coop.comparisons:
+        return [], []
+    comp = coop.comparisons[-1]["indices"]
+    parts, facts = [], []
+    scope = "" if project is None else f" ({b.t('network_wide')})"
+    for r in comp.itertuples(index=False):
+        if r.suppressed or pd.isna(r.diff):
+            continue
+        name = coop.index_label(r.index, b.lang)
+        rng = fmt_range(r.ci_low, r.ci_high, b.lang)
+        diff = fmt_num(r.diff, b.lang, 1, sign=True)
+        parts.append(f"{name} {diff}" + (f" ({rng})" if rng else ""))
+        change = lower_first(b.t("col_change"))
+        facts.append((f"{name}{scope}: {change} {r.round1} → {r.round2}", diff))
+    if not parts:
+        return [], facts
+    r = comp.iloc[0]
+    between = rounds_between(b, r["round1"], r["round2"])
+    text = b.t("coop_s_index_change", between=between, changes=", ".join(parts))
+    return [Paragraph(text)], facts
 
 
 def cooperation_chapter(b: Builder, project: ProjectInfo | None) -> Chapter:
@@ -69,7 +222,7 @@ def cooperation_chapter(b: Builder, project: ProjectInfo | None) -> Chapter:
 def _org_sentences(b: Builder, project: ProjectInfo, org: str | None) -> list[Paragraph]:
     """Whether the project's organisation was found among the partner survey's."""
     if org is not None:
-        return [Paragraph(b.t("s_org_found", org=org))]
+        return [Paragraph(b.t("s_org_found", org=org)), *org_degree_paragraphs(b, project)]
     reg = project.register or {}
     if reg.get("organisation"):
         return [Paragraph(b.t("s_org_not_found", org=reg["organisation"]))]
@@ -105,53 +258,109 @@ def _network_section(
     return sec
 
 
-def _network_figures(b: Builder, org: str | None) -> list[Figure]:
-    """One network graph per round, nodes sized by degree, ``org`` highlighted."""
-    coop = b.data.cooperation
+def round_network_map(
+    coop, rnd, lang: str, highlight: str | None = None, labels: bool | None = None
+) -> tuple[dict, str]:
+    """The network map of round ``rnd`` and its legend note (shared by the report and the
+    web workspace).
+
+    Parameters
+    ----------
+    coop : CooperationData
+        :func:`evaltool.report.cooperation_data.cooperation_data`.
+    rnd
+        The round.
+    lang : str
+        Language of the legend.
+    highlight : str, optional
+        An organisation drawn larger in the highlight colour.
+    labels : bool, optional
+        Name every node; default: when the networks hold at most 30 organisations.
+
+    Returns
+    -------
+    (dict, str)
+        The plotly figure dict (:func:`evaltool.report.network_chart.network_map`: sectors
+        coloured, size by ties, rings for organisations that did not answer the round) and
+        the note explaining colour, size, rings and the smallest and largest number of ties.
+    """
     orgs = coop.organisations
-    label_all = len(orgs["org"].unique()) <= _LABEL_ALL_UP_TO
+    if labels is None:
+        labels = len(orgs["org"].unique()) <= _LABEL_ALL_UP_TO
+    part = orgs[orgs["round"] == rnd]
+    nodes = [
+        Node(str(o), coop.sector_label(sec, lang), bool(resp), int(deg))
+        for o, sec, resp, deg in zip(
+            part["org"], part["sector"], part["responded"], part["degree"].fillna(0), strict=True
+        )
+    ]
+    dy = coop.dyads[coop.dyads["round"] == rnd]
+    edges = list(zip(dy["respondent_org"].astype(str), dy["partner_org"].astype(str), strict=True))
+    texts = {"no_sector": t("coop_no_sector", lang), "no_answer": t("coop_no_answer", lang)}
+    chart = network_map(
+        coop.positions, nodes, edges, lang, texts=texts, highlight=highlight, labels=labels
+    )
+    degrees = [n.degree for n in nodes] or [0]
+    note = t(
+        "coop_network_legend",
+        lang,
+        low=fmt_int(min(degrees), lang),
+        high=fmt_int(max(degrees), lang),
+    )
+    if highlight:
+        note += " " + t("coop_network_highlight", lang)
+    return chart, note
+
+
+def _network_figures(b: Builder, org: str | None) -> list[Figure]:
+    """One network map per round (:func:`round_network_map`), ``org`` highlighted."""
+    coop = b.data.cooperation
     out = []
     for rnd in coop.rounds:
-        nodes = orgs.loc[orgs["round"] == rnd, "org"].astype(str).tolist()
-        dy = coop.dyads[coop.dyads["round"] == rnd]
-        edges = list(
-            zip(dy["respondent_org"].astype(str), dy["partner_org"].astype(str), strict=True)
-        )
-        deg = dict(
-            zip(
-                orgs.loc[orgs["round"] == rnd, "org"].astype(str),
-                orgs.loc[orgs["round"] == rnd, "degree"].astype(int),
-                strict=True,
-            )
-        )
-        hover = {n: f"{n} ({deg.get(n, 0)})" for n in nodes}
-        chart = charts.network(
-            coop.positions, nodes, edges, deg, b.lang, highlight=org, hover=hover, labels=label_all
-        )
-        note = b.t("network_legend") if org else b.t("network_legend_all")
-        out.append(b.figure(b.t("fig_network", round=rnd), chart, note=note))
+        chart, note = round_network_map(coop, rnd, b.lang, highlight=org)
+        out.append(b.figure(b.t("coop_fig_network", at=round_at(b, rnd)), chart, note=note))
     return out
 
 
+def _answered(b: Builder, values: pd.Series) -> list[str]:
+    """``kyllä`` / ``ei`` (blank where the organisation is not in the round)."""
+    return ["" if pd.isna(v) else b.t("coop_yes") if bool(v) else b.t("coop_no") for v in values]
+
+
+def _brokerage_note(b: Builder) -> str:
+    """What betweenness measures and its largest possible value in the largest round."""
+    n = int(b.data.cooperation.organisations.groupby("round")["org"].nunique().max() or 0)
+    top = (n - 1) * (n - 2) if n > 2 else 0
+    return b.t("coop_brokerage_note", max=fmt_int(top, b.lang), n=fmt_int(n, b.lang))
+
+
 def _position_table(b: Builder, org: str, rater_cells: dict) -> Table:
-    """The organisation's degree, betweenness and mean trust and value received per round."""
+    """The organisation's answer, degree, betweenness and mean trust and value received per
+    round."""
     orgs = b.data.cooperation.organisations
     pick = (orgs["org"] == org).to_numpy()
+    rows = orgs[pick].assign(responded_label=_answered(b, orgs.loc[pick, "responded"]))
     return b.table(
         f"{org}: {b.t('sec_position')}",
-        orgs[pick],
+        rows,
         [
             b.col("round", stat=False),
-            b.col("in_degree", kind="int"),
-            b.col("out_degree", kind="int"),
-            b.col("degree", kind="int"),
-            b.col("betweenness", kind="num1"),
+            b.col("responded_label", "coop_col_responded", stat=False),
+            b.col("in_degree", "coop_col_in_degree", kind="int"),
+            b.col("out_degree", "coop_col_out_degree", kind="int"),
+            b.col("degree", "coop_col_degree", kind="int"),
+            b.col("betweenness", "coop_col_brokerage", kind="num1"),
             b.col("mean_trust_received", "col_trust_received", "num2"),
             b.col("mean_value_received", "col_value_received", "num2"),
         ],
-        notes=_raters_note(b),
+        notes=[_brokerage_note(b), *_raters_note(b)],
         cells={k: v[pick] for k, v in rater_cells.items()},
     )
+
+
+def _measure_label(b: Builder, measure: str) -> str:
+    """The name of a network measure (ties: "yhteistyösuhteita", "samarbetsrelationer")."""
+    return b.t("coop_m_n_ties") if measure == "n_ties" else b.t(f"m_{measure}")
 
 
 def _network_table(b: Builder) -> Table:
@@ -160,7 +369,7 @@ def _network_table(b: Builder) -> Table:
     net = coop.networks.set_index("round")
     rows = [
         {
-            "measure": b.t(f"m_{m}"),
+            "measure": _measure_label(b, m),
             **{str(r): net.at[r, m] if r in net.index else None for r in coop.rounds},
         }
         for m in NETWORK_ROWS
@@ -175,14 +384,18 @@ def _network_table(b: Builder) -> Table:
 
 
 def _organisations_table(b: Builder, rater_cells: dict) -> Table:
-    """Every organisation per round, by degree: sector, degrees, betweenness, ratings."""
+    """Every organisation per round, by degree: sector, answered or not, degrees,
+    betweenness, ratings."""
     coop = b.data.cooperation
     orgs = coop.organisations
     order = orgs.sort_values(
         ["round", "degree", "org"], ascending=[True, False, True]
     ).index.to_numpy()
     table = orgs.loc[order]
-    table = table.assign(sector_label=[coop.sector_label(x, b.lang) for x in table["sector"]])
+    table = table.assign(
+        sector_label=[coop.sector_label(x, b.lang) for x in table["sector"]],
+        responded_label=_answered(b, table["responded"]),
+    )
     pos = orgs.index.get_indexer(order)
     return b.table(
         b.t("sec_orgs"),
@@ -191,14 +404,15 @@ def _organisations_table(b: Builder, rater_cells: dict) -> Table:
             b.col("round", stat=False, repeat=False),
             b.col("org", "col_org", stat=False),
             b.col("sector_label", "col_sector", stat=False),
-            b.col("in_degree", kind="int", stat=False),
-            b.col("out_degree", kind="int", stat=False),
-            b.col("degree", kind="int", stat=False),
-            b.col("betweenness", kind="num1", stat=False),
+            b.col("responded_label", "coop_col_responded", stat=False),
+            b.col("in_degree", "coop_col_in_degree", kind="int", stat=False),
+            b.col("out_degree", "coop_col_out_degree", kind="int", stat=False),
+            b.col("degree", "coop_col_degree", kind="int", stat=False),
+            b.col("betweenness", "coop_col_brokerage", kind="num1", stat=False),
             b.col("mean_trust_received", "col_trust_received", "num2", stat=False),
             b.col("mean_value_received", "col_value_received", "num2", stat=False),
         ],
-        notes=_raters_note(b),
+        notes=[_brokerage_note(b), *_raters_note(b)],
         cells={k: v[pos] for k, v in rater_cells.items()},
     )
 
@@ -294,7 +508,8 @@ def _index_change_table(b: Builder) -> Table:
 
 
 def _org_change_table(b: Builder, org: str, pairs: list[tuple]) -> Table | None:
-    """The organisation's change in degree and in trust and value received."""
+    """The organisation's answers, its change in ties (all, and those observable in both
+    rounds) and in trust and value received."""
     d = b.data
     oc = pd.concat(
         [
@@ -306,6 +521,10 @@ def _org_change_table(b: Builder, org: str, pairs: list[tuple]) -> Table | None:
     oc = oc[oc["org"] == org].reset_index(drop=True)
     if not len(oc):
         return None
+    oc = oc.assign(
+        responded1_label=_answered(b, oc["responded1"]),
+        responded2_label=_answered(b, oc["responded2"]),
+    )
     cells = {}
     if "n_trust_raters1" in oc:
         cells["trust_change"] = small(oc["n_trust_raters1"], d.min_n) | small(
@@ -314,16 +533,26 @@ def _org_change_table(b: Builder, org: str, pairs: list[tuple]) -> Table | None:
         cells["value_change"] = small(oc["n_value_raters1"], d.min_n) | small(
             oc["n_value_raters2"], d.min_n
         )
-    degree, change = b.t("col_degree"), b.t("col_change")
+    degree, change = b.t("coop_col_degree"), b.t("col_change")
+    observed, answered = b.t("coop_col_observed_degree"), b.t("coop_col_responded")
     return b.table(
         f"{org}: {b.t('sec_round_change')}",
         oc,
         [
             b.col("round1", stat=False),
             b.col("round2", stat=False),
+            b.col("responded1_label", header=f"{answered} 1", stat=False),
+            b.col("responded2_label", header=f"{answered} 2", stat=False),
             b.col("degree1", header=f"{degree} 1", kind="int", stat=False),
             b.col("degree2", header=f"{degree} 2", kind="int", stat=False),
-            b.col("degree_change", header=f"{degree}: {change}", kind="signed0", stat=False),
+            b.col("observed_degree1", header=f"{observed} 1", kind="int", stat=False),
+            b.col("observed_degree2", header=f"{observed} 2", kind="int", stat=False),
+            b.col(
+                "observed_degree_change",
+                header=f"{observed}: {change}",
+                kind="signed0",
+                stat=False,
+            ),
             b.col(
                 "trust_change",
                 header=f"{b.t('col_trust_received')}: {change}",
@@ -337,7 +566,7 @@ def _org_change_table(b: Builder, org: str, pairs: list[tuple]) -> Table | None:
                 stat=False,
             ),
         ],
-        notes=_raters_note(b),
+        notes=[b.t("coop_observed_note"), *_raters_note(b)],
         cells=cells,
     )
 
@@ -353,7 +582,7 @@ def _network_change_table(b: Builder, pairs: list[tuple]) -> Table:
         ignore_index=True,
     )
     net = net[net["measure"].isin(NETWORK_ROWS)]
-    net = net.assign(measure_label=net["measure"].map(lambda m: b.t(f"m_{m}")))
+    net = net.assign(measure_label=net["measure"].map(lambda m: _measure_label(b, m)))
     return b.table(
         f"{b.t('sec_network')}: {b.t('sec_round_change')}",
         net,
@@ -379,7 +608,7 @@ def _tie_change_table(b: Builder, pairs: list[tuple]) -> Table:
         ignore_index=True,
     )
     ties = ties.assign(basis_label=ties["basis"].map(lambda x: b.t(f"basis_{x}")))
-    n_ties = b.t("m_n_ties")
+    n_ties = b.t("coop_m_n_ties")
     return b.table(
         f"{n_ties}: {b.t('sec_round_change')}",
         ties,
