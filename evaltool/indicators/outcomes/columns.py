@@ -94,8 +94,12 @@ LINKAGE_COLUMNS = [
     "share",
     "suppressed",
 ]
-"""Columns of :func:`linkage`; ``kind`` is ``clients``, ``wave``, ``link``, ``pattern`` or
-``follow_up``; ``share = n / base``."""
+"""Columns of :func:`linkage`; ``kind`` is ``clients``, ``linked``, ``wave``, ``anonymous``,
+``link``, ``pattern`` or ``follow_up``; ``share = n / base``. ``wave`` counts every response
+at the wave, ``anonymous`` the responses without a respondent id at the wave (their share of
+the wave); ``linked`` (clients with an id), ``link``, ``pattern`` and ``follow_up`` count
+only linked clients. ``linked`` and ``anonymous`` rows appear only when some response is
+anonymous."""
 
 ATTRITION_COLUMNS = [
     "project",
@@ -118,8 +122,8 @@ ATTRITION_COLUMNS = [
     "note",
     "suppressed",
 ]
-"""Columns of :func:`attrition`; ``mean_diff = mean_followed − mean_lost`` (Welch); ``note``
-says why the test is missing when it is."""
+"""Columns of :func:`attrition` (linked clients only); ``mean_diff = mean_followed −
+mean_lost`` (Welch); ``note`` says why the test is missing when it is."""
 
 RELIABILITY_COLUMNS = [
     "project",

@@ -41,6 +41,69 @@ def _pattern_label(mask: int, waves: np.ndarray) -> str:
     return ws[0] + " only" if len(ws) == 1 else "-".join(ws)
 
 
+def _wave_parts(panel: Panel, counts, clients: np.ndarray) -> list[dict]:
+    """The ``linked``, ``wave`` and ``anonymous`` parts of :func:`linkage_from_panel`: every
+    response counts at its wave; the ``linked`` and ``anonymous`` parts only when some
+    client is anonymous."""
+    present, linked = panel.present, panel.linked
+    anonymous = bool((~linked).any())
+    parts: list[dict] = []
+    if anonymous:
+        linked_clients = counts(present.any(axis=0) & linked)
+        parts.append({"kind": "linked", "n": linked_clients, "base": clients})
+    at_wave = [counts(present[j]) for j in range(panel.waves.size)]
+    for j, w in enumerate(panel.waves):
+        parts.append({"kind": "wave", "wave": w, "n": at_wave[j], "base": clients})
+    if anonymous:
+        for j, w in enumerate(panel.waves):
+            n = counts(present[j] & ~linked)
+            parts.append({"kind": "anonymous", "wave": w, "n": n, "base": at_wave[j]})
+    return parts
+
+
+def _linked_parts(panel: Panel, counts, from_wave: int, to_wave: int) -> list[dict]:
+    """The ``link``, ``pattern`` and ``follow_up`` parts of :func:`linkage_from_panel`, of the
+    linked clients only (an anonymous response is never followed up, so it is no loss)."""
+    W, linked = panel.waves.size, panel.linked
+    present = panel.present & linked
+    at = [counts(present[j]) for j in range(W)]
+    parts: list[dict] = []
+    for i in range(W):
+        for j in range(i + 1, W):
+            parts.append(
+                {
+                    "kind": "link",
+                    "from_wave": panel.waves[i],
+                    "to_wave": panel.waves[j],
+                    "n": counts(present[i] & present[j]),
+                    "base": at[i],
+                }
+            )
+    bits = (present.astype(np.int64) << np.arange(W)[:, None]).sum(axis=0)
+    linked_clients = counts(bits > 0)
+    for mask in sorted(np.unique(bits[bits > 0]), key=lambda m: (-bin(m).count("1"), m)):
+        parts.append(
+            {
+                "kind": "pattern",
+                "pattern": _pattern_label(int(mask), panel.waves),
+                "n": counts(bits == mask),
+                "base": linked_clients,
+            }
+        )
+    if from_wave >= 0:
+        i_from, i_to = panel.wave_index(from_wave), panel.wave_index(to_wave)
+        parts.append(
+            {
+                "kind": "follow_up",
+                "from_wave": from_wave,
+                "to_wave": to_wave,
+                "n": counts(present[i_from] & present[i_to]),
+                "base": at[i_from],
+            }
+        )
+    return parts
+
+
 def linkage_from_panel(panel: Panel, from_wave: int, to_wave: int, min_n: int) -> pd.DataFrame:
     """:func:`linkage` of a panel (``from_wave < 0``: fewer than two waves, no ``follow_up`` rows).
 
@@ -72,46 +135,10 @@ def linkage_from_panel(panel: Panel, from_wave: int, to_wave: int, min_n: int) -
 
     labels = project_labels(panel)
     n_rows = len(labels)
-    parts: list[dict] = []
-    any_wave = panel.present.any(axis=0)
-    clients = counts(any_wave)
-    parts.append({"kind": "clients", "n": clients, "base": np.full(n_rows, np.nan)})
-    for j, w in enumerate(panel.waves):
-        parts.append({"kind": "wave", "wave": w, "n": counts(panel.present[j]), "base": clients})
-    at = {j: counts(panel.present[j]) for j in range(W)}
-    for i in range(W):
-        for j in range(i + 1, W):
-            both = panel.present[i] & panel.present[j]
-            parts.append(
-                {
-                    "kind": "link",
-                    "from_wave": panel.waves[i],
-                    "to_wave": panel.waves[j],
-                    "n": counts(both),
-                    "base": at[i],
-                }
-            )
-    bits = (panel.present.astype(np.int64) << np.arange(W)[:, None]).sum(axis=0)
-    for mask in sorted(np.unique(bits[bits > 0]), key=lambda m: (-bin(m).count("1"), m)):
-        parts.append(
-            {
-                "kind": "pattern",
-                "pattern": _pattern_label(int(mask), panel.waves),
-                "n": counts(bits == mask),
-                "base": clients,
-            }
-        )
-    if from_wave >= 0:
-        i_from, i_to = panel.wave_index(from_wave), panel.wave_index(to_wave)
-        parts.append(
-            {
-                "kind": "follow_up",
-                "from_wave": from_wave,
-                "to_wave": to_wave,
-                "n": counts(panel.present[i_from] & panel.present[i_to]),
-                "base": at[i_from],
-            }
-        )
+    clients = counts(panel.present.any(axis=0))
+    parts: list[dict] = [{"kind": "clients", "n": clients, "base": np.full(n_rows, np.nan)}]
+    parts += _wave_parts(panel, counts, clients)
+    parts += _linked_parts(panel, counts, from_wave, to_wave)
     frames = []
     for part in parts:
         data = {"project": labels, **part}
@@ -163,16 +190,29 @@ def linkage(
 
     Notes
     -----
-    Counts clients with a stored, non-discarded response (whatever their scores). Rows by
-    ``kind``:
+    Counts clients with a stored, non-discarded response (whatever their scores). An
+    anonymous response (a survey imported without respondent ids,
+    :func:`evaltool.store.responses.is_anonymous`) is a client of its own that can never be
+    followed up: it counts in ``clients`` and at its wave, but not in the rows of linked
+    clients (``link``, ``pattern``, ``follow_up``), so it is not counted as lost to
+    follow-up. Rows by ``kind``:
 
-    - ``clients``: clients with any response;
-    - ``wave``: clients at ``wave``; ``share`` of all clients;
-    - ``link``: clients at both ``from_wave`` and ``to_wave``, for every pair of waves;
-      ``share`` = retained share of ``from_wave``;
-    - ``pattern``: clients with exactly the waves in ``pattern``, e.g. ``1-2-3``, ``1-3``,
-      ``1 only`` (most waves first);
-    - ``follow_up``: the compared waves; ``share`` is the follow-up rate.
+    - ``clients``: clients with any response (each anonymous response one client);
+    - ``linked``: clients with a respondent id; ``share`` of all clients (only when some
+      response is anonymous);
+    - ``wave``: clients at ``wave`` (anonymous responses included); ``share`` of all
+      clients;
+    - ``anonymous``: anonymous responses at ``wave``; ``share`` of the wave's clients (only
+      when some response is anonymous, then for every wave);
+    - ``link``: linked clients at both ``from_wave`` and ``to_wave``, for every pair of
+      waves; ``share`` = retained share of the linked clients at ``from_wave``;
+    - ``pattern``: linked clients with exactly the waves in ``pattern``, e.g. ``1-2-3``,
+      ``1-3``, ``1 only`` (most waves first); ``share`` of the linked clients;
+    - ``follow_up``: the compared waves; ``share`` is the follow-up rate of the linked
+      clients at ``from_wave``.
+
+    Without anonymous responses every client is linked and the ``linked`` and
+    ``anonymous`` rows are left out.
 
     ``share = n / base`` is withheld when ``base < min_n``: the row keeps ``n`` and ``base``
     (counts of clients are bases and are shown) and has ``suppressed = True``.
@@ -237,7 +277,9 @@ def _followed_and_lost(
     }
 
 
-def attrition_from_panel(panel: Panel, from_wave: int, to_wave: int, min_n: int) -> pd.DataFrame:
+def attrition_from_panel(
+    panel: Panel, from_wave: int, to_wave: int, min_n: int, release: bool = False
+) -> pd.DataFrame:
     """:func:`attrition` of a panel (``from_wave < 0``: fewer than two waves).
 
     Parameters
@@ -249,6 +291,8 @@ def attrition_from_panel(panel: Panel, from_wave: int, to_wave: int, min_n: int)
         waves, an empty table).
     min_n : int
         Rows resting on fewer clients are withheld.
+    release : bool, default False
+        The programme row rests only on the projects whose own row is shown.
 
     Returns
     -------
@@ -261,11 +305,19 @@ def attrition_from_panel(panel: Panel, from_wave: int, to_wave: int, min_n: int)
     frames = []
     for d in panel.domains:
         s = panel.score[d]
-        base = np.isfinite(s[i_from])
+        # an anonymous response is never followed up: neither followed nor lost
+        base = np.isfinite(s[i_from]) & panel.linked
         followed = base & np.isfinite(s[i_to])
         lost = base & ~np.isfinite(s[i_to])
+        # the programme row rests on the projects whose own row is shown
+        cp, P = panel.client_project, panel.n_projects
+        keep = np.ones(P, dtype=bool)
+        if release:
+            keep = (np.bincount(cp[followed], minlength=P) >= min_n) & (
+                np.bincount(cp[lost], minlength=P) >= min_n
+            )
         data = programme_and_projects(
-            panel, panel.client_project, (s[i_from], followed, lost), _followed_and_lost
+            panel, cp, (s[i_from], followed, lost), _followed_and_lost, keep_projects=keep
         )
         data["n"] = data["n_followed"] + data["n_lost"]
         data.update(project=project_labels(panel), domain=d, from_wave=from_wave, to_wave=to_wave)
@@ -306,15 +358,17 @@ def attrition(
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`ATTRITION_COLUMNS`: keys; ``n`` (baseline clients), ``n_followed``,
+        Columns :data:`ATTRITION_COLUMNS`: keys; ``n`` (linked baseline clients), ``n_followed``,
         ``n_lost``; ``mean_followed``, ``mean_lost``, ``sd_followed``, ``sd_lost``;
         ``mean_diff``, ``ci_low``, ``ci_high``, ``t``, ``df``, ``p`` of the Welch test;
         ``note``; ``suppressed``.
 
     Notes
     -----
-    Among clients scored in the domain at ``from_wave``, *followed* are those also scored at
-    ``to_wave`` (the clients of :func:`paired_change`), *lost* the others. Reports both
+    Among the linked clients scored in the domain at ``from_wave``, *followed* are those also
+    scored at ``to_wave`` (the clients of :func:`paired_change`), *lost* the others; an
+    anonymous response (:func:`evaltool.store.responses.is_anonymous`) is never followed up
+    and is neither. Reports both
     groups' baseline mean and SD, ``mean_diff = mean_followed − mean_lost`` with the Welch
     95 % interval and test (Welch 1947; R ``t.test(followed, lost)``; formulas in
     :func:`evaltool.indicators.stats.two_sample_t_from_summary`). ``note`` says why the test

@@ -99,7 +99,8 @@ def _domain_models(panel: Panel, d: str, min_n: int, per_project: bool) -> _Doma
     when every wave has ``min_n`` scored clients."""
     P = panel.n_projects
     s = panel.score[d]
-    scored = np.isfinite(s)
+    # the random intercept is a client's: an anonymous response is no client seen again
+    scored = np.isfinite(s) & panel.linked
     waves_d = np.flatnonzero(scored.any(axis=1))
     if waves_d.size < 3:
         return None
@@ -286,7 +287,8 @@ def mixed_models(
         Columns :data:`MIXED_COLUMNS`: one row per model and fixed effect ``term``
         (``intercept`` = mean at the first wave, ``wave:K`` = wave K minus the first wave)
         with ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``var_client``,
-        ``var_residual``, ``converged``, ``singular``, ``n`` clients, ``n_obs`` responses,
+        ``var_residual``, ``converged``, ``singular``, ``n`` (linked) clients, ``n_obs``
+        responses,
         ``note`` and ``suppressed``.
 
     Notes
@@ -297,8 +299,10 @@ def mixed_models(
 
     with treatment coding of the waves (``β`` of the first wave = 0), a random client
     intercept and residual, independent; the variances are estimated by restricted maximum
-    likelihood (REML). A *client* is a pseudonym within a project. Fitted on all scored
-    responses of every wave when the domain has three or more waves (clients with a missing
+    likelihood (REML). A *client* is a pseudonym within a project; anonymous responses
+    (:func:`evaltool.store.responses.is_anonymous`, no respondent id) are left out, as
+    they belong to no client that could be seen twice. Fitted on all scored responses of
+    the linked clients at every wave when the domain has three or more waves (clients with a missing
     wave stay in with the waves they have): once for the programme and, with
     ``per_project``, for each project in which every wave has at least ``min_n`` scored
     clients (otherwise the project's rows are withheld: they keep ``term``, ``n`` and

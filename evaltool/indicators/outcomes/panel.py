@@ -15,6 +15,7 @@ import pandas as pd
 from evaltool.errors import UserError
 from evaltool.indicators.outcomes.columns import KEYS
 from evaltool.indicators.outcomes.frames import concat_stats, take
+from evaltool.store.responses import is_anonymous
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Panel:
     background: dict[str, tuple[np.ndarray, pd.Index]]  # column -> ((W, C) codes, levels)
     respondents: pd.Index  # respondent pseudonyms (for joining items)
     client_keys: np.ndarray  # sorted respondent_code * P + project_code (first appearance)
+    linked: np.ndarray  # (C,) client has a respondent id (not an anonymous response)
     selected: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
@@ -99,12 +101,17 @@ def build_panel(
     -------
     Panel
         The waves present, the projects, each client's project, who is present at each
-        wave, and the arrays.
+        wave, whether the client is ``linked``, and the arrays.
 
     Notes
     -----
     A client is a respondent pseudonym within a project; when a client has two responses in
-    one wave the later row wins. Raises :class:`~evaltool.errors.UserError` for missing
+    one wave the later row wins. A client is *linked* unless its pseudonym marks an
+    anonymous response (:func:`evaltool.store.responses.is_anonymous`, a survey imported
+    without respondent ids): such a client has one response and can never be followed up,
+    so the tables of change between waves (linkage's follow-up and patterns, attrition,
+    mixed models) count only linked clients, while the per-wave tables keep everyone.
+    Raises :class:`~evaltool.errors.UserError` for missing
     columns, responses without a wave and unknown projects.
 
     Examples
@@ -120,6 +127,8 @@ def build_panel(
     >>> panel = build_panel(scores, ["qol"])
     >>> panel.waves, panel.n_clients, panel.score["qol"].shape
     (array([1, 2]), 6, (2, 6))
+    >>> bool(panel.linked.all())
+    True
     """
     missing = [c for c in (*KEYS, *domains, *extra) if c not in scores.columns]
     if missing:
@@ -140,7 +149,8 @@ def build_panel(
     # clients in the order they first appear in ``scores``, whatever their projects are
     # called: every sum (and the mixed models' optimiser) sees the clients in the same order
     # whether the command line (project labels) or a report (register codes) asks
-    ckey = resp_codes.astype(np.int64) * max(len(proj_names), 1) + proj_codes
+    n_proj = max(len(proj_names), 1)
+    ckey = resp_codes.astype(np.int64) * n_proj + proj_codes
     client_keys, client = np.unique(ckey, return_inverse=True)
     C = client_keys.size
     wi = np.searchsorted(waves, waves_col)
@@ -176,6 +186,7 @@ def build_panel(
         background=bg,
         respondents=pd.Index(resp_names),
         client_keys=client_keys,
+        linked=~is_anonymous(np.asarray(resp_names, dtype=object)[client_keys // n_proj]),
     )
     if projects is None:
         panel.selected = np.arange(panel.n_projects)
@@ -239,7 +250,12 @@ def project_labels(panel: Panel, with_programme: bool = True) -> list:
 
 
 def programme_and_projects(
-    panel: Panel, codes: np.ndarray, values: Sequence[np.ndarray], fn
+    panel: Panel,
+    codes: np.ndarray,
+    values: Sequence[np.ndarray],
+    fn,
+    min_n: int | None = None,
+    keep_projects: np.ndarray | None = None,
 ) -> dict:
     """Run ``fn(group_codes, n_groups, *values)`` for the programme (one group) and the
     projects.
@@ -251,15 +267,37 @@ def programme_and_projects(
     codes : numpy.ndarray
         The project code of each observation.
     values : sequence
-        Further arguments of ``fn``.
+        Further arguments of ``fn``; arrays as long as ``codes`` are per observation,
+        anything else is passed as it is.
     fn : callable
         A grouped statistic returning a dict of arrays, one entry per group.
+    min_n : int, optional
+        The programme row rests only on the projects with at least ``min_n`` observations,
+        i.e. whose own row is shown (see Notes).
+    keep_projects : numpy.ndarray, optional
+        One boolean per project: the projects the programme row rests on (instead of
+        ``min_n``).
 
     Returns
     -------
     dict of str to numpy.ndarray
         The statistics of the programme row followed by those of the selected projects.
+
+    Notes
+    -----
+    With ``min_n``, a project whose row is withheld is left out of the programme row, so
+    that the programme minus the shown projects does not give the withheld project's
+    figure (:mod:`evaltool.indicators.suppression`, "one release").
     """
-    prog = fn(np.zeros(codes.size, dtype=np.int64), 1, *values)
     proj = fn(codes, panel.n_projects, *values)
+    keep = np.ones(codes.size, dtype=bool)
+    if keep_projects is not None:
+        keep = np.asarray(keep_projects, dtype=bool)[codes]
+    elif min_n is not None and codes.size:
+        n_per = np.bincount(codes, minlength=panel.n_projects)
+        keep = n_per[codes] >= min_n
+    vals = [
+        v[keep] if isinstance(v, np.ndarray) and v.shape[:1] == codes.shape else v for v in values
+    ]
+    prog = fn(np.zeros(int(keep.sum()), dtype=np.int64), 1, *vals)
     return concat_stats([prog, take(proj, panel.selected)])
