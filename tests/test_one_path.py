@@ -1,7 +1,7 @@
 """One path to every figure: the command line and the report workbook carry the same values.
 
-One demo workspace; ``evaltool outcomes --format json`` and ``evaltool cooperation --format
-json`` on one side, the programme report's Excel workbook on the other. For every table the
+One demo workspace; ``evaltool outcomes --release --format json`` (the programme rows as the
+reports release them) and ``evaltool cooperation --format json`` on one side, the programme report's Excel workbook on the other. For every table the
 two share, each row of the workbook must be a row of the command line's table: every figure
 the workbook shows (it shows "–" where a small cell is withheld) equals the command line's
 value for the same statistic.
@@ -25,48 +25,48 @@ from evaltool.cli import main
 SHARED_TABLES = {
     "paired change": ("paired", {
         "n": "n", "Keskiarvo alussa": "mean_from", "Keskiarvo lopussa": "mean_to",
-        "Muutos": "mean_diff", "95 % LV alaraja": "ci_low", "95 % LV yläraja": "ci_high",
+        "Muutos": "mean_diff", "95 %:n luottamusvälin alaraja": "ci_low", "95 %:n luottamusvälin yläraja": "ci_high",
         "p": "p", "p (Holm)": "p_holm", "p (Wilcoxon)": "wilcoxon_p", "Efektikoko dz": "dz",
-        "Efektikoko d_av": "d_av"}),
+        "Efektikoko d (keskihajontojen keskiarvolla)": "d_av"}),
+    # the programme's class counts are the release's (project cells shown, the rest pooled
+    # "not split by project"): test_reliable_change_counts_add_up checks them
     "reliable change": ("paired", {
-        "n": "n", "Luotettavan muutoksen raja (pistettä)": "rci_critical",
-        "Parani luotettavasti": "improved", "Ei luotettavaa muutosta": "unchanged",
-        "Heikkeni luotettavasti": "deteriorated", "Parani luotettavasti, %": "improved_share"}),
+        "n": "n", "Luotettavan muutoksen raja (pistettä)": "rci_critical"}),
     "reliability": ("reliability", {
-        "n": "n", "Kysymyksiä": "k", "Cronbachin alfa": "alpha", "95 % LV alaraja": "ci_low",
-        "95 % LV yläraja": "ci_high"}),
+        "n": "n", "Kysymyksiä": "k", "Cronbachin alfa": "alpha", "95 %:n luottamusvälin alaraja": "ci_low",
+        "95 %:n luottamusvälin yläraja": "ci_high"}),
     "attrition": ("attrition", {
         "Jatkoi (n)": "n_followed", "Jäi pois (n)": "n_lost",
         "Jatkaneiden lähtötaso": "mean_followed", "Poisjääneiden lähtötaso": "mean_lost",
-        "Ero": "mean_diff", "95 % LV alaraja": "ci_low", "95 % LV yläraja": "ci_high",
+        "Ero": "mean_diff", "95 %:n luottamusvälin alaraja": "ci_low", "95 %:n luottamusvälin yläraja": "ci_high",
         "p": "p"}),
     "subgroups": ("subgroups", {
         "Ryhmittely": None, "n": "n", "Keskiarvo alussa": "mean_from",
-        "Keskiarvo lopussa": "mean_to", "Muutos": "mean_diff", "95 % LV alaraja": "ci_low",
-        "95 % LV yläraja": "ci_high", "Efektikoko dz": "dz"}),
+        "Keskiarvo lopussa": "mean_to", "Muutos": "mean_diff", "95 %:n luottamusvälin alaraja": "ci_low",
+        "95 %:n luottamusvälin yläraja": "ci_high", "Efektikoko dz": "dz"}),
     "mixed models": ("mixed", {
-        "n": "n", "Estimaatti": "estimate", "Keskivirhe": "se", "95 % LV alaraja": "ci_low",
-        "95 % LV yläraja": "ci_high", "Asiakkaiden välinen varianssi": "var_client",
+        "n": "n", "Estimaatti": "estimate", "Keskivirhe": "se", "95 %:n luottamusvälin alaraja": "ci_low",
+        "95 %:n luottamusvälin yläraja": "ci_high", "Asiakkaiden välinen varianssi": "var_client",
         "Jäännösvarianssi": "var_residual"}),
     "good quality of life": ("eurohis", {
         "n": "n", "Hyvä elämänlaatu (n)": "n_good", "Osuus": "share",
-        "95 % LV alaraja": "ci_low", "95 % LV yläraja": "ci_high"}),
+        "95 %:n luottamusvälin alaraja": "ci_low", "95 %:n luottamusvälin yläraja": "ci_high"}),
     "project benchmark": ("benchmark", {
         "Hanke": None, "n": "n", "Vakioitu muutos": "adjusted_change",
-        "95 % LV alaraja": "adjusted_ci_low", "95 % LV yläraja": "adjusted_ci_high"}),
+        "95 %:n luottamusvälin alaraja": "adjusted_ci_low", "95 %:n luottamusvälin yläraja": "adjusted_ci_high"}),
     "cooperation indices": ("indices", {
         "Vastanneita organisaatioita": "n", "Keskiarvo": "mean", "Keskihajonta": "sd",
-        "95 % LV alaraja": "ci_low", "95 % LV yläraja": "ci_high"}),
+        "95 %:n luottamusvälin alaraja": "ci_low", "95 %:n luottamusvälin yläraja": "ci_high"}),
     "index change": ("compare_indices", {
         "n1": "n1", "n2": "n2", "Keskiarvo 1": "mean1", "Keskiarvo 2": "mean2",
-        "Muutos": "diff", "95 % LV alaraja": "ci_low", "95 % LV yläraja": "ci_high",
+        "Muutos": "diff", "95 %:n luottamusvälin alaraja": "ci_low", "95 %:n luottamusvälin yläraja": "ci_high",
         "p": "p"}),
     "tie turnover": ("compare_ties", {
-        "Yhteyksiä 1": "n_ties1", "Yhteyksiä 2": "n_ties2", "Säilyneet": "kept",
+        "Yhteistyösuhteita 1": "n_ties1", "Yhteistyösuhteita 2": "n_ties2", "Säilyneet": "kept",
         "Uudet": "new", "Päättyneet": "lost", "Jaccard-päällekkäisyys": "jaccard"}),
     "organisations": ("organisations", {
-        "Saadut yhteydet": "in_degree", "Nimetyt yhteydet": "out_degree",
-        "Yhteyksiä yhteensä": "degree", "Välillisyys": "betweenness",
+        "Saadut yhteistyösuhteet": "in_degree", "Nimetyt yhteistyösuhteet": "out_degree",
+        "Yhteistyösuhteita yhteensä": "degree", "Välittäjyys": "betweenness",
         "Saatu luottamus (1–4)": "mean_trust_received",
         "Saatu arvostus (1–4)": "mean_value_received"}),
 }  # fmt: skip
@@ -81,11 +81,11 @@ def both_sides(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, list]:
     demo.build_demo(root, progress=False)
     runner = CliRunner()
     cli: dict[str, list[dict]] = {}
-    for command in ("outcomes", "cooperation"):
-        result = runner.invoke(main, [command, "--format", "json", "-w", str(root)])
+    for command in (["outcomes", "--release"], ["cooperation"]):
+        result = runner.invoke(main, [*command, "--format", "json", "-w", str(root)])
         assert result.exit_code == 0, result.output
         cli.update(json.loads(result.output))
-    book = openpyxl.load_workbook(Path(root) / "reports" / "programme.xlsx", read_only=True)
+    book = openpyxl.load_workbook(Path(root) / "reports" / "programme.fi.xlsx", read_only=True)
     sheets = [[list(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets]
     return cli, sheets
 
@@ -122,3 +122,22 @@ def test_workbook_rows_are_command_line_rows(both_sides, name):
             )
             compared += 1
     assert compared >= 2, f"{name}: the workbook has no table of this kind"
+
+
+def test_reliable_change_counts_add_up(both_sides):
+    """The programme's reliable-change classes and the pooled rest add up to its n."""
+    _, sheets = both_sides
+    classes = ["Parani luotettavasti", "Ei luotettavaa muutosta", "Heikkeni luotettavasti"]
+    checked = 0
+    for rows in sheets:
+        header = rows[0]
+        if not all(h in header for h in [*classes, "n"]):
+            continue
+        for values in rows[1:]:
+            row = dict(zip(header, values + [None] * (len(header) - len(values)), strict=True))
+            parts = [row[h] for h in classes] + [row.get("Ei eritelty hankkeittain") or 0]
+            if WITHHELD in parts or any(v is None for v in parts):
+                continue
+            assert sum(float(v) for v in parts) == float(row["n"]), row
+            checked += 1
+    assert checked >= 2

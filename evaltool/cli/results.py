@@ -92,9 +92,16 @@ def scores(workspace, instrument, projects, waves, fmt, output, with_source_ids)
 @click.option("--from-wave", type=int, default=None, help="Baseline wave (default: first).")
 @click.option("--to-wave", type=int, default=None, help="Follow-up wave (default: last).")
 @click.option("--instrument", "instrument_names", multiple=True, help="Only this instrument.")
+@click.option(
+    "--release",
+    is_flag=True,
+    help="Programme rows as the reports show them: resting only on the project rows shown.",
+)
 @FORMAT_OPTION
 @OUTPUT_OPTION
-def outcomes(workspace, projects, from_wave, to_wave, instrument_names, fmt, output) -> None:
+def outcomes(
+    workspace, projects, from_wave, to_wave, instrument_names, release, fmt, output
+) -> None:
     """Change in clients' quality of life between waves: linkage and attrition, paired change
     with tests and effect sizes, reliable change, reliability, mixed models, subgroups,
     projects against the programme (EUROHIS-QOL 8: good quality of life)."""
@@ -107,6 +114,7 @@ def outcomes(workspace, projects, from_wave, to_wave, instrument_names, fmt, out
             from_wave=from_wave,
             to_wave=to_wave,
             instruments=list(instrument_names) or None,
+            release=release,
         )
     if fmt == "table":
         tables = {k: _terminal_columns(k, v) for k, v in tables.items() if len(v)}

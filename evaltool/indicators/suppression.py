@@ -37,6 +37,19 @@ protect:
 
 Counts that are differences of shown bases (e.g. clients at wave 1 minus clients followed
 up) are not hidden: hiding them would mean hiding the analysis' n.
+
+**Merge before you hide.** A distribution (a background question) first merges its small
+categories into one row "muut / ei tietoa"; when that row still holds 1 … ``min_n`` − 1
+clients, the smallest other category joins it, until the row holds at least ``min_n``
+(:func:`merge_small`). Nothing then needs to be hidden: a group of 65 women is not withheld
+to protect two "other" and two "prefer not to say" answers.
+
+**One release.** The reports of a workspace (project reports, the programme report and their
+workbooks) are one release: a programme figure that sums project cells counts only the cells
+the project reports show, and pools the rest into one cell that the project reports already
+imply, so that no withheld project cell follows from the programme minus the other projects.
+:func:`recoverable` is the check: a withheld cell is safe when no linear combination of the
+shown figures gives it.
 """
 
 from __future__ import annotations
@@ -47,7 +60,14 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-__all__ = ["protect", "protect_binary", "small", "withhold"]
+__all__ = [
+    "merge_small",
+    "protect",
+    "protect_binary",
+    "recoverable",
+    "small",
+    "withhold",
+]
 
 
 def withhold(
@@ -257,3 +277,130 @@ def protect_binary(count: ArrayLike, total: ArrayLike, min_n: int) -> np.ndarray
     c = np.asarray(pd.to_numeric(pd.Series(count), errors="coerce"), dtype=float)
     n = np.asarray(pd.to_numeric(pd.Series(total), errors="coerce"), dtype=float)
     return small(c, min_n) | small(n - c, min_n)
+
+
+def merge_small(counts: ArrayLike, min_n: int) -> np.ndarray:
+    """Categories of one distribution merged into its "muut / ei tietoa" row.
+
+    Parameters
+    ----------
+    counts : array_like
+        Clients per category of one question (one distribution with a shown total).
+    min_n : int
+        The smallest number of people a shown figure may rest on.
+
+    Returns
+    -------
+    numpy.ndarray
+        One boolean per category: True where the category is shown only as part of the
+        merged row.
+
+    Notes
+    -----
+    The small categories (:func:`small`) are merged first. While the merged row holds
+    1 … ``min_n`` − 1 clients, the smallest category not yet merged (ties: the later one)
+    joins it. The merged row then holds 0 or at least ``min_n`` clients, and every shown
+    category at least ``min_n``: nothing has to be withheld, and the total stays shown.
+
+    Examples
+    --------
+    >>> from evaltool.indicators.suppression import merge_small
+    >>> merge_small([65, 30, 2, 2], 5)
+    array([False,  True,  True,  True])
+    >>> merge_small([43, 2, 2, 1], 5)
+    array([False,  True,  True,  True])
+    """
+    c = np.nan_to_num(np.asarray(pd.to_numeric(pd.Series(counts), errors="coerce"), float))
+    merged = small(c, min_n)
+    while 0 < c[merged].sum() < min_n:
+        free = np.flatnonzero(~merged & (c > 0))
+        if not len(free):
+            break
+        merged[free[np.lexsort((-free, c[free]))[0]]] = True
+    return merged
+
+
+def recoverable(shown: Sequence[dict], hidden: Sequence[dict], tol: float = 1e-7) -> np.ndarray:
+    """Which withheld figures follow from the shown ones by a linear combination.
+
+    Parameters
+    ----------
+    shown : sequence of dict
+        The figures a reader sees, each a linear form: atom → coefficient. An atom is any
+        hashable name of a count or sum that no figure splits further (e.g. the men of
+        project A answering the gender question).
+    hidden : sequence of dict
+        The withheld figures, as linear forms over the same atoms.
+    tol : float, default 1e-7
+        Numerical tolerance of the projection.
+
+    Returns
+    -------
+    numpy.ndarray
+        One boolean per hidden form: True where it lies in the span of the shown forms,
+        i.e. a reader can compute it exactly from what is shown.
+
+    Notes
+    -----
+    With the shown forms as the rows of S, a hidden form h is recoverable iff h lies in the
+    row space of S, i.e. iff h is orthogonal to the null space of S. The atoms split into
+    independent blocks (atoms that appear together in some form); each block's null space
+    is computed once by SVD (``scipy.linalg.null_space``). Only exact linear recovery is
+    tested: bounds from non-negativity (a reader knowing a count is between 0 and 4) are
+    not.
+
+    Examples
+    --------
+    >>> from evaltool.indicators.suppression import recoverable
+    >>> men = [{("A", "men"): 1}, {("B", "men"): 1}, {("C", "men"): 1}]
+    >>> programme = {("A", "men"): 1, ("B", "men"): 1, ("C", "men"): 1}
+    >>> recoverable([men[0], men[1], programme], [men[2]])  # 21 - 14 - 5 = 2
+    array([ True])
+    >>> recoverable([men[0], programme], [men[1], men[2]])
+    array([False, False])
+    """
+    from scipy.linalg import null_space
+
+    forms = [f for f in shown if f] + [f for f in hidden if f]
+    parent: dict = {}
+
+    def find(a):
+        while parent.setdefault(a, a) != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for f in forms:
+        atoms = list(f)
+        for a in atoms[1:]:
+            ra, rb = find(atoms[0]), find(a)
+            if ra != rb:
+                parent[rb] = ra
+        find(atoms[0])
+    blocks: dict = {}
+    for a in parent:
+        blocks.setdefault(find(a), []).append(a)
+    index = {root: {a: i for i, a in enumerate(atoms)} for root, atoms in blocks.items()}
+    rows: dict = {root: [] for root in blocks}
+    for f in shown:
+        if f:
+            rows[find(next(iter(f)))].append(f)
+    spaces = {}
+    out = np.zeros(len(hidden), dtype=bool)
+    for k, h in enumerate(hidden):
+        if not h:
+            out[k] = True
+            continue
+        root = find(next(iter(h)))
+        idx = index[root]
+        if root not in spaces:
+            mat = np.zeros((max(1, len(rows[root])), len(idx)))
+            for i, f in enumerate(rows[root]):
+                for a, v in f.items():
+                    mat[i, idx[a]] += v
+            spaces[root] = null_space(mat)
+        vec = np.zeros(len(idx))
+        for a, v in h.items():
+            vec[idx[a]] += v
+        out[k] = np.linalg.norm(spaces[root].T @ vec) <= tol * max(1.0, np.linalg.norm(vec))
+    return out

@@ -15,6 +15,7 @@ from evaltool.report.chapters import (
     background_chapter,
     comparison_chapter,
     cooperation_chapter,
+    evaluator_chapter,
     experience_chapter,
     methods_chapter,
     quality_of_life_chapter,
@@ -24,6 +25,13 @@ from evaltool.report.chapters import (
 from evaltool.report.collect import ProjectInfo, ReportData
 from evaltool.report.document import Chapter, Document, IndexPage
 from evaltool.report.i18n import fmt_date, fmt_int, t
+from evaltool.report.texts import OPENING_SECTIONS, TEXT_SECTIONS
+
+
+def _texts(b: Builder, project: ProjectInfo | None, opening: bool) -> list:
+    """The evaluator's chapters near the start (``opening``) or before the appendix."""
+    names = [n for n in TEXT_SECTIONS if (n in OPENING_SECTIONS) == opening]
+    return [lambda n=n: evaluator_chapter(b, project, n) for n in names]
 
 
 def project_document(data: ReportData, project: ProjectInfo) -> Document:
@@ -39,19 +47,23 @@ def project_document(data: ReportData, project: ProjectInfo) -> Document:
     Returns
     -------
     Document
-        Chapters summary, data and methods, respondents, quality of life, service
-        experience, cooperation, ESF indicators and appendix, each only where data exist.
+        Chapters summary, the evaluator's introduction, data and methods, respondents,
+        quality of life, service experience, cooperation, ESF indicators, the evaluator's
+        questions and answers, discussion, conclusions and recommendations, and appendix,
+        each only where data (or the evaluator's text file) exist.
     """
     b = Builder(data)
     title = project.name if project.name == project.key else f"{project.name} ({project.key})"
     parts = [
         lambda: summary_chapter(b, project),
+        *_texts(b, project, opening=True),
         lambda: methods_chapter(b, project),
         lambda: background_chapter(b, project),
         lambda: quality_of_life_chapter(b, project),
         lambda: experience_chapter(b, project),
         lambda: cooperation_chapter(b, project),
         lambda: register_chapter(b, project),
+        *_texts(b, project, opening=False),
         lambda: appendix_chapter(b, project),
     ]
     return _document(b, "project", title, b.t("report_project"), parts)
@@ -75,6 +87,7 @@ def programme_document(data: ReportData) -> Document:
     b = Builder(data)
     parts = [
         lambda: summary_chapter(b, None),
+        *_texts(b, None, opening=True),
         lambda: methods_chapter(b, None),
         lambda: comparison_chapter(b),
         lambda: background_chapter(b, None),
@@ -82,6 +95,7 @@ def programme_document(data: ReportData) -> Document:
         lambda: experience_chapter(b, None),
         lambda: cooperation_chapter(b, None),
         lambda: register_chapter(b, None),
+        *_texts(b, None, opening=False),
         lambda: appendix_chapter(b, None),
     ]
     return _document(b, "programme", b.t("report_programme"), b.t("programme"), parts)

@@ -273,11 +273,15 @@ def diverging(
     lang: str,
     withheld: list[float | None] | None = None,
     withheld_name: str = "",
+    withheld_side: list[str] | None = None,
 ) -> dict:
     """Diverging stacked bars of a Likert block: ``shares[c][i]`` = share (0–1) of category
     ``c`` for item ``i``. Lower categories go left of zero, upper ones right, the middle one
     (odd scales) is split across zero. ``withheld`` (share per item of answers in categories
-    not shown) is drawn hatched at the far left, so every bar still spans 100 %."""
+    not shown) is drawn hatched, so every bar still spans 100 %: at the far left where
+    ``withheld_side`` says ``low`` (the answers it holds are all below the middle), at the
+    far right for ``high``, split across zero (like the middle answer) for ``middle``
+    (default ``low``)."""
     k = len(categories)
     half = k // 2
     mid = half if k % 2 else None
@@ -310,15 +314,22 @@ def diverging(
     data += [trace(c, 1, 1.0, True) for c in range(k - half, k)]
     if withheld is not None and any(v for v in _nums(withheld)):
         held = [None if not v else round(v * 100, 4) for v in _nums(withheld)]
-        data.append(
-            {
+        sides = list(withheld_side or ["low"] * len(held))
+
+        def hatched(side: str, sign: int, factor: float, legend: bool) -> dict:
+            return {
                 "type": "bar",
                 "orientation": "h",
                 "y": ylab,
-                "x": [None if v is None else -v for v in held],
+                "x": [
+                    None if (v is None or s != side) else round(sign * v * factor, 4)
+                    for v, s in zip(held, sides, strict=True)
+                ],
                 "name": esc(withheld_name),
+                "legendgroup": "withheld",
                 "legendrank": 2000,
-                "customdata": held,
+                "showlegend": legend,
+                "customdata": [v if s == side else None for v, s in zip(held, sides, strict=True)],
                 "marker": {
                     "color": "#F2F2F2",
                     "line": {"color": "#BBBBBB", "width": 1},
@@ -328,7 +339,20 @@ def diverging(
                 + esc(withheld_name)
                 + "</extra>",
             }
-        )
+
+        first = {"low": True, "middle": True, "high": True}
+        present = [s for s in ("middle", "low", "high") if s in sides]
+        legend_side = present[0] if present else "low"
+        for side in first:
+            first[side] = side == legend_side
+        # the middle part goes innermost (first on both sides), split across zero
+        data = [
+            hatched("middle", -1, 0.5, False),
+            hatched("middle", 1, 0.5, first["middle"]),
+            *data,
+        ]
+        data.append(hatched("low", -1, 1.0, first["low"]))
+        data.append(hatched("high", 1, 1.0, first["high"]))
     height = 140 + 40 * max(1, len(items))
     return {
         "data": data,
@@ -412,81 +436,5 @@ def hbars(
             xaxis={"title": {"text": x_title}},
             yaxis={"autorange": "reversed"},
             margin={"l": 60, "r": 20, "t": 10, "b": 50},
-        ),
-    }
-
-
-def network(
-    positions: dict[str, tuple[float, float]],
-    nodes: list[str],
-    edges: list[tuple[str, str]],
-    degree: dict[str, int],
-    lang: str,
-    highlight: str | None = None,
-    hover: dict[str, str] | None = None,
-    labels: bool = False,
-) -> dict:
-    """Network map: nodes at fixed ``positions``, undirected lines for ties (a reciprocal
-    pair drawn once), node size by degree, ``highlight`` drawn larger in another colour;
-    with ``labels`` every node is named (small grey text), else only the highlighted one."""
-    ex, ey = [], []
-    seen = set()
-    for a, b in edges:
-        key = (a, b) if a <= b else (b, a)
-        if key in seen or a not in positions or b not in positions:
-            continue
-        seen.add(key)
-        (x0, y0), (x1, y1) = positions[a], positions[b]
-        ex += [x0, x1, None]
-        ey += [y0, y1, None]
-    data = [
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "x": ex,
-            "y": ey,
-            "hoverinfo": "skip",
-            "line": {"color": "#B8C4CE", "width": 1},
-            "showlegend": False,
-        }
-    ]
-    normal = [n for n in nodes if n in positions and n != highlight]
-    hover = hover or {}
-
-    def node_trace(names: list[str], color: str, big: bool) -> dict:
-        named = big or labels
-        return {
-            "type": "scatter",
-            "mode": "markers+text" if named else "markers",
-            "x": [positions[n][0] for n in names],
-            "y": [positions[n][1] for n in names],
-            "text": [esc(n) for n in names] if named else None,
-            "textposition": "top center",
-            "textfont": {"size": 13 if big else 10, "color": "#222" if big else "#666"},
-            "cliponaxis": False,
-            "hovertext": [esc(hover.get(n, n)) for n in names],
-            "hoverinfo": "text",
-            "marker": {
-                "color": color,
-                "size": [(16 if big else 7) + 1.2 * math.sqrt(degree.get(n, 0)) * 3 for n in names],
-                "line": {"color": "white", "width": 1},
-            },
-            "showlegend": False,
-        }
-
-    data.append(node_trace(normal, MUTED if highlight else PALETTE[0], False))
-    if highlight and highlight in positions:
-        data.append(node_trace([highlight], HIGHLIGHT, True))
-    axis = {"visible": False, "showgrid": False, "zeroline": False}
-    side = 90 if labels else 10
-    return {
-        "data": data,
-        "layout": layout(
-            lang,
-            520 if labels else 460,
-            xaxis=axis,
-            yaxis=axis,
-            margin={"l": side, "r": side, "t": 20, "b": 10},
-            hovermode="closest",
         ),
     }

@@ -35,7 +35,11 @@ from evaltool.indicators.workspace_tables import (
 )
 from evaltool.instruments import Instrument
 from evaltool.report.cooperation_data import CooperationData, cooperation_data
+from evaltool.report.esf_data import EsfData, esf_data
+from evaltool.report.norms import NormData, norm_data
 from evaltool.report.privacy import mask_identifiers
+from evaltool.report.release import likert_release, merge_background, rci_release
+from evaltool.report.texts import read_texts
 from evaltool.store.workspace import Workspace
 from evaltool.text import fold
 
@@ -106,6 +110,8 @@ class InstrumentData:
     files: pd.DataFrame
     outcomes: dict[str, pd.DataFrame] = field(default_factory=dict)
     n_respondents: dict = field(default_factory=dict)
+    #: The population comparison (:mod:`evaltool.report.norms`; qol with norms only).
+    norms: NormData | None = None
 
     @property
     def domains(self) -> list[str]:
@@ -144,6 +150,15 @@ class ReportData:
     cooperation: CooperationData | None
     register: pd.DataFrame
     fields: FieldSets | None = None
+    #: ESF+ participant indicators, success rates and the quality-of-life join
+    #: (:mod:`evaltool.report.esf_data`); None without participant records.
+    esf: EsfData | None = None
+    #: The smallest number of clients whose open answers are shown (setting
+    #: ``open_min_n``; None: ``min_n``).
+    open_min_n: int | None = None
+    #: The evaluator's texts (:mod:`evaltool.report.texts`) by project key (None: the
+    #: programme), those that exist in the workspace's ``texts/``.
+    texts: dict = field(default_factory=dict)
 
     @property
     def qol(self) -> list[InstrumentData]:
@@ -189,13 +204,21 @@ def mean_ci_table(frame: pd.DataFrame, keys: list[str], value: str, min_n: int) 
     return out
 
 
-def _with_programme(frame: pd.DataFrame, only: set[str] | None = None) -> pd.DataFrame:
+def _with_programme(
+    frame: pd.DataFrame, only: set[str] | None = None, cell: list[str] | None = None, min_n: int = 0
+) -> pd.DataFrame:
     """The frame's rows plus a copy with ``project`` None (for programme aggregates); with
     ``only``, just the rows of those projects (reports of single projects need no
-    programme-wide descriptive tables)."""
+    programme-wide descriptive tables). With ``cell`` (the keys of a project's cell besides
+    ``project``) the programme copy keeps only the rows of project cells holding at least
+    ``min_n`` rows: the programme rests on the cells the project reports show."""
     if only is not None:
         return frame[frame["project"].isin(only)].reset_index(drop=True)
-    return pd.concat([frame.assign(project=None), frame], ignore_index=True)
+    prog = frame
+    if cell is not None:
+        size = frame.groupby(["project", *cell], dropna=False)[cell[0]].transform("size")
+        prog = frame[(size >= min_n).to_numpy()]
+    return pd.concat([prog.assign(project=None), frame], ignore_index=True)
 
 
 def _project_keys(
@@ -336,10 +359,14 @@ def _item_stats(
     groupings = [(proj, False)] + (
         [(np.full(len(proj), None, dtype=object), True)] if only is None else []
     )
+    cell_n = None
     for labels, programme in groupings:
         key = pd.MultiIndex.from_arrays([labels if not programme else np.zeros(len(labels)), wave])
         g, uniq = pd.factorize(key, sort=True)
         ng = len(uniq)
+        if programme and cell_n is not None:
+            # the programme rests on the project cells shown (n >= min_n)
+            x = np.where(cell_n >= min_n, x, np.nan)
         ok = np.isfinite(x)
         xv = np.where(ok, x, 0.0)
         n = np.stack([np.bincount(g, ok[:, j], minlength=ng) for j in range(x.shape[1])], 1)
@@ -353,6 +380,8 @@ def _item_stats(
             sd = np.sqrt(ss / (n - 1))
         sd[n < 2] = np.nan
         mean[n < 1] = np.nan
+        if not programme:
+            cell_n = n[g]
         k = len(codes)
         gp = np.array([u[0] for u in uniq], dtype=object)
         parts.append(
@@ -478,7 +507,7 @@ def _instrument_data(
     missing = _missing(meta, only)
     files = _file_table(ws, name, label_to_key, only)
     items = _item_stats(meta, values, inst.item_codes, min_n, only)
-    likert = _likert(inst, meta, values, min_n, only)
+    likert = likert_release(_likert(inst, meta, values, min_n, only), min_n)
     data = InstrumentData(
         name,
         inst,
@@ -511,7 +540,10 @@ def _instrument_data(
         long = last.melt(
             id_vars=["project"], value_vars=domains, var_name="domain", value_name="score"
         )
-        means = mean_ci_table(_with_programme(long, only), ["project", "domain"], "score", min_n)
+        long = long.dropna(subset=["score"])
+        means = mean_ci_table(
+            _with_programme(long, only, ["domain"], min_n), ["project", "domain"], "score", min_n
+        )
         data.means = (
             means.assign(_o=means["domain"].map(order))
             .sort_values(["project", "_o"], na_position="first")
@@ -525,8 +557,12 @@ def _instrument_data(
     long = kept.melt(
         id_vars=["project", "wave"], value_vars=domains, var_name="domain", value_name="score"
     )
+    long = long.dropna(subset=["score"])
     means = mean_ci_table(
-        _with_programme(long, only), ["project", "domain", "wave"], "score", min_n
+        _with_programme(long, only, ["domain", "wave"], min_n),
+        ["project", "domain", "wave"],
+        "score",
+        min_n,
     )
     data.means = (
         means.assign(_o=means["domain"].map(order))
@@ -538,8 +574,11 @@ def _instrument_data(
         data.from_wave, data.to_wave = waves[0], waves[-1]
         present = set(pd.unique(scores.loc[scored, "project"]))
         sel = None if projects is None else [p for p in projects if p in present]
-        tables = instrument_outcomes(inputs, background, min_n=min_n, projects=sel)
+        tables = instrument_outcomes(inputs, background, min_n=min_n, projects=sel, release=True)
         data.outcomes = {name: _plain_dtypes(t) for name, t in tables.items()}
+        if projects is None:
+            data.outcomes["paired"] = rci_release(data.outcomes["paired"], min_n)
+        data.norms = norm_data(ws, inputs, background, min_n, sel)
     return data
 
 
@@ -614,6 +653,7 @@ def _background(
     out = counts.merge(n, on=["project", "field"])
     out["share"] = out["count"] / out["n"]
     out["suppressed"] = out["n"] < min_n
+    out = merge_background(out, sets.goals, min_n)
     out.loc[out["suppressed"], ["count", "share"]] = np.nan
     # open answers: verbatim (identifiers masked), grouped by identical text, with the number
     # of clients who answered the question
@@ -658,8 +698,15 @@ def _labels(ws: Workspace) -> tuple[dict, dict]:
     """Field labels and value labels (per language) declared by the stored instruments."""
     field_labels: dict[str, dict[str, str]] = {}
     value_labels: dict[tuple[str, str], dict[str, str]] = {}
-    for name in ws.instrument_names():
-        for f in ws.load_instrument(name).fields:
+    instruments = [ws.load_instrument(name) for name in ws.instrument_names()]
+    try:  # the built-in background questions' labels, for data without the client survey
+        from evaltool.instruments import load_instrument
+
+        instruments.append(load_instrument("kevat-client"))
+    except Exception:  # noqa: BLE001 - a broken installation only loses the labels
+        pass
+    for inst in instruments:
+        for f in inst.fields:
             field_labels.setdefault(f.name, f.labels)
             for code, labels in f.options:
                 for text in [code, *labels.values()]:
@@ -716,4 +763,7 @@ def collect(
         cooperation=cooperation_data(ws, min_n, full=projects is None),
         register=register,
         fields=sets,
+        esf=esf_data(ws, label_to_key, min_n),
+        open_min_n=int(ws.settings().get("open_min_n") or min_n),
+        texts=read_texts(getattr(ws, "root", None), list(infos) if projects is None else projects),
     )

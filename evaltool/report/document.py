@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from evaltool.report.i18n import DASH, fmt_date, fmt_num, fmt_p, fmt_pct
 
@@ -62,6 +63,13 @@ class Table:
     suppressed: np.ndarray | None = None
     notes: list[str] = field(default_factory=list)
     cells: dict[str, np.ndarray] = field(default_factory=dict)
+    #: Column key → per row the linear form (atom → coefficient) of the count or sum the
+    #: cell reveals, for the release check (:mod:`evaltool.report.release`).
+    ledger: dict[str, list] = field(default_factory=dict)
+    #: Further forms the table reveals outside its cells (a total in its title).
+    ledger_facts: list = field(default_factory=list)
+    #: Written to the workbook only (long tables a funder does not read in the report).
+    excel_only: bool = False
 
     def __post_init__(self) -> None:
         self.frame = self.frame.reset_index(drop=True)
@@ -191,7 +199,24 @@ class Facts:
     items: list[tuple[str, str]]
 
 
-Block = Table | Figure | Paragraph | AnswerList | Facts
+@dataclass
+class EvaluatorText:
+    """The evaluator's own text of one section (Markdown, :mod:`evaltool.report.texts`),
+    or, when ``filled`` is False, the mark that it is still missing (``missing``)."""
+
+    section: str
+    markdown: str
+    filled: bool
+    missing: str = ""
+
+    def html(self) -> Markup:
+        """The text as HTML (raw HTML in it escaped; ``##`` as ``<h3>``)."""
+        from evaltool.report.texts import markdown_html
+
+        return Markup(markdown_html(self.markdown))
+
+
+Block = Table | Figure | Paragraph | AnswerList | Facts | EvaluatorText
 
 
 @dataclass
@@ -232,6 +257,14 @@ class Document:
                 if isinstance(block, Table):
                     out.append(block)
         return out
+
+    def numbered_tables(self) -> list[tuple[int, Table]]:
+        """(number, table): the report's tables in order, then those written to the
+        workbook only, numbered on after them."""
+        tables = self.tables()
+        shown = [tb for tb in tables if not tb.excel_only]
+        rest = [tb for tb in tables if tb.excel_only]
+        return list(enumerate(shown + rest, start=1))
 
     def figures(self) -> list[Figure]:
         return [

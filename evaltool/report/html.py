@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import sys
 import time
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -86,6 +87,7 @@ def _words(doc: Document, excel_name: str | None) -> dict[str, str]:
         "excel": t("excel_note", lang, file=excel_name or ""),
         "contents": t("contents", lang),
         "index": t("back_to_index", lang),
+        "no_charts": t("charts_not_loaded", lang, file=PLOTLY_FILE),
     }
 
 
@@ -103,7 +105,7 @@ def render_document(
     n_tab = n_fig = 0
     for ch in doc.chapters:
         for block in ch.intro + [b for s in ch.sections for b in s.blocks]:
-            if isinstance(block, Table):
+            if isinstance(block, Table) and not block.excel_only:
                 n_tab += 1
                 numbers[block.key] = n_tab
             elif isinstance(block, Figure):
@@ -130,12 +132,30 @@ def render_document(
     )
 
 
+#: The longest file name stem written (with the language and suffix well under the 255
+#: bytes of common file systems, also for names of many-byte letters).
+MAX_STEM = 60
+
+
 def safe_name(key: str) -> str:
-    """A file name (without suffix) for a project key."""
+    """A file name (without suffix) for a project key: letters, digits, ``.``, ``-`` and
+    ``_`` only, at most :data:`MAX_STEM` characters (a longer key is cut and given 8 hex
+    digits of its SHA-1, so two long keys never share a name)."""
+    import hashlib
+
     name = re.sub(r"[^\w.-]+", "_", key, flags=re.UNICODE).strip("._") or "project"
+    if len(name) > MAX_STEM:
+        digest = hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:8]
+        name = f"{name[: MAX_STEM - 9].rstrip('._')}-{digest}"
     if name.casefold() in _RESERVED:
         name += "_project"
     return name
+
+
+def file_name(stem: str, lang: str, suffix: str) -> str:
+    """``S20127.fi.html``: the report's file name, by language so that the reports of
+    another language do not overwrite it."""
+    return f"{stem}.{lang}.{suffix}"
 
 
 def _out_dir(ws: Workspace, out_dir: str | Path | None) -> Path:
@@ -149,7 +169,7 @@ def _out_dir(ws: Workspace, out_dir: str | Path | None) -> Path:
 def _write(
     doc: Document, html_path: Path, data: ReportData, plotly: str, index_href: str | None = None
 ) -> Path:
-    xlsx = html_path.with_suffix(".xlsx")
+    xlsx = html_path.with_name(html_path.name.removesuffix(".html") + ".xlsx")
     text = render_document(doc, plotly=plotly, excel_name=xlsx.name, index_href=index_href)
     html_path.write_text(text, encoding="utf-8", newline="\n")
     write_workbook(doc, xlsx, data.created)
@@ -196,7 +216,8 @@ def write_project_report(
     data = collect(ws, lang, projects=[key] if key is not None else [], keys=keys)
     info = _project(data, key or project)
     out = _out_dir(ws, out_dir)
-    return _write(project_document(data, info), out / f"{safe_name(info.key)}.html", data, "inline")
+    path = out / file_name(safe_name(info.key), data.lang, "html")
+    return _write(project_document(data, info), path, data, "inline")
 
 
 def write_programme_report(
@@ -206,18 +227,24 @@ def write_programme_report(
     lang = check_lang(lang or ws.get_setting("lang"))
     data = collect(ws, lang)
     out = _out_dir(ws, out_dir)
-    return _write(programme_document(data), out / f"{PROGRAMME_NAME}.html", data, "inline")
+    path = out / file_name(PROGRAMME_NAME, data.lang, "html")
+    return _write(programme_document(data), path, data, "inline")
 
 
 class _Progress:
-    """A one-line progress bar on stderr (only when stderr is a terminal)."""
+    """A one-line progress bar on stderr (only when stderr is a terminal), or the caller's
+    ``callback(done, total, label)``."""
 
-    def __init__(self, total: int, enabled: bool):
+    def __init__(self, total: int, enabled: bool | Callable[[int, int, str], None]):
         self.total = max(total, 1)
-        self.enabled = enabled and sys.stderr.isatty()
+        self.callback = enabled if callable(enabled) else None
+        self.enabled = self.callback is None and bool(enabled) and sys.stderr.isatty()
         self.start = time.perf_counter()
 
     def update(self, done: int, label: str = "") -> None:
+        if self.callback is not None:
+            self.callback(done, self.total, label)
+            return
         if not self.enabled:
             return
         width = 30
@@ -245,10 +272,10 @@ def _write_project_file(job: tuple[str, str]) -> str:
     data, out = _BATCH["data"], _BATCH["out"]
     _write(
         project_document(data, data.projects[key]),
-        out / f"{name}.html",
+        out / file_name(name, data.lang, "html"),
         data,
         "file",
-        f"{INDEX_NAME}.html",
+        file_name(INDEX_NAME, data.lang, "html"),
     )
     return key
 
@@ -269,16 +296,39 @@ def write_all_reports(
     ws: Workspace,
     out_dir: str | Path | None = None,
     lang: str | None = None,
-    progress: bool = True,
+    progress: bool | Callable[[int, int, str], None] = True,
     workers: int | None = None,
 ) -> Path:
     """Write the programme report, every project report (each with its workbook), one shared
     ``plotly.min.js`` and ``index.html`` linking them; returns the index path.
 
+    Parameters
+    ----------
+    ws : Workspace
+        The workspace.
+    out_dir : str or Path, optional
+        The reports' folder (default: the workspace's ``reports/``).
+    lang : str, optional
+        Report language (default: the workspace's ``lang`` setting).
+    progress : bool or callable, default True
+        True: a progress bar on stderr when it is a terminal; False: none; a callable:
+        called as ``progress(done, total, label)`` after each written report (``total`` =
+        the project reports + 1 for the programme report; ``label`` names the report
+        written: the programme report's title, then each project's key).
+    workers : int, optional
+        Processes writing the project reports.
+
+    Returns
+    -------
+    pathlib.Path
+        The index's path.
+
+    Notes
+    -----
     Statistics are computed once for all reports; project reports are then written by
     ``workers`` forked processes (default: the available CPUs, at most 4, for 16 projects or
-    more), which share the computed data copy-on-write. A progress bar goes to stderr when it
-    is a terminal."""
+    more), which share the computed data copy-on-write; the progress callback is called in
+    the calling process."""
     lang = check_lang(lang or ws.get_setting("lang"))
     data = collect(ws, lang)
     out = _out_dir(ws, out_dir)
@@ -286,7 +336,11 @@ def write_all_reports(
     projects = list(data.projects.values())
     bar = _Progress(len(projects) + 1, progress)
     _write(
-        programme_document(data), out / f"{PROGRAMME_NAME}.html", data, "file", f"{INDEX_NAME}.html"
+        programme_document(data),
+        out / file_name(PROGRAMME_NAME, lang, "html"),
+        data,
+        "file",
+        file_name(INDEX_NAME, lang, "html"),
     )
     bar.update(1, t("report_programme", lang))
     names: dict[str, str] = {}
@@ -335,7 +389,8 @@ def write_index(data: ReportData, out: Path, names: dict[str, str]) -> Path:
     pathlib.Path
         The index's path.
     """
-    page = index_page(data, {key: f"{name}.html" for key, name in names.items()})
+    lang = data.lang
+    page = index_page(data, {key: file_name(name, lang, "html") for key, name in names.items()})
     text = (
         _environment()
         .get_template("index.html.j2")
@@ -343,11 +398,11 @@ def write_index(data: ReportData, out: Path, names: dict[str, str]) -> Path:
             lang=page.lang,
             words=page.words,
             projects=page.projects,
-            programme_href=f"{PROGRAMME_NAME}.html",
+            programme_href=file_name(PROGRAMME_NAME, lang, "html"),
             css=Markup(_stylesheet()),
             version=__version__,
         )
     )
-    path = out / f"{INDEX_NAME}.html"
+    path = out / file_name(INDEX_NAME, lang, "html")
     path.write_text(text, encoding="utf-8", newline="\n")
     return path

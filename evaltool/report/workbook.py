@@ -22,10 +22,11 @@ from evaltool.report.i18n import t
 def workbook_tables(doc: Document) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, str]]]:
     """Sheets (name → frame) and their number formats, contents sheet first."""
     lang = doc.lang
-    tables = doc.tables()
+    numbered = doc.numbered_tables()
+    tables = [tb for _, tb in numbered]
     contents = pd.DataFrame(
         {
-            t("word_table", lang): list(range(1, len(tables) + 1)),
+            t("word_table", lang): [k for k, _ in numbered],
             t("col_name", lang): [tb.title for tb in tables],
             t("ch_appendix", lang): [
                 " ".join(
@@ -38,7 +39,7 @@ def workbook_tables(doc: Document) -> tuple[dict[str, pd.DataFrame], dict[str, d
     )
     sheets = {t("contents", lang): contents}
     formats: dict[str, dict[str, str]] = {t("contents", lang): {t("word_table", lang): "0"}}
-    for k, tb in enumerate(tables, start=1):
+    for k, tb in numbered:
         name = f"{k} {tb.title.split(': ', 1)[-1]}"
         sheets[name] = tb.excel_frame()
         formats[name] = tb.number_formats()

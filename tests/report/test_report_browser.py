@@ -52,8 +52,8 @@ def written(tmp_path_factory) -> dict[str, Path]:
     return {
         "single": single,
         "index": index,
-        "batch": index.parent / "S10246.html",
-        "programme": index.parent / "programme.html",
+        "batch": index.parent / "S10246.fi.html",
+        "programme": index.parent / "programme.fi.html",
     }
 
 
@@ -116,7 +116,7 @@ def test_index_links_open(browser, written):
     try:
         page.goto(written["index"].as_uri())
         links = page.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-        assert "programme.html" in links and "S10246.html" in links
+        assert "programme.fi.html" in links and "S10246.fi.html" in links
         for href in links:
             assert (written["index"].parent / href).is_file()
     finally:

@@ -398,7 +398,12 @@ def reliable_change(
 
 
 def paired_from_panel(
-    panel: Panel, alphas: AlphaArrays, from_wave: int, to_wave: int, min_n: int
+    panel: Panel,
+    alphas: AlphaArrays,
+    from_wave: int,
+    to_wave: int,
+    min_n: int,
+    release: bool = False,
 ) -> pd.DataFrame:
     """:func:`paired_change` of a panel (``from_wave < 0``: fewer than two waves).
 
@@ -414,6 +419,9 @@ def paired_from_panel(
         waves, an empty table).
     min_n : int
         Rows resting on fewer clients are withheld.
+    release : bool, default False
+        The programme row rests only on the projects whose own row is shown (reports:
+        :mod:`evaltool.indicators.suppression`, "one release").
 
     Returns
     -------
@@ -429,9 +437,12 @@ def paired_from_panel(
         both = np.isfinite(s[i_from]) & np.isfinite(s[i_to])
         score_from, score_to = s[i_from][both], s[i_to][both]
         g = panel.client_project[both]
-        data = programme_and_projects(panel, g, (score_from, score_to), change_stats)
+        keep = min_n if release else None
+        data = programme_and_projects(panel, g, (score_from, score_to), change_stats, keep)
         ref = rci_reference(panel, alphas, d, i_from, min_n)
-        rci = programme_and_projects(panel, g, (score_to - score_from, ref.s_diff), rci_counts)
+        rci = programme_and_projects(
+            panel, g, (score_to - score_from, ref.s_diff), rci_counts, keep
+        )
         rci.pop("n")
         data.update(rci)
         data.update(

@@ -24,7 +24,13 @@ from evaltool.indicators.stats import mcnemar_test, proportion_ci
 
 
 def good_qol_from_panel(
-    panel: Panel, column: str, threshold: float, from_wave: int, to_wave: int, min_n: int
+    panel: Panel,
+    column: str,
+    threshold: float,
+    from_wave: int,
+    to_wave: int,
+    min_n: int,
+    release: bool = False,
 ) -> pd.DataFrame:
     """:func:`good_qol` of a panel (``from_wave < 0``: no change rows).
 
@@ -43,6 +49,10 @@ def good_qol_from_panel(
         waves, an empty table).
     min_n : int
         Rows resting on fewer clients are withheld.
+    release : bool, default False
+        The programme rows rest only on the projects whose own count is shown: a wave's
+        counts on the projects with ``n ≥ min_n`` whose good and not-good counts are both 0
+        or at least ``min_n``; the change row on the projects with ``n ≥ min_n`` followed up.
 
     Returns
     -------
@@ -61,13 +71,24 @@ def good_qol_from_panel(
     sel = panel.selected
     cp = panel.client_project
 
-    def count(mask: np.ndarray) -> np.ndarray:
-        """Programme count followed by the selected projects' counts."""
-        return np.r_[mask.sum(), np.bincount(cp[mask], minlength=P)[sel]]
+    def count(mask: np.ndarray, keep: np.ndarray | None = None) -> np.ndarray:
+        """Programme count (of the projects ``keep``) and the selected projects' counts."""
+        per = np.bincount(cp[mask], minlength=P)
+        prog = mask.sum() if keep is None else per[keep].sum()
+        return np.r_[prog, per[sel]]
+
+    def shown(n_p: np.ndarray, k_p: np.ndarray) -> np.ndarray | None:
+        """The projects whose yes/no counts a report shows (release only)."""
+        if not release:
+            return None
+        ok_k = (k_p == 0) | (k_p >= min_n)
+        ok_rest = (n_p - k_p == 0) | (n_p - k_p >= min_n)
+        return (n_p >= min_n) & ok_k & ok_rest
 
     frames = []
     for j, w in enumerate(panel.waves):
-        n, k = count(scored[j]), count(good[j])
+        keep = shown(np.bincount(cp[scored[j]], minlength=P), np.bincount(cp[good[j]], minlength=P))
+        n, k = count(scored[j], keep), count(good[j], keep)
         ci = proportion_ci(k, n)
         frames.append(
             documented_frame(
@@ -90,10 +111,13 @@ def good_qol_from_panel(
         i_from, i_to = panel.wave_index(from_wave), panel.wave_index(to_wave)
         both = scored[i_from] & scored[i_to]
         good_from, good_to = good[i_from] & both, good[i_to] & both
-        became_not = count(good_from & ~good_to)
-        became_good = count(~good_from & good_to & both)
+        keep = None
+        if release:
+            keep = np.bincount(cp[both], minlength=P) >= min_n
+        became_not = count(good_from & ~good_to, keep)
+        became_good = count(~good_from & good_to & both, keep)
         mc = mcnemar_test(became_not, became_good)
-        n_both = count(both)
+        n_both = count(both, keep)
         note = notes(
             n_both.size,
             ((n_both > 0) & (became_good + became_not == 0), NOTE_MCNEMAR),
@@ -109,8 +133,8 @@ def good_qol_from_panel(
                     "to_wave": to_wave,
                     "threshold": threshold,
                     "n": n_both,
-                    "n_good_from": count(good_from),
-                    "n_good_to": count(good_to),
+                    "n_good_from": count(good_from, keep),
+                    "n_good_to": count(good_to, keep),
                     "n_became_good": became_good,
                     "n_became_not_good": became_not,
                     "statistic": np.atleast_1d(mc.statistic),

@@ -28,6 +28,7 @@ from evaltool.indicators.outcomes.panel import (
     project_labels,
     resolve_waves,
 )
+from evaltool.indicators.suppression import protect
 
 
 def _variables(
@@ -64,6 +65,7 @@ def subgroups_from_panel(
     to_wave: int,
     min_n: int,
     cutoffs: Mapping[str, float] | None,
+    release: bool = False,
 ) -> pd.DataFrame:
     """:func:`subgroups` of a panel (``from_wave < 0``: fewer than two waves).
 
@@ -79,6 +81,11 @@ def subgroups_from_panel(
         Rows resting on fewer clients are withheld.
     cutoffs : mapping of str to float or None
         A baseline cut-off per domain (see :func:`subgroups`).
+    release : bool, default False
+        The tables are released together (the reports): a project's group is withheld when
+        it is small or would give a small group away (:func:`~evaltool.indicators.
+        suppression.protect` within the project, domain and variable), and the programme
+        rows rest only on the clients of project groups that are shown.
 
     Returns
     -------
@@ -91,6 +98,7 @@ def subgroups_from_panel(
     P = panel.n_projects
     labels = project_labels(panel)
     frames = []
+    withheld: set[tuple] = set()
     for d in panel.domains:
         s = panel.score[d]
         both = np.isfinite(s[i_from]) & np.isfinite(s[i_to])
@@ -103,8 +111,17 @@ def subgroups_from_panel(
             if L == 0:
                 continue
             ok = lvl >= 0
-            stats = change_stats(lvl[ok], L, score_from[ok], score_to[ok])
             proj = change_stats(cp[ok] * L + lvl[ok], P * L, score_from[ok], score_to[ok])
+            prog_ok = ok
+            if release:
+                cells = np.bincount(cp[ok] * L + lvl[ok], minlength=P * L)
+                hidden = protect(cells, min_n, groups=np.repeat(np.arange(P), L))
+                withheld.update(
+                    (str(panel.projects[p]), d, var, names[j])
+                    for p, j in zip(*np.nonzero(hidden.reshape(P, L)), strict=True)
+                )
+                prog_ok = ok & ~hidden[np.where(ok, cp * L + lvl, 0)]
+            stats = change_stats(lvl[prog_ok], L, score_from[prog_ok], score_to[prog_ok])
             idx = (panel.selected[:, None] * L + np.arange(L)[None, :]).ravel()
             data = concat_stats([stats, take(proj, idx)])
             data.update(
@@ -120,7 +137,15 @@ def subgroups_from_panel(
     if not frames:
         return empty_table(SUBGROUP_COLUMNS)
     df = programme_first(pd.concat(frames, ignore_index=True))
-    return withhold_rows(df, SUBGROUP_COLUMNS, df["n"].to_numpy() < min_n)
+    hide = df["n"].to_numpy() < min_n
+    if withheld:
+        keys = zip(df["project"], df["domain"], df["variable"], df["level"], strict=True)
+        hide |= np.fromiter(
+            ((p is not None and (str(p), d, v, lv) in withheld) for p, d, v, lv in keys),
+            dtype=bool,
+            count=len(df),
+        )
+    return withhold_rows(df, SUBGROUP_COLUMNS, hide)
 
 
 def subgroups(

@@ -46,6 +46,7 @@ def outcome_tables(
     good_threshold: tuple[str, float] | None = None,
     background: Sequence[str] = ("gender", "age_group", "service_type"),
     mixed_per_project: bool = True,
+    release: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """All outcome tables of one instrument.
 
@@ -77,6 +78,11 @@ def outcome_tables(
         Background columns for :func:`subgroups`.
     mixed_per_project : bool, default True
         Fit the mixed models per project too (see below).
+    release : bool, default False
+        The tables are released together (the reports): programme rows of ``paired``,
+        ``attrition``, ``subgroups`` and ``eurohis`` rest only on the project cells that
+        are shown, so that no withheld project figure follows from the programme minus the
+        other projects (:mod:`evaltool.indicators.suppression`, "one release").
 
     Returns
     -------
@@ -127,14 +133,14 @@ def outcome_tables(
         eurohis = empty_table(EUROHIS_COLUMNS)
     else:
         column, threshold = good_threshold[0], float(good_threshold[1])
-        eurohis = good_qol_from_panel(panel, column, threshold, *waves, min_n)
+        eurohis = good_qol_from_panel(panel, column, threshold, *waves, min_n, release=release)
     return {
         "linkage": linkage_from_panel(panel, *waves, min_n),
-        "attrition": attrition_from_panel(panel, *waves, min_n),
-        "paired": paired_from_panel(panel, alphas, *waves, min_n),
+        "attrition": attrition_from_panel(panel, *waves, min_n, release=release),
+        "paired": paired_from_panel(panel, alphas, *waves, min_n, release=release),
         "reliability": reliability_from_panel(panel, alphas, min_n),
         "mixed": mixed_from_panel(panel, min_n, per_project=mixed_per_project),
-        "subgroups": subgroups_from_panel(panel, *waves, min_n, cutoffs),
+        "subgroups": subgroups_from_panel(panel, *waves, min_n, cutoffs, release=release),
         "benchmark": benchmark_from_panel(panel, *waves, min_n),
         "eurohis": eurohis,
     }

@@ -16,8 +16,10 @@ applies the ``min_n`` suppression rule.
 :mod:`.experience`            service experience ratings and open answers
 :mod:`.cooperation`           the partner network, cooperation indices, round changes
 :mod:`.register`              ESF indicators: planned and realised
+:mod:`.evaluator`             the evaluator's own text (introduction … recommendations)
 :mod:`.appendix`              items, reliability, attrition, linking of waves
 :mod:`.benchmark`             the project against the programme (used by two chapters)
+:mod:`.population`            EUROHIS-QOL 8 against the Finnish population (norms)
 :mod:`.common`                the document builder and helpers shared by the chapters
 ============================  ==========================================================
 """
@@ -27,6 +29,7 @@ from evaltool.report.chapters.background import background_chapter
 from evaltool.report.chapters.common import Builder
 from evaltool.report.chapters.comparison import comparison_chapter
 from evaltool.report.chapters.cooperation import cooperation_chapter
+from evaltool.report.chapters.evaluator import evaluator_chapter
 from evaltool.report.chapters.experience import experience_chapter
 from evaltool.report.chapters.methods import methods_chapter
 from evaltool.report.chapters.quality_of_life import quality_of_life_chapter
@@ -38,6 +41,7 @@ __all__ = [
     "appendix_chapter",
     "background_chapter",
     "comparison_chapter",
+    "evaluator_chapter",
     "cooperation_chapter",
     "experience_chapter",
     "methods_chapter",

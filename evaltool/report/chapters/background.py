@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from evaltool.report import charts
 from evaltool.report.chapters.common import Builder, field_title, project_key, project_rows
 from evaltool.report.collect import BACKGROUND_FIELDS, GOAL_FIELDS, ProjectInfo, ReportData
 from evaltool.report.document import Chapter, Section
-from evaltool.report.privacy import protect, protect_binary
+from evaltool.report.privacy import protect_binary
+from evaltool.report.release import OTHER
 
 
 def background_chapter(b: Builder, project: ProjectInfo | None) -> Chapter:
@@ -46,30 +48,77 @@ def background_chapter(b: Builder, project: ProjectInfo | None) -> Chapter:
 
 
 def _background_section(b: Builder, bg: pd.DataFrame, fields) -> Section:
-    """One table per background field: each category's count and share."""
+    """One table per background field: each category's count and share; small categories
+    merged into one row "muut / ei tietoa" (:func:`evaltool.indicators.suppression.
+    merge_small`), so nothing else has to be withheld."""
     d = b.data
     sec = Section(b.t("sec_background"))
     for fname in fields:
         part = bg[bg["field"] == fname]
         if part.empty:
             continue
-        part = _order_values(d, part, fname)
-        part = part.assign(value_label=[d.value_label(fname, v, b.lang) for v in part["value"]])
-        title = field_title(b, fname)
-        hide = protect(part["count"], d.min_n)
-        sec.blocks.append(
-            b.table(
-                f"{title} (n = {int(part['n'].iloc[0])})",
-                part,
-                [
-                    b.col("value_label", header=title, stat=False),
-                    b.col("count", kind="int"),
-                    b.col("share", kind="pct"),
-                ],
-                cells={"count": hide, "share": hide},
-            )
-        )
+        table = _distribution_table(b, _order_values(d, part, fname), fname)
+        sec.blocks.append(table)
     return sec
+
+
+def _distribution_table(b: Builder, part: pd.DataFrame, fname: str):
+    """The field's table: shown categories, then the merged row with a note naming what it
+    holds; every cell with its linear form for the release check."""
+    d = b.data
+    title = field_title(b, fname)
+    merged = part["merged"].fillna(False).astype(bool).to_numpy()
+    sup = part["suppressed"].fillna(False).astype(bool).to_numpy()
+    shown = part[~merged].assign(_atoms=[_atoms(r, fname) for r in part[~merged].itertuples()])
+    rest = part[merged]
+    rows = shown.assign(value_label=[d.value_label(fname, v, b.lang) for v in shown["value"]]).drop(
+        columns=["suppressed"]
+    )
+    notes = []
+    if len(rest):
+        count = float(rest["count"].sum())
+        n = float(part["n"].iloc[0])
+        atoms: dict = {}
+        for r in rest.itertuples():
+            atoms.update(_atoms(r, fname))
+        other = pd.DataFrame(
+            {
+                "value_label": [b.t("other_merged")],
+                "count": [count],
+                "share": [count / n if n else np.nan],
+                "_atoms": [atoms],
+            }
+        )
+        rows = pd.concat([rows, other], ignore_index=True)
+        names = [d.value_label(fname, v, b.lang) for v in rest["value"] if v != OTHER]
+        if (rest["value"] == OTHER).any():
+            notes.append(b.t("other_programme_note"))
+        if names:
+            notes.append(b.t("other_merged_note", values=", ".join(names)))
+    hide = np.full(len(rows), bool(sup.any()))
+    total: dict = {}
+    for f in rows["_atoms"]:
+        total.update(f)
+    table = b.table(
+        f"{title} (n = {int(part['n'].iloc[0])})",
+        rows,
+        [
+            b.col("value_label", header=title, stat=False),
+            b.col("count", kind="int"),
+            b.col("share", kind="pct"),
+        ],
+        notes=notes,
+        cells={"count": hide, "share": hide},
+    )
+    table.ledger = {"count": list(rows["_atoms"]), "share": list(rows["_atoms"])}
+    table.ledger_facts = [total]
+    return table
+
+
+def _atoms(r, fname: str) -> dict:
+    """The linear form of a category cell: its clients per project (the programme's cells
+    sum the projects whose cell is shown, see :mod:`evaltool.report.release`)."""
+    return {("bg", fname, p, v): 1.0 for p, v in r.atoms}
 
 
 def _goal_section(b: Builder, goals: pd.DataFrame, gname: str) -> Section | None:
@@ -84,7 +133,9 @@ def _goal_section(b: Builder, goals: pd.DataFrame, gname: str) -> Section | None
             d.value_label(f, v, b.lang) for f, v in zip(goals["field"], goals["value"], strict=True)
         ]
     )
-    hide = protect_binary(goals["count"], goals["n"], d.min_n)
+    hide = goals["hidden"].fillna(False).astype(bool).to_numpy() | protect_binary(
+        goals["count"], goals["n"], d.min_n
+    )
     if not goals["suppressed"].any() and not hide.all():
         shares = goals["share"].where(~hide)
         gsec.blocks.append(
@@ -96,19 +147,24 @@ def _goal_section(b: Builder, goals: pd.DataFrame, gname: str) -> Section | None
                 note=b.t("min_n_chart", min_n=d.min_n) if hide.any() else "",
             )
         )
-    gsec.blocks.append(
-        b.table(
-            f"{gsec.title} (n = {int(goals['n'].iloc[0])})",
-            goals,
-            [
-                b.col("value_label", "bg_goals", stat=False),
-                b.col("count", kind="int"),
-                b.col("share", kind="pct"),
-            ],
-            notes=[b.t("s_multi")],
-            cells={"count": hide, "share": hide},
-        )
+    same_n = goals["n"].nunique() == 1
+    table = b.table(
+        f"{gsec.title} (n = {int(goals['n'].iloc[0])})" if same_n else gsec.title,
+        goals,
+        [
+            b.col("value_label", "bg_goals", stat=False),
+            *([] if same_n else [b.col("n", kind="int", stat=False)]),
+            b.col("count", kind="int"),
+            b.col("share", kind="pct"),
+        ],
+        notes=[b.t("s_multi")] + ([] if same_n else [b.t("goals_programme_note")]),
+        cells={"count": hide, "share": hide},
     )
+    yes = [{("goal", gname, p, v): 1.0 for p, v in a} for a in goals["atoms"]]
+    both = [{**f, **{("no",) + k: 1.0 for k in f}} for f in yes]
+    table.ledger = {"count": yes, "share": yes, "n": both}
+    table.ledger_facts = [] if not same_n else both
+    gsec.blocks.append(table)
     return gsec
 
 

@@ -6,11 +6,10 @@ import numpy as np
 import pandas as pd
 
 from evaltool.report import charts
-from evaltool.report.chapters.common import Builder, lower_first, project_key, project_rows
+from evaltool.report.chapters.common import Builder, project_key, project_rows
 from evaltool.report.collect import OPEN_FIELDS, InstrumentData, ProjectInfo
 from evaltool.report.document import AnswerList, Chapter, Figure, Paragraph, Section, Table
 from evaltool.report.i18n import fmt_int, label
-from evaltool.report.privacy import protect
 
 
 def experience_chapter(b: Builder, project: ProjectInfo | None) -> Chapter:
@@ -52,7 +51,8 @@ def _rating_section(b: Builder, inst: InstrumentData, part: pd.DataFrame, block)
     """One block of rated statements: diverging bars of the answer shares and their table.
 
     Each item's answers are one distribution of its n: a withheld answer count is protected
-    within the item (:func:`evaltool.report.privacy.protect`)."""
+    within the item (:func:`evaltool.report.release.likert_release`); the chart draws what
+    the table shows, the withheld answers as one hatched part."""
     ins = inst.instrument
     codes = list(pd.unique(part["item"]))
     items = [ins.item(c) for c in codes]
@@ -68,22 +68,66 @@ def _rating_section(b: Builder, inst: InstrumentData, part: pd.DataFrame, block)
     wide = part.pivot(index="item", columns="value", values="share").reindex(
         index=codes, columns=values
     )
-    counts = (
-        part.pivot(index="item", columns="value", values="count")
+    hide = (
+        part.pivot(index="item", columns="value", values="hidden")
         .reindex(index=codes, columns=values)
-        .to_numpy(dtype=float)
+        .fillna(True)
+        .to_numpy(dtype=bool)
     )
-    hide = protect(
-        counts.ravel(), b.data.min_n, groups=np.repeat(np.arange(len(codes)), len(values))
-    ).reshape(counts.shape)
+    pooled = part.groupby("item", sort=False)["pooled"].first().reindex(codes).to_numpy(float)
     if (~part["suppressed"].astype(bool)).any():
         sec.blocks.append(
-            _rating_figure(b, sec.title, item_labels, list(cats)[: len(values)], wide, counts, hide)
+            _rating_figure(b, sec.title, item_labels, list(cats)[: len(values)], wide, hide, pooled)
         )
     sec.blocks.append(
-        _rating_table(b, sec.title, part, codes, item_labels, values, cats, wide, hide)
+        _rating_table(b, sec.title, part, codes, item_labels, values, cats, wide, hide, pooled)
     )
     return sec
+
+
+def likert_chart_data(
+    wide: pd.DataFrame, hide: np.ndarray, pooled: np.ndarray | None = None
+) -> tuple[np.ndarray, list[float | None], list[str]]:
+    """What a rating chart draws: the shares the table shows, and per item the share not
+    shown (withheld or pooled) with the side it belongs to.
+
+    Parameters
+    ----------
+    wide : pandas.DataFrame
+        Items × answer values: shares.
+    hide : numpy.ndarray
+        Items × answer values: withheld cells.
+    pooled : numpy.ndarray, optional
+        Per item the share in cells withheld in the project reports (programme rows).
+
+    Returns
+    -------
+    tuple
+        (shares with withheld cells NaN, the share not shown per item (None where all is
+        shown or the item is withheld), its side per item: ``low`` (all withheld answers
+        below the middle of the scale), ``high`` (all above) or ``middle``).
+    """
+    shares = np.where(hide, np.nan, wide.to_numpy(float))
+    k = shares.shape[1]
+    held: list[float | None] = []
+    sides: list[str] = []
+    for i in range(shares.shape[0]):
+        cols = np.flatnonzero(hide[i])
+        if np.isnan(wide.to_numpy(float)[i]).all():
+            held.append(None)
+            sides.append("middle")
+            continue
+        rest = max(0.0, 1.0 - float(np.nansum(shares[i])))
+        held.append(round(rest, 9) if rest > 1e-9 else None)
+        if len(cols) and (cols < k // 2).all():
+            sides.append("low")
+        elif len(cols) and (cols >= k - k // 2).all():
+            sides.append("high")
+        elif not len(cols) and pooled is not None:
+            sides.append("middle")
+        else:
+            sides.append("middle")
+    return shares, held, sides
 
 
 def _rating_figure(
@@ -92,24 +136,24 @@ def _rating_figure(
     item_labels: list[str],
     cats: list[str],
     wide: pd.DataFrame,
-    counts: np.ndarray,
     hide: np.ndarray,
+    pooled: np.ndarray,
 ) -> Figure:
-    """Diverging bars of the shares; with withheld counts, of the merged scale."""
-    shares, note, held = wide.to_numpy(float), "", None
-    if hide.any():
-        cats, shares, note = _collapsed_likert(b, cats, counts)
-        with np.errstate(invalid="ignore"):
-            rest = 1 - np.nansum(shares, axis=1)
-        held = np.where(np.isnan(shares).all(axis=1), np.nan, np.round(rest, 9)).tolist()
+    """Diverging bars of the shares the table shows; what it does not show is one hatched
+    part on the side of the answers it holds."""
+    shares, held, sides = likert_chart_data(wide, hide, pooled)
+    note = ""
+    if any(v for v in held):
+        note = b.t("likert_withheld_note", min_n=b.data.min_n)
     chart = charts.diverging(
         item_labels,
         cats,
-        shares.T.tolist(),
+        [[None if np.isnan(v) else float(v) for v in col] for col in shares.T],
         b.t("axis_share"),
         b.lang,
         withheld=held,
         withheld_name=b.t("likert_withheld"),
+        withheld_side=sides,
     )
     return b.figure(title, chart, note=note)
 
@@ -124,47 +168,33 @@ def _rating_table(
     cats,
     wide: pd.DataFrame,
     hide: np.ndarray,
+    pooled: np.ndarray,
 ) -> Table:
-    """Each statement's n and the share of each answer."""
+    """Each statement's n and the share of each answer (programme: and the share not shown
+    by project)."""
     ns = part.groupby("item")["n"].first().reindex(codes)
     sup = part.groupby("item")["suppressed"].first().reindex(codes).to_numpy()
     frame = pd.DataFrame({"item_label": item_labels, "n": ns.to_numpy()})
     cols = [b.col("item_label", "col_question", stat=False), b.col("n", kind="int", stat=False)]
     cells = {}
+    ledger = {}
+    src = part.set_index(["item", "value"])["sources"]
+    every = part.groupby("item", sort=False)["every"].first()
     for j, (v, cat) in enumerate(zip(values, cats, strict=False)):
         frame[f"v{v:g}"] = wide[v].to_numpy()
         cols.append(b.col(f"v{v:g}", header=str(cat), kind="pct"))
         cells[f"v{v:g}"] = hide[:, j]
-    return b.table(title, frame.assign(suppressed=sup), cols, cells=cells)
-
-
-def _collapsed_likert(
-    b: Builder, cats: list[str], counts: np.ndarray
-) -> tuple[list[str], np.ndarray, str]:
-    """Chart categories, shares (items × categories) and note when some answer counts are
-    withheld: the lower and upper halves of the scale are merged (1–2, 3, 4–5), the usual
-    way to keep a Likert chart whole with few respondents; merged counts still below
-    ``min_n`` are left out."""
-    k = counts.shape[1]
-    half = k // 2
-    groups = [list(range(half))] + ([[half]] if k % 2 else []) + [list(range(k - half, k))]
-    names = []
-    for g in groups:
-        names.append(cats[g[0]] if len(g) == 1 else f"{cats[g[0]]} – {lower_first(cats[g[-1]])}")
-    merged = np.stack([np.nansum(counts[:, g], axis=1) for g in groups], axis=1)
-    merged[np.isnan(counts).all(axis=1)] = np.nan
-    n = np.nansum(merged, axis=1, keepdims=True)
-    hide = protect(
-        merged.ravel(),
-        b.data.min_n,
-        groups=np.repeat(np.arange(len(merged)), merged.shape[1]),
-    ).reshape(merged.shape)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shares = np.where(hide, np.nan, merged / n)
-    note = b.t("likert_merged")
-    if hide.any():
-        note += " " + b.t("likert_withheld_note", min_n=b.data.min_n)
-    return names, shares, note
+        ledger[f"v{v:g}"] = [{("lk", c, p, v): 1.0 for p in src.get((c, v), [])} for c in codes]
+    if np.nansum(pooled) > 0:
+        frame["pooled"] = pooled
+        cols.append(b.col("pooled", "col_not_by_project", kind="pct"))
+    table = b.table(title, frame.assign(suppressed=sup), cols, cells=cells)
+    table.ledger = ledger
+    # each item's n: every answer of the projects it rests on (programme: all projects)
+    table.ledger_facts = [
+        {("lk", c, p, v): 1.0 for p in every.get(c, []) for v in values} for c in codes
+    ]
+    return table
 
 
 def _block_title(inst, block: str, lang: str) -> str:
@@ -200,18 +230,20 @@ def _block_scores_section(b: Builder, inst: InstrumentData, key: str | None) -> 
 
 def _open_answers_section(b: Builder, project: ProjectInfo) -> Section | None:
     """The project's open answers verbatim (identifiers masked), one list per question, and
-    the number of answers per question; withheld below ``min_n`` respondents."""
+    the number of answers per question; withheld below ``open_min_n`` respondents (the
+    setting, default ``min_n``)."""
     d = b.data
+    min_n = d.open_min_n or d.min_n
     opens = project_rows(d.open_answers, project.key)
     if opens.empty:
         return None
     sec = Section(b.t("sec_open"))
     resp = d.respondents
     n = resp.loc[resp["project"] == project.key, "n"]
-    if n.empty or int(n.iloc[0]) < d.min_n:
-        sec.blocks.append(Paragraph(b.t("open_answer_withheld", min_n=d.min_n)))
+    if n.empty or int(n.iloc[0]) < min_n:
+        sec.blocks.append(Paragraph(b.t("open_answer_withheld", min_n=min_n)))
         return sec
-    sec.blocks.append(Paragraph(b.t("open_answers_note", min_n=d.min_n)))
+    sec.blocks.append(Paragraph(b.t("open_answers_note", min_n=min_n)))
     counts = []
     order = {f: k for k, f in enumerate(d.fields.open if d.fields else OPEN_FIELDS)}
     for fname in sorted(pd.unique(opens["field"]), key=lambda f: (order.get(f, 999), f)):
@@ -239,9 +271,9 @@ def _open_title(b: Builder, fname: str) -> str:
 
 
 def _answer_list(b: Builder, fname: str, part: pd.DataFrame) -> tuple[AnswerList, bool]:
-    """One question's answers and whether they are withheld (fewer than ``min_n`` clients
-    answered it)."""
-    min_n = b.data.min_n
+    """One question's answers and whether they are withheld (fewer than ``open_min_n``
+    clients answered it)."""
+    min_n = b.data.open_min_n or b.data.min_n
     title = _open_title(b, fname)
     if int(part["clients"].iloc[0]) < min_n:
         return AnswerList(title, [], b.t("open_field_withheld", min_n=min_n)), True

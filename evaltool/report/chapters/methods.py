@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evaltool.report.chapters.common import Builder, project_key, project_rows
+from evaltool.report.chapters.common import Builder, lower_first, project_key, project_rows
 from evaltool.report.collect import InstrumentData, ProjectInfo
 from evaltool.report.document import Chapter, Paragraph, Section, Table
 from evaltool.report.i18n import fmt_int, label
@@ -46,6 +46,8 @@ def methods_chapter(b: Builder, project: ProjectInfo | None) -> Chapter:
             s_missing.blocks.append(missing)
     s_missing.blocks.insert(0, Paragraph(b.t("s_missing")))
     tests = Section(b.t("sec_tests"), [Paragraph(b.t("s_tests", min_n=b.data.min_n))])
+    if s_files.blocks:
+        s_files.blocks.insert(0, Paragraph(b.t("s_files_workbook")))
     ch.sections += [s for s in (s_inst, s_flow, s_files, s_missing, tests) if s.blocks]
     return ch
 
@@ -103,6 +105,20 @@ def _flow_blocks(b: Builder, inst: InstrumentData, key: str | None) -> list:
             discarded=fmt_int(flow["discarded"].sum(), b.lang),
         )
     ]
+    per_domain = _scored_per_domain(b, inst, key)
+    if per_domain and any(n != scored for _, n in per_domain):
+        text[0] = b.t(
+            "s_flow",
+            stored=fmt_int(stored, b.lang),
+            scored=fmt_int(scored, b.lang),
+            discarded=fmt_int(flow["discarded"].sum(), b.lang),
+        )
+        text.append(
+            b.t(
+                "s_flow_domains",
+                domains=", ".join(f"{lower_first(d)} {fmt_int(n, b.lang)}" for d, n in per_domain),
+            )
+        )
     if rejected:
         text.append(b.t("s_rejected", rejected=fmt_int(rejected, b.lang)))
     if len(fu):
@@ -115,7 +131,25 @@ def _flow_blocks(b: Builder, inst: InstrumentData, key: str | None) -> list:
                 linked=fmt_int(r["n"], b.lang),
             )
         )
+    anon = link[link["kind"] == "anonymous"] if len(link) else link
+    n_anon = int(anon["n"].sum()) if len(anon) else 0
+    if n_anon:
+        text.append(b.t("s_anonymous", n=fmt_int(n_anon, b.lang)))
     return [table, Paragraph(" ".join(text))]
+
+
+def _scored_per_domain(b: Builder, inst: InstrumentData, key: str | None) -> list[tuple[str, int]]:
+    """(domain name, responses with a score in it) over every wave: what was actually
+    scored, which can be fewer than the responses kept (a domain with too many items
+    missing has no score)."""
+    if key is None:  # the programme's means leave out small cells: count every project's
+        means = inst.means[inst.means["project"].notna()] if len(inst.means) else inst.means
+    else:
+        means = project_rows(inst.means, key)
+    if not len(means) or "wave" not in means:
+        return []
+    n = means.groupby("domain", sort=False)["n"].sum()
+    return [(inst.domain_label(d, b.lang), int(n[d])) for d in inst.domains if d in n.index]
 
 
 def _files_table(b: Builder, inst: InstrumentData, key: str | None) -> Table | None:
@@ -123,7 +157,7 @@ def _files_table(b: Builder, inst: InstrumentData, key: str | None) -> Table | N
     files = project_rows(inst.files, key)
     if not len(files):
         return None
-    return b.table(
+    table = b.table(
         f"{inst.short_title(b.lang)}: {b.t('sec_files')}",
         files,
         [
@@ -135,6 +169,8 @@ def _files_table(b: Builder, inst: InstrumentData, key: str | None) -> Table | N
             b.col("rows_rejected", "col_rejected", "int", stat=False),
         ],
     )
+    table.excel_only = True  # a list of files: in the workbook, not in the funder's text
+    return table
 
 
 def _missing_table(b: Builder, inst: InstrumentData, key: str | None) -> Table | None:

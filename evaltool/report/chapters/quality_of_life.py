@@ -3,11 +3,13 @@ subgroups, the project against the programme, trajectories and good quality of l
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from evaltool.report import charts
 from evaltool.report.chapters.benchmark import benchmark_section
 from evaltool.report.chapters.common import (
+    RCI_CLASSES,
     Builder,
     field_title,
     project_key,
@@ -15,10 +17,11 @@ from evaltool.report.chapters.common import (
     rci_cells,
     wave_span,
 )
+from evaltool.report.chapters.population import population_blocks
 from evaltool.report.collect import InstrumentData, ProjectInfo, ReportData
 from evaltool.report.document import Chapter, Paragraph, Section
-from evaltool.report.i18n import fmt_num, has_string
-from evaltool.report.privacy import protect, protect_binary
+from evaltool.report.i18n import fmt_num, fmt_p, has_string
+from evaltool.report.privacy import protect_binary, small
 
 #: Sort rank of the baseline-level groups (their names as the outcome tables write them).
 _BASELINE_LEVELS = {
@@ -167,23 +170,49 @@ def _reliable_change_section(b: Builder, inst: InstrumentData, paired: pd.DataFr
         sec.blocks.append(b.figure(b.t("fig_rci", instrument=title), chart, note=note))
     elif shown.any():
         sec.blocks.append(Paragraph(b.t("s_rci")))
-    sec.blocks.append(
-        b.table(
-            sec.title,
-            paired,
-            [
-                b.col("domain_label", "col_domain", stat=False),
-                b.col("n", kind="int", stat=False),
-                b.col("rci_critical", kind="num1"),
-                b.col("improved", kind="int"),
-                b.col("unchanged", kind="int"),
-                b.col("deteriorated", kind="int"),
-                b.col("improved_share", kind="pct"),
-            ],
-            cells=hide,
-        )
+    pooled = "rci_pooled" in paired and (paired["rci_pooled"].fillna(0) > 0).any()
+    table = b.table(
+        sec.title,
+        paired,
+        [
+            b.col("domain_label", "col_domain", stat=False),
+            b.col("n", kind="int", stat=False),
+            b.col("rci_critical", kind="num1"),
+            b.col("improved", kind="int"),
+            b.col("unchanged", kind="int"),
+            b.col("deteriorated", kind="int"),
+            *([b.col("rci_pooled", "col_not_by_project", "int")] if pooled else []),
+            b.col("improved_share", kind="pct"),
+        ],
+        notes=[b.t("rci_programme_note")] if pooled else [],
+        cells=hide,
     )
+    table.ledger, table.ledger_facts = rci_ledger(b, inst, paired)
+    sec.blocks.append(table)
     return sec
+
+
+def rci_ledger(b: Builder, inst: InstrumentData, paired: pd.DataFrame) -> tuple[dict, list]:
+    """The linear forms of the reliable-change counts over the atoms (project, domain,
+    class); a programme row sums the project cells shown."""
+    full = inst.outcomes["paired"]
+    proj = full[full["project"].notna() & ~full["suppressed"].astype(bool)].reset_index(drop=True)
+    shown_cells = rci_cells(proj, b.data.min_n)
+    forms: dict[str, list] = {k: [] for k in RCI_CLASSES}
+    facts = []
+    for r in paired.itertuples(index=False):
+        if r.project is not None and not pd.isna(r.project):
+            sources = {k: [r.project] for k in RCI_CLASSES}
+            every = [r.project]
+        else:
+            mine = (proj["domain"] == r.domain).to_numpy()
+            sources = {k: list(proj.loc[mine & ~shown_cells[k], "project"]) for k in RCI_CLASSES}
+            every = list(proj.loc[mine, "project"])
+        for k in RCI_CLASSES:
+            forms[k].append({("rci", inst.name, r.domain, p, k): 1.0 for p in sources[k]})
+        facts.append({("rci", inst.name, r.domain, p, k): 1.0 for p in every for k in RCI_CLASSES})
+    forms.update({f"{k}_share": forms[k] for k in RCI_CLASSES})
+    return forms, facts
 
 
 def _subgroup_section(b: Builder, inst: InstrumentData, key: str | None) -> Section | None:
@@ -202,10 +231,16 @@ def _subgroup_section(b: Builder, inst: InstrumentData, key: str | None) -> Sect
         for v, lv in zip(sub["variable"], sub["level"], strict=True)
     ]
     # a withheld group size (and any size that would give it away) hides its row
-    hide = protect(sub["n"], d.min_n, groups=sub["domain"] + "\x00" + sub["variable"])
+    # a withheld group size (and any size that would give it away) hides its row: the
+    # outcome table withholds the small groups and their complements (release=True), and
+    # the programme's groups sum the project groups shown
+    hide = sub["suppressed"].astype(bool).to_numpy() | small(sub["n"], d.min_n)
     sub = b.with_ci(sub.assign(suppressed=sub["suppressed"].astype(bool) | hide))
     title = inst.short_title(b.lang)
-    sec = Section(f"{title}: {b.t('sec_subgroups')}", [Paragraph(b.t("s_subgroups"))])
+    sec = Section(
+        f"{title}: {b.t('sec_subgroups')}",
+        [Paragraph(b.t("s_subgroups")), Paragraph(b.t("s_in_workbook"))],
+    )
     sec.blocks.append(
         b.table(
             sec.title,
@@ -224,7 +259,47 @@ def _subgroup_section(b: Builder, inst: InstrumentData, key: str | None) -> Sect
             cells={"n": hide},
         )
     )
+    table = sec.blocks[-1]
+    table.excel_only = True
+    table.ledger, table.ledger_facts = subgroup_ledger(b, inst, sub, key)
     return sec
+
+
+def subgroup_ledger(
+    b: Builder, inst: InstrumentData, sub: pd.DataFrame, key: str | None
+) -> tuple[dict, list]:
+    """The linear forms of the subgroup sizes and score sums over the atoms (project,
+    domain, variable, level, wave), and the facts tying them to the paired table (its n
+    and means are the sums over the levels and the clients without a level)."""
+    full = inst.outcomes["subgroups"]
+    proj = full[full["project"].notna()]
+    shown = proj[~proj["suppressed"].astype(bool)]
+    paired = inst.outcomes["paired"]
+    pp = paired[paired["project"].notna()].set_index(["project", "domain"])["n"]
+    src = shown.groupby(["domain", "variable", "level"])["project"].agg(list)
+    forms: dict[str, list] = {"n": [], "mean_from": [], "mean_to": []}
+    for r in sub.itertuples(index=False):
+        own = r.project is not None and not pd.isna(r.project)
+        projects = [r.project] if own else src.get((r.domain, r.variable, r.level), [])
+        for col, what in (("n", "n"), ("mean_from", "from"), ("mean_to", "to")):
+            forms[col].append(
+                {("sub", what, inst.name, r.domain, r.variable, p, r.level): 1.0 for p in projects}
+            )
+    facts = []
+    mine = proj if key is None else proj[proj["project"] == key]
+    min_n = b.data.min_n
+    for (p, dom, var), part in mine.groupby(["project", "domain", "variable"]):
+        n_paired = float(pp.get((p, dom), np.nan))
+        if not np.isfinite(n_paired):
+            continue
+        levels = list(part["level"])
+        if n_paired - float(part["n"].sum()) > 0:
+            levels.append("\x00unknown")
+        for what in ("n", "from", "to"):
+            if what != "n" and n_paired < min_n:
+                continue
+            facts.append({("sub", what, inst.name, dom, var, p, lv): 1.0 for lv in levels})
+    return forms, facts
 
 
 def _order_subgroups(d: ReportData, sub: pd.DataFrame, inst: InstrumentData) -> pd.DataFrame:
@@ -331,12 +406,17 @@ def _trajectory_series(
 
 
 def _good_qol_section(b: Builder, inst: InstrumentData, key: str | None) -> Section | None:
-    """The share of clients with good quality of life per wave (EUROHIS-QOL 8 threshold)."""
-    good = project_rows(inst.outcomes["eurohis"], key)
-    if not len(good):
+    """The share of clients with good quality of life per wave (EUROHIS-QOL 8 threshold),
+    its change in the same clients (McNemar's test) and the population reference
+    (:mod:`.population`)."""
+    allrows = project_rows(inst.outcomes["eurohis"], key)
+    if not len(allrows):
         return None
-    good = good[good["kind"] == "wave"].assign(wave_label=lambda f: f["wave"].map(b.wave))
-    hide = protect_binary(good["n_good"], good["n"], b.data.min_n)
+    good = allrows[allrows["kind"] == "wave"].assign(wave_label=lambda f: f["wave"].map(b.wave))
+    hide = (
+        protect_binary(good["n_good"], good["n"], b.data.min_n)
+        | good["suppressed"].astype(bool).to_numpy()
+    )
     good = b.with_ci(good, pct=True)
     title = inst.short_title(b.lang)
     intro = []
@@ -349,18 +429,61 @@ def _good_qol_section(b: Builder, inst: InstrumentData, key: str | None) -> Sect
         )
         intro.append(Paragraph(text))
     sec = Section(f"{title}: {b.t('sec_good_qol')}", intro)
-    sec.blocks.append(
-        b.table(
-            sec.title,
-            good,
-            [
-                b.col("wave_label", "col_wave", stat=False),
-                b.col("n", kind="int", stat=False),
-                b.col("n_good", kind="int"),
-                b.col("share", kind="pct1"),
-                *b.ci_cols(digits=1),
-            ],
-            cells={k: hide for k in ("n_good", "share", "ci_low", "ci_high", "ci_low__range")},
+    table = b.table(
+        sec.title,
+        good,
+        [
+            b.col("wave_label", "col_wave", stat=False),
+            b.col("n", kind="int", stat=False),
+            b.col("n_good", kind="int"),
+            b.col("share", kind="pct1"),
+            *b.ci_cols(digits=1),
+        ],
+        notes=[b.t("good_programme_note")] if key is None else [],
+        cells={k: hide for k in ("n_good", "share", "ci_low", "ci_high", "ci_low__range")},
+    )
+    table.ledger, table.ledger_facts = _good_ledger(b, inst, good, key)
+    sec.blocks.append(table)
+    change = allrows[allrows["kind"] == "change"]
+    if len(change):
+        sec.blocks.append(_mcnemar_paragraph(b, change.iloc[0]))
+    sec.blocks += population_blocks(b, inst, key, good, hide)
+    return sec
+
+
+def _mcnemar_paragraph(b: Builder, r) -> Paragraph:
+    """McNemar's test of the change in the share with good quality of life."""
+    if bool(r["suppressed"]) or pd.isna(r["p"]):
+        return Paragraph(
+            b.t(
+                "s_mcnemar_withheld", a=int(r["from_wave"]), b=int(r["to_wave"]), min_n=b.data.min_n
+            )
+        )
+    return Paragraph(
+        b.t(
+            "s_mcnemar",
+            a=int(r["from_wave"]),
+            b=int(r["to_wave"]),
+            n=fmt_num(r["n"], b.lang, 0),
+            p=fmt_p(r["p"], b.lang),
         )
     )
-    return sec
+
+
+def _good_ledger(b: Builder, inst: InstrumentData, good: pd.DataFrame, key) -> tuple[dict, list]:
+    """Linear forms of the good-quality-of-life counts over the atoms (project, wave, yes /
+    no); a programme row sums the projects whose counts are shown."""
+    full = inst.outcomes["eurohis"]
+    proj = full[(full["kind"] == "wave") & full["project"].notna()]
+    ok = ~(
+        protect_binary(proj["n_good"], proj["n"], b.data.min_n) | proj["suppressed"].astype(bool)
+    )
+    src = proj[ok.to_numpy()].groupby("wave")["project"].agg(list)
+    yes, facts = [], []
+    for r in good.itertuples(index=False):
+        projects = [key] if key is not None else src.get(r.wave, [])
+        yes.append({("good", inst.name, r.wave, p, "yes"): 1.0 for p in projects})
+        facts.append(
+            {("good", inst.name, r.wave, p, w): 1.0 for p in projects for w in ("yes", "no")}
+        )
+    return {"n_good": yes, "share": yes}, facts

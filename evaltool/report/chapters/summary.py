@@ -8,18 +8,20 @@ from evaltool.report.chapters.common import (
     Builder,
     lower_first,
     project_key,
-    project_org,
     project_rows,
     rci_cells,
     wave_span,
 )
+from evaltool.report.chapters.cooperation import index_change_paragraphs, org_degree_paragraphs
 from evaltool.report.chapters.register import register_frame
 from evaltool.report.collect import InstrumentData, ProjectInfo
 from evaltool.report.document import Chapter, Paragraph, Section
-from evaltool.report.i18n import fmt_date, fmt_int, fmt_num, fmt_pct, fmt_range
+from evaltool.report.i18n import fmt_date, fmt_int, fmt_num, fmt_p, fmt_pct
 
 #: A key figure: (label, formatted value).
 Fact = tuple[str, str]
+#: A headline change resting on fewer clients than this says it is uncertain.
+FEW_CLIENTS = 30
 
 
 def summary_chapter(b: Builder, project: ProjectInfo | None) -> Chapter:
@@ -48,15 +50,19 @@ def summary_chapter(b: Builder, project: ProjectInfo | None) -> Chapter:
         paragraphs, inst_facts = _instrument_sentences(b, inst, key)
         ch.intro += paragraphs
         facts += inst_facts
+        if key is not None:
+            ch.intro += _below_programme(b, inst, key)
     if project is not None:
-        ch.intro += _org_degree_sentences(b, project)
-    paragraphs, coop_facts = _cooperation_sentences(b, project)
+        ch.intro += org_degree_paragraphs(b, project)
+    paragraphs, coop_facts = index_change_paragraphs(b, project)
     ch.intro += paragraphs
     facts += coop_facts
     ch.intro += _register_sentences(b, project)
     sec = _key_figures(b, qol, key, facts)
     if sec.blocks:
         ch.sections.append(sec)
+    if qol:
+        ch.sections.append(Section(b.t("sec_limitations"), [Paragraph(b.t("s_limitations"))]))
     if project is not None:
         ch.sections.insert(0, _project_facts(b, project))
     return ch
@@ -133,6 +139,7 @@ def _largest_change(b: Builder, inst: InstrumentData, key: str | None) -> Paragr
     hidden = rci_cells(ok, b.data.min_n)["improved"][pos]
     words = dict(
         domain=inst.domain_label(r["domain"], b.lang),
+        n=fmt_int(r["n"], b.lang),
         diff=fmt_num(r["mean_diff"], b.lang, 1, sign=True),
         low=fmt_num(r["ci_low"], b.lang),
         high=fmt_num(r["ci_high"], b.lang),
@@ -144,61 +151,44 @@ def _largest_change(b: Builder, inst: InstrumentData, key: str | None) -> Paragr
         text = b.t("s_change_one", **words)
     else:
         words["domain"] = lower_first(words["domain"])
+        if b.lang == "fi":
+            words["domain"] = fi_on_domain(words["domain"])
         text = b.t("s_largest", **words)
+    if pd.notna(r["ci_low"]) and pd.notna(r["ci_high"]) and r["ci_low"] <= 0 <= r["ci_high"]:
+        text += " " + b.t("s_ci_includes_zero")
+    if int(r["n"]) < FEW_CLIENTS:
+        text += " " + b.t("s_few_clients", n=fmt_int(r["n"], b.lang))
     if not hidden and pd.notna(r["improved_share"]):
-        text += " " + b.t("s_improved", improved=fmt_pct(r["improved_share"], b.lang))
+        pooled = float(r.get("rci_pooled", 0) or 0) > 0
+        text += " " + b.t(
+            "s_improved_at_least" if pooled else "s_improved",
+            improved=fmt_pct(r["improved_share"], b.lang),
+            n=fmt_int(r["n"], b.lang),
+        )
     return Paragraph(text)
 
 
-def _org_degree_sentences(b: Builder, project: ProjectInfo) -> list[Paragraph]:
-    """The project organisation's number of partners in the last (two) rounds."""
-    coop = b.data.cooperation
-    org = project_org(b, project)
-    if org is None:
+def _below_programme(b: Builder, inst: InstrumentData, key: str) -> list[Paragraph]:
+    """Domains where the project's adjusted change is significantly below the programme's
+    (ANCOVA effect < 0, p < 0.05)."""
+    bench = project_rows(inst.outcomes.get("benchmark", pd.DataFrame()), key)
+    if not len(bench):
         return []
-    mine = coop.organisations[coop.organisations["org"] == org]
-    if len(mine) >= 2:
-        r1, r2 = mine.iloc[-2], mine.iloc[-1]
-        text = b.t(
-            "s_org_degree",
-            org=org,
-            d2=fmt_int(r2["degree"], b.lang),
-            r2=r2["round"],
-            d1=fmt_int(r1["degree"], b.lang),
-            r1=r1["round"],
+    rows = bench[
+        ~bench["suppressed"].astype(bool) & (bench["effect"] < 0) & (bench["effect_p"] < 0.05)
+    ]
+    return [
+        Paragraph(
+            b.t(
+                "s_below_programme",
+                instrument=inst.short_title(b.lang),
+                domain=_domain_words(b, inst.domain_label(r.domain, b.lang)),
+                effect=fmt_num(r.effect, b.lang, 1, sign=True),
+                p=fmt_p(r.effect_p, b.lang),
+            )
         )
-        return [Paragraph(text)]
-    if len(mine):
-        r2 = mine.iloc[-1]
-        text = b.t("s_org_degree_one", org=org, r2=r2["round"], d2=fmt_int(r2["degree"], b.lang))
-        return [Paragraph(text)]
-    return []
-
-
-def _cooperation_sentences(
-    b: Builder, project: ProjectInfo | None
-) -> tuple[list[Paragraph], list[Fact]]:
-    """The change of each cooperation index between the last two rounds."""
-    coop = b.data.cooperation
-    if coop is None or not coop.comparisons:
-        return [], []
-    comp = coop.comparisons[-1]["indices"]
-    parts, facts = [], []
-    scope = "" if project is None else f" ({b.t('network_wide')})"
-    for r in comp.itertuples(index=False):
-        if r.suppressed or pd.isna(r.diff):
-            continue
-        name = coop.index_label(r.index, b.lang)
-        rng = fmt_range(r.ci_low, r.ci_high, b.lang)
-        diff = fmt_num(r.diff, b.lang, 1, sign=True)
-        parts.append(f"{name} {diff}" + (f" ({rng})" if rng else ""))
-        change = lower_first(b.t("col_change"))
-        facts.append((f"{name}{scope}: {change} {r.round1} → {r.round2}", diff))
-    if not parts:
-        return [], facts
-    r = comp.iloc[0]
-    text = b.t("s_coop", r1=r["round1"], r2=r["round2"], changes=", ".join(parts))
-    return [Paragraph(text)], facts
+        for r in rows.itertuples(index=False)
+    ]
 
 
 def _register_sentences(b: Builder, project: ProjectInfo | None) -> list[Paragraph]:
@@ -276,5 +266,27 @@ def _project_facts(b: Builder, project: ProjectInfo) -> Section:
         ("col_period", period),
     ]
     frame = pd.DataFrame([(b.t(k), v) for k, v in items if v], columns=["measure", "value"])
-    table = b.table(b.t("sec_project_info"), frame, [b.col("measure"), b.col("value", stat=False)])
+    table = b.table(
+        b.t("sec_project_info"),
+        frame,
+        [b.col("measure", "col_info"), b.col("value", "col_value_text", stat=False)],
+    )
     return Section(b.t("sec_project_info"), [table])
+
+
+def _domain_words(b: Builder, name: str) -> str:
+    """The domain inside a sentence: Finnish in the adessive, else in lower case."""
+    name = lower_first(name)
+    return fi_on_domain(name) if b.lang == "fi" else name
+
+
+def fi_on_domain(name: str) -> str:
+    """ "psyykkinen" → "psyykkisellä osa-alueella", "ympäristö" → "ympäristön osa-alueella":
+    a domain's name in the Finnish adessive (adjectives in -inen) or genitive."""
+    word = name.strip()
+    if not word or " " in word:
+        return f"osa-alueella {word}"
+    back = any(ch in word.casefold() for ch in "aou")
+    if word.endswith("inen"):
+        return f"{word[:-4]}isell{'a' if back else 'ä'} osa-alueella"
+    return f"{word}n osa-alueella"
