@@ -25,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from evaltool.access.accounts import LoginThrottle
 from evaltool.errors import NotAWorkspace, UserError
 from evaltool.report.i18n import LANGS, fmt_num, has_string, t
 from evaltool.store.workspace import Workspace
@@ -65,6 +66,7 @@ class Web:
         self.root = Path(config.workspace)
         self.uploads = UploadStore(self.root)
         self.jobs = JobRunner()
+        self.throttle = LoginThrottle()
         self.env = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(["html", "j2"], default=True),
@@ -101,6 +103,12 @@ class Web:
             return t(key, lang) if has_string(key) else default
 
         flashes = request.session.pop("flash", [])
+        from evaltool.web.auth import LoginRequired, current_user
+
+        try:
+            user = current_user(request)
+        except LoginRequired:
+            user = None
         html = self.env.get_template(template).render(
             request=request,
             lang=lang,
@@ -112,6 +120,7 @@ class Web:
             csrf=csrf_token(request),
             flashes=flashes,
             path=request.url.path,
+            user=user,
             **context,
         )
         return HTMLResponse(html, status_code=status_code)
@@ -152,6 +161,19 @@ async def _csrf_refused(request: Request, exc: CSRFRefused) -> Response:
     )
 
 
+async def _login_required(request: Request, exc: Exception) -> Response:
+    from evaltool.web.auth import login_redirect
+
+    return login_redirect(request)
+
+
+async def _not_allowed(request: Request, exc: Exception) -> Response:
+    w = web(request)
+    return w.render(
+        request, "error.html.j2", status_code=403, message=t("web_not_allowed", w.lang(request))
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     ref = secrets.token_hex(4)
     log.exception("%s %s failed, reference %s", request.method, request.url.path, ref)
@@ -169,9 +191,10 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 def routes() -> list[Route]:
     """Every route of the application."""
-    from evaltool.web.views import imports, reports, results, workspace
+    from evaltool.web.views import account, imports, reports, results, workspace
 
     return [
+        *account.ROUTES,
         *workspace.ROUTES,
         *imports.ROUTES,
         *results.ROUTES,
@@ -206,6 +229,8 @@ def create_app(
     NotAWorkspace
         When the folder is not a workspace.
     """
+    from evaltool.web.auth import LoginRequired, NotAllowed
+
     root = Path(workspace)
     Workspace.open(root).close()  # a clear error now rather than on the first page
     config = WebConfig(root, upload_limit=int(upload_limit_mb) * 1_000_000)
@@ -234,6 +259,8 @@ def create_app(
             UserError: _user_error,
             NotAWorkspace: _user_error,
             CSRFRefused: _csrf_refused,
+            LoginRequired: _login_required,
+            NotAllowed: _not_allowed,
             Exception: _unexpected,
         },
         lifespan=lifespan,

@@ -32,6 +32,7 @@ class Job:
     id: str
     kind: str
     label: str
+    owner: str = "local"
     state: str = "queued"
     done: int = 0
     total: int = 0
@@ -73,9 +74,12 @@ class JobRunner:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
 
-    def submit(self, kind: str, label: str, work: Callable[[Job], dict]) -> Job:
-        """Queue ``work(job)``; it returns the result shown when the job is done."""
-        job = Job(id=secrets.token_hex(8), kind=kind, label=label)
+    def submit(
+        self, kind: str, label: str, work: Callable[[Job], dict], owner: str = "local"
+    ) -> Job:
+        """Queue ``work(job)`` for the account ``owner``; it returns the result shown when
+        the job is done."""
+        job = Job(id=secrets.token_hex(8), kind=kind, label=label, owner=owner)
         with self._lock:
             self._jobs[job.id] = job
             self._forget_old()

@@ -23,7 +23,7 @@ from evaltool.errors import UserError
 #: Folder of the uploads inside the workspace.
 UPLOAD_DIR = ".uploads"
 #: The kinds of import an upload can be for.
-KINDS = ("clients", "partners", "projects")
+KINDS = ("clients", "partners", "projects", "participants")
 _ID = re.compile(r"^[0-9a-f]{16}$")
 _UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
 #: Longest stored file name (characters, extension included).

@@ -21,18 +21,27 @@ STEM = "SYNTEETTINEN_sosiaalinen-yritys-kehra_webropol_mittaus"
 
 
 @pytest.fixture(scope="module")
-def exports(tmp_path_factory) -> Path:
+def demo_data(tmp_path_factory):
     from evaltool.demo.build import generate_data
 
-    folder = tmp_path_factory.mktemp("exports")
-    generate_data(folder)
-    return next(p.parent for p in folder.rglob(f"{STEM}1.xlsx"))
+    return generate_data(tmp_path_factory.mktemp("exports"))
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def exports(demo_data) -> Path:
+    return next(p.parent for p in demo_data.root.rglob(f"{STEM}1.xlsx"))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, demo_data):
+    """A new workspace holding the demo's two partner rounds (imported by the library)."""
+    from evaltool.imports.partners import import_partners
+
     root = tmp_path_factory.mktemp("web") / "ws"
     Workspace.init(root).close()
+    with Workspace.open(root) as ws:
+        for pf in demo_data.partners:
+            import_partners(ws, pf.path, pf.round, roster=demo_data.roster)
     with serving(root) as url:
         yield url, root
 
@@ -143,7 +152,7 @@ def test_report_is_built_in_the_background_and_opens(page):
 
 def test_delete_import_states_what_goes_then_removes_it(page, site):
     page.goto("/")
-    first = page.locator("#imports tbody tr").first
+    first = page.locator("#imports tbody tr", has_text=f"{STEM}1.xlsx")
     import_id = first.get_attribute("data-import")
     page.click(f"#imports tr[data-import='{import_id}'] a")
     what = page.inner_text("#delete-what")
@@ -176,6 +185,26 @@ def test_broken_file_shows_its_issues_with_row_and_column(page, tmp_path):
     # the issues table sorts and filters
     page.fill("#issue-filter", "zzzz-nothing")
     assert page.locator("#issues tbody tr:not([hidden])").count() == 0
+
+
+def test_cooperation_page_draws_a_network_map_per_round(page):
+    page.goto("/cooperation")
+    maps = page.locator("figure.network")
+    assert maps.count() == 2
+    page.wait_for_selector("figure.network .main-svg")
+    assert page.locator("figure.network .main-svg").count() >= 2
+    assert "syksy 2012" in page.inner_text("#h-net-1") + page.inner_text("#h-net-2")
+    assert page.locator("#coop-networks tbody tr").count() == 2
+    assert not page.console_errors
+
+
+def test_participant_records_are_imported_from_the_page(page, demo_data, site):
+    upload(page, demo_data.participants, kind="participants")
+    page.click("#run-import")
+    page.wait_for_selector("#h-result, #h-failed", timeout=60_000)
+    assert "190" in page.inner_text("#job-summary")
+    page.goto("/")
+    assert demo_data.participants.name in page.inner_text("#imports")
 
 
 def test_cross_site_post_without_token_is_refused(page, site):

@@ -21,6 +21,7 @@ from starlette.routing import Route
 from evaltool.errors import UserError
 from evaltool.report.i18n import fmt_num, has_string
 from evaltool.web.app import flash, posted_form, redirect, web
+from evaltool.web.auth import NotAllowed, audit, current_user, guarded, require
 from evaltool.web.security import CSRF_FIELD, check_csrf
 from evaltool.web.uploads import KINDS, Upload
 from evaltool.web.views.workspace import w_t
@@ -59,22 +60,50 @@ async def _save(w, part, kind: str, limit: int) -> Upload:
     return w.uploads.save(part.filename or "upload", chunks, kind, limit=limit)
 
 
+#: Kinds of import that hold programme-wide data (not one project's).
+PROGRAMME_KINDS = ("partners", "projects")
+
+
+def _kinds(user) -> tuple[str, ...]:
+    return tuple(k for k in KINDS if k not in PROGRAMME_KINDS or user.may("import_programme"))
+
+
+def _upload_of(request: Request) -> Upload:
+    """The upload of the path, if the account may use it (its own, or any for evaluators)."""
+    user = require(request, "import")
+    upload = web(request).uploads.get(request.path_params["upload_id"])
+    if not (user.all_projects or upload.choices.get("owner") == user.username):
+        raise UserError("no such upload (it was imported, discarded or never made)")
+    return upload
+
+
+@guarded("import")
 async def upload_page(request: Request) -> Response:
     """The upload form and the files waiting to be imported."""
     w = web(request)
-    return w.render(request, "upload.html.j2", uploads=w.uploads.all(), kinds=KINDS)
+    user = current_user(request)
+    mine = [
+        u for u in w.uploads.all() if user.all_projects or u.choices.get("owner") == user.username
+    ]
+    return w.render(request, "upload.html.j2", uploads=mine, kinds=_kinds(user))
 
 
+@guarded("import")
 async def upload(request: Request) -> Response:
     """Store the uploaded file(s) and open the first one's import page."""
     w = web(request)
+    user = current_user(request)
     form = await request.form(max_files=50)
     check_csrf(request, form.get(CSRF_FIELD))
     kind = str(form.get("kind") or "clients")
+    if kind in PROGRAMME_KINDS and not user.may("import_programme"):
+        raise NotAllowed("import_programme")
     files = [f for f in form.getlist("files") if hasattr(f, "read") and f.filename]
     if not files:
         raise UserError(w_t(request, "web_no_file"))
     saved = [await _save(w, f, kind, w.config.upload_limit) for f in files]
+    for up in saved:
+        w.uploads.set_choices(up, {**up.choices, "owner": user.username})
     roster = form.get("roster")
     if kind == "partners" and hasattr(roster, "read") and roster.filename:
         data = b"".join([c async for c in _stream(roster)])
@@ -223,17 +252,18 @@ def _page_context(request: Request, upload: Upload) -> dict:
     return context
 
 
+@guarded("import")
 async def import_page(request: Request) -> Response:
     """An upload's import page: the inspection and the choices (clients), or the options of
     a partner round or the register."""
     w = web(request)
-    upload = w.uploads.get(request.path_params["upload_id"])
+    upload = _upload_of(request)
     return w.render(request, "import.html.j2", **_page_context(request, upload))
 
 
 async def _apply(request: Request) -> tuple[Upload, dict]:
     w = web(request)
-    upload = w.uploads.get(request.path_params["upload_id"])
+    upload = _upload_of(request)
     form = await posted_form(request)
     letters = None
     if upload.kind == "clients" and any(_TARGET.match(k) for k in form):
@@ -245,6 +275,7 @@ async def _apply(request: Request) -> tuple[Upload, dict]:
     return upload, form
 
 
+@guarded("import")
 async def preview(request: Request) -> Response:
     """Save the choices and answer with the inspection part of the page (the page's script
     swaps it in)."""
@@ -260,18 +291,19 @@ async def preview(request: Request) -> Response:
     return HTMLResponse(html)
 
 
+@guarded("import")
 async def save_choices(request: Request) -> Response:
     """Save the choices (the page without its script) and show the page again."""
     upload, _ = await _apply(request)
     return redirect(f"/import/{upload.id}")
 
 
+@guarded("import")
 async def mapping_file(request: Request) -> Response:
     """The user's mapping as a mapping file (TOML) to reuse for the next wave."""
     from evaltool.imports.inspection import mapping_toml
 
-    w = web(request)
-    upload = w.uploads.get(request.path_params["upload_id"])
+    upload = _upload_of(request)
     text = mapping_toml(inspect_upload(upload))  # every placed column, to edit and reuse
     stem = re.sub(r"[^\w.-]+", "_", Path(upload.stored_name).stem)[:80]
     return Response(
@@ -368,13 +400,14 @@ def overrides_toml(upload: Upload) -> str:
     return "\n".join(lines) + "\n"
 
 
+@guarded("import")
 async def use_mapping(request: Request) -> Response:
     """Apply a saved mapping file (from ``Save the column mapping`` or ``evaltool inspect
     --write-mapping``) to the upload; the preview shows its effect."""
     from evaltool.mapping.mapping_file import load_mapping
 
     w = web(request)
-    upload = w.uploads.get(request.path_params["upload_id"])
+    upload = _upload_of(request)
     form = await request.form(max_files=1)
     check_csrf(request, form.get(CSRF_FIELD))
     part = form.get("mapping")
@@ -396,10 +429,47 @@ async def use_mapping(request: Request) -> Response:
     return redirect(f"/import/{upload.id}")
 
 
+def _participant_work(root: Path, upload: Upload):
+    from evaltool.imports.participants import import_participants
+    from evaltool.store.workspace import Workspace
+
+    ch = upload.choices
+
+    def work(job) -> dict:
+        with Workspace.open(root) as ws:
+            result = import_participants(
+                ws,
+                upload.path,
+                project=ch.get("project") or None,
+                sheet=ch.get("sheet") or None,
+                replace=bool(ch.get("replace")),
+            )
+        return _result_record(result, job)
+
+    return work
+
+
+def _check_import_scope(user, upload: Upload) -> None:
+    """Project staff import one project of theirs at a time, named in the page."""
+    if upload.kind in PROGRAMME_KINDS and not user.may("import_programme"):
+        raise NotAllowed("import_programme")
+    if user.all_projects:
+        return
+    project = upload.choices.get("project") or ""
+    if upload.choices.get("project_column") or not project or not user.sees(project):
+        raise NotAllowed("import into a project not yours")
+
+
+@guarded("import")
 async def run(request: Request) -> Response:
     """Start the import in the background and show its progress."""
+    from evaltool.store import users as accounts
+    from evaltool.store.workspace import Workspace
+
     w = web(request)
+    user = current_user(request)
     upload, _ = await _apply(request)
+    _check_import_scope(user, upload)
     if upload.kind == "clients":
         mapping_path = upload.folder / "mapping.toml"
         info = inspect_upload(upload)
@@ -407,6 +477,8 @@ async def run(request: Request) -> Response:
         work = _client_work(w.root, upload, mapping_path, info.get("instrument"))
     elif upload.kind == "partners":
         work = _partner_work(w.root, upload)
+    elif upload.kind == "participants":
+        work = _participant_work(w.root, upload)
     else:
         work = _register_work(w.root, upload)
 
@@ -415,40 +487,65 @@ async def run(request: Request) -> Response:
         w.uploads.remove(upload.id)  # stored: the raw file with its identifiers goes
         return result
 
-    job = w.jobs.submit("import", upload.name, work_then_forget)
+    def audited(job) -> dict:
+        result = work_then_forget(job)
+        with Workspace.open(w.root) as ws:
+            accounts.log_action(ws, user.username, "import", {
+                "file": upload.name, "kind": upload.kind, "imports": result.get("import_ids")
+            })  # fmt: skip
+        return result
+
+    job = w.jobs.submit("import", upload.name, audited, owner=user.username)
     return redirect(f"/jobs/{job.id}", upload=upload.id)
 
 
+@guarded("import")
 async def discard(request: Request) -> Response:
     """Remove an upload without importing it."""
     w = web(request)
-    upload = w.uploads.get(request.path_params["upload_id"])
+    upload = _upload_of(request)
     await posted_form(request)
     w.uploads.remove(upload.id)
     flash(request, w_t(request, "web_upload_discarded", name=upload.name))
     return redirect("/import")
 
 
-async def delete_page(request: Request) -> Response:
-    """What deleting an import removes, and the confirmation."""
+def _deletable(request: Request, ws):
+    """What the import of the path holds, if the account may delete it."""
     from evaltool.imports.deletion import describe_import
 
+    user = require(request, "delete_import")
+    what = describe_import(ws, int(request.path_params["import_id"]))
+    if what.kind in PROGRAMME_KINDS and not user.may("import_programme"):
+        raise NotAllowed("delete a programme-wide import")
+    if not user.all_projects and not (what.projects and all(user.sees(p) for p in what.projects)):
+        raise NotAllowed("delete an import of a project not yours")
+    return what
+
+
+@guarded("delete_import")
+async def delete_page(request: Request) -> Response:
+    """What deleting an import removes, and the confirmation."""
     w = web(request)
     with w.workspace() as ws:
-        what = describe_import(ws, int(request.path_params["import_id"]))
+        what = _deletable(request, ws)
     return w.render(request, "delete.html.j2", what=what)
 
 
+@guarded("delete_import")
 async def delete(request: Request) -> Response:
     """Delete the import (everything it stored), logged in the workspace."""
     from evaltool.imports.deletion import delete_import
 
     w = web(request)
+    user = current_user(request)
     form = await posted_form(request)
-    if form.get("confirm") != "yes":
-        raise UserError(w_t(request, "web_delete_unconfirmed"))
     with w.workspace() as ws:
-        gone = delete_import(ws, int(request.path_params["import_id"]), deleted_by="web")
+        _deletable(request, ws)
+        if form.get("confirm") != "yes":
+            raise UserError(w_t(request, "web_delete_unconfirmed"))
+        gone = delete_import(ws, int(request.path_params["import_id"]), deleted_by=user.username)
+    audit(request, "import_deleted", {"import": gone.import_id, "file": gone.source_name})
     flash(request, w_t(request, "web_deleted", id=gone.import_id, n=gone.n_responses))
     return redirect("/")
 

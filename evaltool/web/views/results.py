@@ -18,6 +18,7 @@ from starlette.routing import Route
 from evaltool.errors import UserError
 from evaltool.report.i18n import DASH, fmt_num
 from evaltool.web.app import web
+from evaltool.web.auth import audit, current_user, guarded
 from evaltool.web.views.workspace import w_t
 
 #: Outcome tables offered in the page, with the columns shown there.
@@ -117,6 +118,13 @@ def _outcome_tables(request: Request, filters: dict) -> tuple[dict, pd.DataFrame
             ws, from_wave=filters.get("from_wave"), to_wave=filters.get("to_wave")
         )
     frame = tables.get(filters["table"], pd.DataFrame())
+    user = current_user(request)
+    if not user.all_projects:  # project staff: their projects and the programme rows
+        for name, table in tables.items():
+            if "project" in table.columns and len(table):
+                seen = table["project"].isna() | table["project"].isin(user.projects)
+                tables[name] = table[seen.to_numpy(dtype=bool)]
+        frame = tables.get(filters["table"], pd.DataFrame())
     if len(frame):
         keep = pd.Series(True, index=frame.index)
         if filters["project"] == "__programme__":
@@ -139,6 +147,7 @@ def _levels(tables: dict, column: str) -> list[str]:
     return sorted(values)
 
 
+@guarded("view_results")
 async def outcomes(request: Request) -> Response:
     """Outcome tables per project and for the programme, filtered in the page."""
     w = web(request)
@@ -176,10 +185,12 @@ def _download(frames: dict[str, pd.DataFrame], stem: str, fmt: str) -> Response:
     )
 
 
+@guarded("view_results")
 async def outcomes_download(request: Request) -> Response:
     """The filtered outcome table with every column, as csv or xlsx."""
     filters = _outcome_filters(request)
     _, frame = _outcome_tables(request, filters)
+    audit(request, "download", {"table": filters["table"], "rows": len(frame)})
     return _download({filters["table"]: frame}, f"outcomes-{filters['table']}",
                      request.query_params.get("format", "csv"))  # fmt: skip
 
@@ -196,6 +207,7 @@ def _cooperation(request: Request) -> dict[str, pd.DataFrame]:
 def _network_figures(request: Request, lang: str) -> list[dict]:
     """One interactive network map per round (the report's map of the same data)."""
     from evaltool.report import charts
+    from evaltool.report.chapters.cooperation import round_network_map
     from evaltool.report.cooperation_data import cooperation_data
 
     with web(request).workspace() as ws:
@@ -204,17 +216,12 @@ def _network_figures(request: Request, lang: str) -> list[dict]:
         return []
     figures = []
     for k, rnd in enumerate(coop.rounds):
-        orgs = coop.organisations[coop.organisations["round"] == rnd]
-        dyads = coop.dyads[coop.dyads["round"] == rnd]
-        nodes = orgs["org"].tolist()
-        edges = list(zip(dyads["respondent_org"], dyads["partner_org"], strict=True))
-        degree = dict(zip(orgs["org"], orgs["degree"].fillna(0).astype(int), strict=True))
-        hover = {n: f"{n} ({degree.get(n, 0)})" for n in nodes}
-        fig = charts.network(coop.positions, nodes, edges, degree, lang, hover=hover, labels=True)
-        figures.append({"round": rnd, "html": charts.render(fig, f"network-{k}")})
+        fig, note = round_network_map(coop, rnd, lang, labels=True)
+        figures.append({"round": rnd, "html": charts.render(fig, f"network-{k}"), "note": note})
     return figures
 
 
+@guarded("view_cooperation")
 async def cooperation(request: Request) -> Response:
     """Cooperation tables and a network map per round."""
     w = web(request)
@@ -231,10 +238,12 @@ async def cooperation(request: Request) -> Response:
     )
 
 
+@guarded("view_cooperation")
 async def cooperation_download(request: Request) -> Response:
     """A cooperation table (or all of them, ``table=all``) as csv or xlsx."""
     tables = _cooperation(request)
     name = request.query_params.get("table", "all")
+    audit(request, "download", {"table": f"cooperation {name}"})
     if name == "all":
         frames = tables
     elif name in tables:
