@@ -21,6 +21,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test sees the developer's workspace or a fixed clock unless it sets one."""
     monkeypatch.delenv("EVALTOOL_WORKSPACE", raising=False)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.delenv("EVALTOOL_DATABASE", raising=False)
 
 
 @pytest.fixture

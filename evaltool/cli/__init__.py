@@ -4,7 +4,17 @@ One module per group of commands, each registering on :data:`evaltool.cli.app.ma
 this package registers them all.
 """
 
-from evaltool.cli import files, imports, report, results, serve, workspace  # noqa: F401
+from evaltool.cli import (  # noqa: F401
+    files,
+    imports,
+    participants,
+    report,
+    results,
+    serve,
+    users,
+    workspace,
+    workspace_copy,
+)
 from evaltool.cli.app import main
 
 __all__ = ["main"]

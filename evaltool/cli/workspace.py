@@ -1,25 +1,33 @@
-"""Workspace commands: create it, its settings, its imports, the demo, the built-in instruments."""
+"""Workspace commands: create it, its settings, the demo, the built-in instruments."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from evaltool.cli.app import FORMAT_OPTION, OUTPUT_OPTION, WORKSPACE_OPTION, _print, main
+from evaltool.cli.app import WORKSPACE_OPTION, main
 from evaltool.errors import UserError
-from evaltool.output import emit
 from evaltool.store.workspace import Workspace
 
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
-def init(directory: Path) -> None:
+@click.option(
+    "--database",
+    envvar="EVALTOOL_DATABASE",
+    default=None,
+    metavar="URL",
+    help="Keep the store in this PostgreSQL database (postgresql://user@host:5432/dbname; "
+    "the password in ~/.pgpass or PGPASSWORD, never in the URL) instead of "
+    "evaltool.sqlite. Default: $EVALTOOL_DATABASE.",
+)
+def init(directory: Path, database: str | None) -> None:
     """Create a workspace in DIRECTORY (default: the current folder)."""
-    ws = Workspace.init(directory)
+    ws = Workspace.init(directory, database=database or None)
+    where = "evaltool.sqlite" if not ws.is_server_database else f"PostgreSQL {database}"
     ws.close()
-    click.echo(f"Created workspace {directory} (evaltool.sqlite)")
+    click.echo(f"Created workspace {directory} ({where})")
 
 
 @main.group()
@@ -45,42 +53,6 @@ def config_show(workspace: Path | None) -> None:
     with Workspace.open(workspace) as ws:
         for k, v in sorted(ws.settings().items()):
             click.echo(f"{k} = {v}")
-
-
-@main.command()
-@WORKSPACE_OPTION
-@FORMAT_OPTION
-@OUTPUT_OPTION
-def imports(workspace, fmt, output) -> None:
-    """List imports with their provenance."""
-    with Workspace.open(workspace) as ws:
-        table = ws.imports()
-    if fmt == "table":
-        n_warnings = table["warnings"].map(lambda text: len(json.loads(text)))
-        table = table.assign(sha256=table["sha256"].str[:12], warnings=n_warnings)[
-            [
-                "id",
-                "kind",
-                "source_name",
-                "sha256",
-                "size",
-                "sheet",
-                "layout",
-                "instrument",
-                "rule",
-                "round",
-                "rows_read",
-                "rows_stored",
-                "rows_rejected",
-                "warnings",
-                "imported_at",
-            ]
-        ]
-    elif fmt == "json":
-        table = table.assign(
-            warnings=table["warnings"].map(json.loads), options=table["options"].map(json.loads)
-        )
-    _print(emit({"imports": table}, fmt, output))
 
 
 @main.command()

@@ -155,7 +155,10 @@ def _prepare(root: Path) -> None:
 
 
 def build_demo(
-    directory: str | Path = Path("evaltool-demo"), progress: bool = True, lang: str | None = None
+    directory: str | Path = Path("evaltool-demo"),
+    progress: bool = True,
+    lang: str | None = None,
+    database: str | None = None,
 ) -> Path:
     """Build the synthetic example region in ``directory``: data files, a workspace holding
     their imports and the reports.
@@ -174,11 +177,14 @@ def build_demo(
         Print a line per step.
     lang
         Report language: ``fi``, ``sv`` or ``en`` (default the workspace's language, Finnish).
+    database
+        A PostgreSQL URL holding no workspace yet: the demo's store (default: the folder's
+        ``evaltool.sqlite``).
 
     Returns
     -------
     pathlib.Path
-        The reports' ``index.html``.
+        The reports' ``index.fi.html`` (or ``index.sv.html`` …).
     """
     from evaltool.imports.clients import ClientImportOptions, import_clients
     from evaltool.imports.partners import import_partners
@@ -202,7 +208,7 @@ def build_demo(
         f"{n_resp} responses), {len(data.partners)} partner survey files, the partner roster "
         "and the ESR project register"
     )
-    ws = Workspace.init(root)
+    ws = Workspace.init(root, database=database)
     try:
         result = import_projects(ws, data.register)
         say(f"ESR project register imported: {result.rows_stored} projects")

@@ -1,4 +1,5 @@
-"""Import provenance: one ``imports`` row per imported file, and deleting an import."""
+"""Import provenance: one ``imports`` row per imported file, deleting an import and the log
+of deleted imports."""
 
 from __future__ import annotations
 
@@ -45,6 +46,21 @@ PROVENANCE_COLUMNS = [
     "rows_stored",
     "rows_rejected",
 ]
+#: Columns of :meth:`ImportLog.import_deletions`: the deletion's id, the import's id, kind,
+#: file name, SHA-256 and scope, ``detail`` (JSON: projects, waves, round, n_responses),
+#: rows_stored, deleted_by and deleted_at (UTC, ISO 8601).
+DELETION_COLUMNS = [
+    "id",
+    "import_id",
+    "kind",
+    "source_name",
+    "sha256",
+    "scope",
+    "detail",
+    "rows_stored",
+    "deleted_by",
+    "deleted_at",
+]
 
 
 def now_iso() -> str:
@@ -67,6 +83,16 @@ class ImportLog:
             (kind, sha256, scope),
         ).fetchone()
         return None if row is None else int(row[0])
+
+    def imports_of_file(self, kind: str, sha256: str) -> list[tuple[int, str]]:
+        """(id, scope) of every import of a file with this content, oldest first."""
+        return [
+            (int(i), str(scope))
+            for i, scope in self.conn.execute(
+                "SELECT id, scope FROM imports WHERE kind = ? AND sha256 = ? ORDER BY id",
+                (kind, sha256),
+            )
+        ]
 
     def find_import_by_name(self, kind: str, source_name: str, scope: str) -> int | None:
         """The latest import of a file with this name and scope (for ``--replace`` with a
@@ -104,6 +130,70 @@ class ImportLog:
                 )
         self.conn.executemany(
             "DELETE FROM respondents WHERE pseudonym = ?", [(r,) for _, r in gone if r not in kept]
+        )
+
+    def import_record(self, import_id: int) -> dict | None:
+        """The ``imports`` row of ``import_id`` as a dict (id and :data:`IMPORT_COLUMNS`),
+        or None when there is no such import."""
+        cur = self.conn.execute("SELECT * FROM imports WHERE id = ?", (int(import_id),))
+        row = cur.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in cur.description], row, strict=True))
+
+    def import_contents(self, import_id: int) -> dict:
+        """What an import stored: ``projects`` (the projects of its responses, or the
+        register codes it holds), ``waves`` and ``rounds`` (sorted), and ``n_responses``
+        (client responses, or partner organisations that responded)."""
+        key = (int(import_id),)
+        pairs = self.conn.execute(
+            "SELECT project, wave, COUNT(*) FROM responses WHERE import_id = ? "
+            "GROUP BY project, wave",
+            key,
+        ).fetchall()
+        codes = [
+            r[0] for r in self.conn.execute("SELECT code FROM projects WHERE import_id = ?", key)
+        ]
+        rounds = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT DISTINCT round FROM partner_respondents WHERE import_id = ? UNION "
+                "SELECT DISTINCT round FROM partner_statements WHERE import_id = ? UNION "
+                "SELECT DISTINCT round FROM partner_ties WHERE import_id = ?",
+                key * 3,
+            )
+        ]
+        responded = self.conn.execute(
+            "SELECT COUNT(*) FROM partner_respondents WHERE import_id = ? AND responded = 1", key
+        ).fetchone()[0]
+        return {
+            "projects": sorted({p for p, _, _ in pairs} | set(codes)),
+            "waves": sorted({int(w) for _, w, _ in pairs}),
+            "rounds": sorted(rounds),
+            "n_responses": int(sum(n for _, _, n in pairs) + responded),
+        }
+
+    def log_import_deletion(self, record: dict) -> int:
+        """Write a row of the deletion log (call inside the deleting transaction).
+
+        ``record`` holds :data:`DELETION_COLUMNS` but ``id``; ``detail`` (a dict) is stored
+        as JSON and ``deleted_at`` defaults to :func:`now_iso`. Returns the row's id.
+        """
+        cols = DELETION_COLUMNS[1:]
+        rec = {c: record.get(c) for c in cols}
+        rec["detail"] = json.dumps(record.get("detail", {}), ensure_ascii=False, sort_keys=True)
+        rec["deleted_at"] = record.get("deleted_at") or now_iso()
+        cur = self.conn.execute(
+            f"INSERT INTO import_deletions ({', '.join(cols)}) VALUES ({placeholders(len(cols))})",
+            [rec[c] for c in cols],
+        )
+        return int(cur.lastrowid)
+
+    def import_deletions(self) -> pd.DataFrame:
+        """The log of deleted imports, oldest first (columns :data:`DELETION_COLUMNS`;
+        ``detail`` is JSON text)."""
+        return query_frame(
+            self.conn, f"SELECT {', '.join(DELETION_COLUMNS)} FROM import_deletions ORDER BY id"
         )
 
     def add_import(self, record: dict) -> int:
@@ -155,6 +245,6 @@ class ImportLog:
             "SELECT r.project, r.import_id, COUNT(*) AS stored_here, i.source_name, i.layout, "
             "i.imported_at, i.rows_read, i.rows_stored, i.rows_rejected FROM responses r "
             f"JOIN imports i ON i.id = r.import_id WHERE {where} "
-            "GROUP BY r.project, r.import_id ORDER BY r.import_id",
+            "GROUP BY r.project, r.import_id, i.id ORDER BY r.import_id, r.project",
             params,
         )

@@ -46,3 +46,16 @@ def response_counts(ws) -> pd.DataFrame:
         "GROUP BY instrument, project, wave ORDER BY instrument, project, wave",
     )
     return frame.reindex(columns=RESPONSE_COUNT_COLUMNS)
+
+
+def import_projects(ws) -> dict[int, list[str]]:
+    """The projects each import stored data of (client responses and participant records),
+    import id → sorted project labels; imports of partner rounds and the register have none."""
+    rows = ws.conn.execute(
+        "SELECT DISTINCT import_id, project FROM responses "
+        "UNION SELECT DISTINCT import_id, project FROM participants ORDER BY 1, 2"
+    ).fetchall()
+    out: dict[int, list[str]] = {}
+    for import_id, project in rows:
+        out.setdefault(int(import_id), []).append(project)
+    return out

@@ -123,7 +123,7 @@ class PartnerStore:
         orgs = query_frame(
             self.conn,
             "SELECT round, org, MAX(sector) AS sector, MAX(responded) AS responded "
-            f"FROM partner_respondents WHERE {chosen} GROUP BY round, org",
+            f"FROM partner_respondents WHERE {chosen} GROUP BY round, org ORDER BY round, org",
             params,
         )
         orgs["responded"] = orgs["responded"].astype(bool)

@@ -30,8 +30,20 @@ RESPONSE_COLUMNS = (
 )
 #: The columns :meth:`ResponseStore.responses` fills only for its ``detail_projects``.
 DETAIL_COLUMNS = ("date", "incomplete", "missing")
+#: The start of an unlinked (anonymous) respondent's pseudonym: a survey without respondent
+#: ids (``--anonymous``) stores each response under its own pseudonym, never shared with
+#: another response, so it is never paired across waves. Linked pseudonyms are 20 hex
+#: digits and cannot start so.
+ANON_PREFIX = "anon-"
 #: Columns of :meth:`ResponseStore.field_answers`.
 FIELD_ANSWER_COLUMNS = ("response_id", "project", "respondent", "wave", "field", "value")
+
+
+def is_anonymous(respondents: Sequence[str] | pd.Series | np.ndarray) -> np.ndarray:
+    """Boolean mask of the unlinked (anonymous) respondents' pseudonyms (:data:`ANON_PREFIX`):
+    responses that must never count in linked change, linkage or attrition."""
+    values = pd.Series(np.asarray(respondents, dtype=object), dtype=object)
+    return values.str.startswith(ANON_PREFIX).fillna(False).to_numpy(dtype=bool)
 
 
 class ResponseStore:
@@ -82,7 +94,9 @@ class ResponseStore:
         """Insert responses and their answers (call inside a transaction).
 
         ``frame`` has columns project, wave, respondent, source_id, date, source_row,
-        n_missing, discarded, incomplete, missing; ``values`` is n × items; ``fields``
+        n_missing, discarded, incomplete, missing (a respondent starting with
+        :data:`ANON_PREFIX` is unlinked: no ``respondents`` row); ``values`` is n × items;
+        ``fields``
         (optional) has columns row (position in ``frame``), field, value. Returns the
         number of responses stored.
         """
@@ -97,7 +111,9 @@ class ResponseStore:
         return n
 
     def _store_respondents(self, frame: pd.DataFrame) -> None:
+        # unlinked respondents have no source id to keep
         people = frame[["respondent", "project", "source_id"]].drop_duplicates()
+        people = people[~is_anonymous(people["respondent"])]
         self.conn.executemany(
             "INSERT OR IGNORE INTO respondents VALUES (?, ?, ?)",
             zip(
@@ -224,11 +240,30 @@ class ResponseStore:
             table = np.array(rows, dtype=object).reshape(len(rows), k + n_items)
             values = table[:, k:].astype(float)
         # column by column from the object array, then the types pandas infers for rows
+        if "rule" in columns:
+            # the query returns the import's id (no join with the imports table: about a
+            # third of the read); each import's rule is looked up once
+            rules = dict(self.conn.execute("SELECT id, rule FROM imports").fetchall())
+            j = columns.index("rule")
+            ids, where = np.unique(table[:, j].astype(np.int64), return_inverse=True)
+            table[:, j] = np.array([rules.get(int(i)) for i in ids], dtype=object)[where]
         meta = pd.DataFrame({c: table[:, j] for j, c in enumerate(columns)}).infer_objects()
         for c in ("discarded", "incomplete"):
             if c in meta:
                 meta[c] = meta[c].fillna(0).astype(bool)
         return meta, values
+
+    def kept_waves(self, instrument: str) -> list[int]:
+        """The waves of ``instrument`` with at least one stored response not discarded,
+        sorted (from the responses' index, without reading any answer)."""
+        return [
+            int(r[0])
+            for r in self.conn.execute(
+                "SELECT wave FROM responses WHERE instrument = ? GROUP BY wave"
+                " HAVING MIN(discarded) = 0 ORDER BY wave",
+                (instrument,),
+            )
+        ]
 
     def fields(self, response_ids: Sequence[int] | None = None) -> pd.DataFrame:
         """Background and open answers: columns response_id, field, value."""
@@ -238,7 +273,11 @@ class ResponseStore:
         return df
 
     def field_answers(
-        self, instrument: str | None = None, projects: Sequence[str] | None = None
+        self,
+        instrument: str | None = None,
+        projects: Sequence[str] | None = None,
+        *,
+        fields: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """Background, multi-select and open answers with their responses.
 
@@ -248,6 +287,8 @@ class ResponseStore:
             Only the answers given with this instrument's responses; None: all.
         projects : sequence of str, optional
             Only these projects (an empty sequence: none); None: every project.
+        fields : sequence of str, optional
+            Only these fields (an empty sequence: none); None: every field.
 
         Returns
         -------
@@ -261,6 +302,10 @@ class ResponseStore:
             params.append(instrument)
         if projects is not None:
             inside, inside_params = in_list("r.project", projects)
+            where.append(inside)
+            params += inside_params
+        if fields is not None:
+            inside, inside_params = in_list("f.field", fields)
             where.append(inside)
             params += inside_params
         return query_frame(
@@ -280,6 +325,30 @@ class ResponseStore:
             where = f" WHERE {inside}"
         return query_frame(
             self.conn, "SELECT DISTINCT r.project, r.respondent FROM responses r" + where, params
+        )
+
+    def respondent_waves(self, instrument: str, projects: Sequence[str]) -> pd.DataFrame:
+        """The waves each respondent of ``projects`` answered ``instrument`` in: columns
+        project, wave, respondent (one row each; through the responses' unique index)."""
+        parts = [
+            query_frame(
+                self.conn,
+                "SELECT project, wave, respondent FROM responses WHERE instrument = ? AND "
+                f"project IN ({placeholders(len(chunk))}) ORDER BY project, wave, respondent",
+                [instrument, *chunk],
+            )
+            for chunk in chunks(sorted(set(projects)))
+        ]
+        if not parts:
+            return pd.DataFrame({"project": [], "wave": [], "respondent": []}, dtype=object)
+        return pd.concat(parts, ignore_index=True)
+
+    def respondent_waves_of_import(self, import_id: int) -> pd.DataFrame:
+        """The (project, wave, respondent) of one import's responses."""
+        return query_frame(
+            self.conn,
+            "SELECT project, wave, respondent FROM responses WHERE import_id = ? ORDER BY id",
+            [int(import_id)],
         )
 
     def source_ids(self) -> pd.DataFrame:
@@ -310,7 +379,7 @@ def _response_query(
         raise ValueError(f"no response column {unknown[0]!r}")
     select, params = [], []
     for c in columns:
-        sql = "i.rule" if c == "rule" else f"r.{c}"
+        sql = "r.import_id" if c == "rule" else f"r.{c}"
         if detail_projects is not None and c in DETAIL_COLUMNS:
             inside, inside_params = in_list("r.project", detail_projects)
             sql = f"CASE WHEN {inside} THEN {sql} END"
@@ -326,7 +395,7 @@ def _response_query(
         params += [int(w) for w in waves]
     tail = (
         f" FROM responses r JOIN {quote_ident(answers_table_name(instrument))} a "
-        "ON a.response_id = r.id JOIN imports i ON i.id = r.import_id "
+        "ON a.response_id = r.id "
         f"WHERE {' AND '.join(where)} ORDER BY r.project, r.wave, r.id"
     )
     return select, tail, params

@@ -13,14 +13,14 @@ LANGUAGES = ("fi", "sv", "en")
 
 def check_setting(key: str, value: str) -> None:
     """Raise :class:`~evaltool.errors.UserError` unless ``value`` is valid for ``key``."""
-    if key == "min_n":
+    if key in ("min_n", "open_min_n"):
         if not str(value).isdigit() or int(value) < 1:
-            raise UserError(f"min_n must be a whole number ≥ 1, not {value!r}")
+            raise UserError(f"{key} must be a whole number ≥ 1, not {value!r}")
     elif key == "lang":
         if value not in LANGUAGES:
             raise UserError(f"lang must be fi, sv or en, not {value!r}")
     else:
-        raise UserError(f"unknown setting {key!r}; settings: min_n, lang")
+        raise UserError(f"unknown setting {key!r}; settings: min_n, open_min_n, lang")
 
 
 class SettingsStore:

@@ -1,4 +1,5 @@
-"""Workspace: a folder with ``evaltool.sqlite``, the evaluation's single store.
+"""Workspace: a folder with ``evaltool.sqlite``, the evaluation's single store — or, for a
+team, a folder whose store is a PostgreSQL database named in ``evaltool.database``.
 
 :class:`Workspace` is the one object callers use: opening and creating, transactions,
 metadata, pseudonyms and instruments are here; its other parts are in their own modules —
@@ -12,6 +13,11 @@ Respondent identifiers are stored as keyed pseudonyms: ``HMAC-SHA256(secret, pro
 truncated to 20 hex digits, with a secret created at ``init``; waves of one project link, and
 the same id in two projects does not. Every import runs in one transaction: if anything fails
 nothing is written and the file is byte-for-byte unchanged (rollback journal, no WAL).
+
+On PostgreSQL (:meth:`Workspace.init` with ``database=``, or ``$EVALTOOL_DATABASE``) the
+folder keeps uploads, reports and logs, and :data:`DB_LINK_NAME` (mode 0600) holds the
+database's URL — never a password: libpq reads it from ``~/.pgpass`` or ``$PGPASSWORD``.
+The tables, the SQL and the transactions are the same (:mod:`evaltool.store.postgres`).
 """
 
 from __future__ import annotations
@@ -27,10 +33,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaltool.errors import NotAWorkspace, UserError
+from evaltool.errors import NotAWorkspace, UserError, WorkspaceBusy
 from evaltool.store import engine
 from evaltool.store.engine import Connection, DatabaseError
 from evaltool.store.imports import ImportLog, now_iso
+from evaltool.store.participants import ParticipantStore
 from evaltool.store.partners import PartnerStore
 from evaltool.store.register import RegisterStore
 from evaltool.store.responses import ResponseStore
@@ -45,8 +52,10 @@ from evaltool.store.schema import (
 from evaltool.store.settings import DEFAULT_SETTINGS, SettingsStore
 
 __all__ = [
+    "DB_LINK_NAME",
     "DB_NAME",
     "DEFAULT_SETTINGS",
+    "FOLDER_MODE",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "WRITE_CACHE_KIB",
@@ -54,10 +63,18 @@ __all__ = [
     "answers_table_name",
     "now_iso",
     "quote_ident",
+    "is_workspace_dir",
     "resolve_workspace_dir",
 ]
 
 DB_NAME = "evaltool.sqlite"
+#: The file of a workspace on PostgreSQL naming its database (a libpq URL, no password).
+DB_LINK_NAME = "evaltool.database"
+#: Environment variable with the database URL of new workspaces (``init``).
+DATABASE_ENV = "EVALTOOL_DATABASE"
+#: Permissions of a workspace folder evaltool creates: the owner's only (the database's
+#: are :data:`evaltool.store.engine.FILE_MODE`).
+FOLDER_MODE = 0o700
 #: SQLite page cache during a write transaction, KiB (an upper bound: it grows as pages
 #: are used); outside write transactions SQLite's default of 2000 KiB applies.
 WRITE_CACHE_KIB = 256 * 1024
@@ -70,39 +87,134 @@ def resolve_workspace_dir(path: str | Path | None) -> Path:
     return Path(path)
 
 
-class Workspace(SettingsStore, ImportLog, ResponseStore, PartnerStore, RegisterStore):
+def is_workspace_dir(path: str | Path) -> bool:
+    """Does the folder ``path`` hold a workspace (``evaltool.sqlite`` or
+    ``evaltool.database``)?"""
+    path = Path(path)
+    return (path / DB_NAME).is_file() or (path / DB_LINK_NAME).is_file()
+
+
+def read_database_url(root: Path) -> str:
+    """The database URL in ``root``'s :data:`DB_LINK_NAME` (first line not a comment)."""
+    for line in (root / DB_LINK_NAME).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            return line.strip()
+    raise NotAWorkspace(f"{root / DB_LINK_NAME} names no database")
+
+
+def check_database_url(url: str) -> str:
+    """``url`` when it is a PostgreSQL URL without a password; UserError otherwise."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    url = url.strip()
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise UserError(
+            f"--database must be a PostgreSQL URL (postgresql://user@host:5432/dbname), not {url!r}"
+        )
+    try:
+        parts = conninfo_to_dict(url)
+    except Exception as exc:  # psycopg.ProgrammingError: a malformed URL
+        raise UserError(f"the database URL is not valid: {exc}") from None
+    if parts.get("password"):
+        raise UserError(
+            "the database URL holds a password; leave it out and give it in ~/.pgpass "
+            "(host:port:dbname:user:password, mode 0600) or $PGPASSWORD"
+        )
+    return url
+
+
+def _connect_url(url: str, root: Path):
+    import psycopg
+
+    try:
+        return engine.connect_url(url)
+    except psycopg.OperationalError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "no answer"
+        raise UserError(f"{root}: cannot connect to the workspace database {url}: {first}")
+
+
+class Workspace(
+    SettingsStore, ImportLog, ResponseStore, PartnerStore, RegisterStore, ParticipantStore
+):
     """An open workspace. Use :meth:`init` to create one and :meth:`open` to open one."""
 
-    def __init__(self, root: Path, conn: Connection):
+    def __init__(self, root: Path, conn: Connection, database_url: str | None = None):
         self.root = root
         self.conn = conn
+        self.database_url = database_url
         self._secret = bytes.fromhex(self._meta("secret"))
+
+    @property
+    def engine_name(self) -> str:
+        """``sqlite`` (the embedded file) or ``postgresql``."""
+        return engine.engine_name(self.conn)
+
+    @property
+    def is_server_database(self) -> bool:
+        """Is the store a database server (PostgreSQL) rather than a file in the folder?
+        A workspace served to a team (``serve --host 0.0.0.0``) needs one."""
+        return self.engine_name != "sqlite"
 
     # ---------------------------------------------------------------- lifecycle
 
     @classmethod
-    def init(cls, root: str | Path) -> Workspace:
-        """Create a workspace folder with a fresh database and secret."""
+    def init(cls, root: str | Path, database: str | None = None) -> Workspace:
+        """Create a workspace folder with a fresh database and secret.
+
+        Parameters
+        ----------
+        root : str or pathlib.Path
+            The workspace folder (created when missing).
+        database : str, optional
+            A PostgreSQL URL (``postgresql://user@host:5432/dbname``, no password): the
+            store is that database, which must hold no workspace yet; the folder gets
+            :data:`DB_LINK_NAME`. None: ``evaltool.sqlite`` in the folder (the command
+            line's ``init`` reads ``$EVALTOOL_DATABASE``; the library never does).
+        """
         root = Path(root)
-        db = root / DB_NAME
-        if db.exists():
-            raise UserError(f"{root} is already a workspace ({db} exists)")
+        database = database or None
+        if database is not None:
+            database = check_database_url(database)
+        for name in (DB_NAME, DB_LINK_NAME):
+            if (root / name).exists():
+                raise UserError(f"{root} is already a workspace ({root / name} exists)")
         if root.exists() and not root.is_dir():
             raise UserError(f"{root} exists and is not a folder")
-        root.mkdir(parents=True, exist_ok=True)
+        if database is not None:
+            conn = _connect_url(database, root)
+            try:
+                if "meta" in engine.table_names(conn):
+                    raise UserError(
+                        f"the database {database} already holds an evaltool workspace; "
+                        "give an empty database (or schema)"
+                    )
+                conn.execute("BEGIN")
+                _create_tables(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                conn.close()
+                raise
+            conn.close()
+            _make_folder(root)
+            link = root / DB_LINK_NAME
+            engine.create_file(link)
+            link.write_text(
+                "# The database of this evaltool workspace (PostgreSQL). No password here:\n"
+                "# libpq reads it from ~/.pgpass (mode 0600) or $PGPASSWORD.\n"
+                f"{database}\n",
+                encoding="utf-8",
+            )
+            return cls.open(root)
+        _make_folder(root)
+        db = root / DB_NAME
+        engine.create_file(db)
         conn = engine.connect(db)
         try:
             engine.run_script(conn, SCHEMA)  # DDL first: a script commits an open transaction
             conn.execute("BEGIN")
-            conn.executemany(
-                "INSERT INTO meta VALUES (?, ?)",
-                [
-                    ("schema_version", str(SCHEMA_VERSION)),
-                    ("secret", secrets.token_hex(32)),
-                    ("created_at", now_iso()),
-                ],
-            )
-            conn.executemany("INSERT INTO settings VALUES (?, ?)", DEFAULT_SETTINGS.items())
+            _fill_meta(conn)
             conn.execute("COMMIT")
         except BaseException:
             conn.close()
@@ -112,10 +224,13 @@ class Workspace(SettingsStore, ImportLog, ResponseStore, PartnerStore, RegisterS
         return cls.open(root)
 
     @classmethod
-    def open(cls, root: str | Path | None) -> Workspace:
-        """Open an existing workspace (migrating an older schema); clear error otherwise."""
+    def open(cls, root: str | Path | None, *, migrate: bool = True) -> Workspace:
+        """Open an existing workspace (migrating an older schema unless ``migrate`` is
+        False: for looking at a workspace as it is); clear error otherwise."""
         root = resolve_workspace_dir(root)
         db = root / DB_NAME
+        if not db.is_file() and (root / DB_LINK_NAME).is_file():
+            return cls._open_database(root, read_database_url(root), migrate)
         if not db.is_file():
             raise NotAWorkspace(
                 f"{root} is not an evaltool workspace (no {DB_NAME}); create one with "
@@ -129,6 +244,8 @@ class Workspace(SettingsStore, ImportLog, ResponseStore, PartnerStore, RegisterS
             )
         except (DatabaseError, TypeError) as exc:
             conn.close()
+            if engine.is_busy(exc):
+                raise WorkspaceBusy(root, "read") from None
             raise NotAWorkspace(f"{db} is not a valid evaltool database ({exc})")
         if version > SCHEMA_VERSION:
             conn.close()
@@ -137,7 +254,33 @@ class Workspace(SettingsStore, ImportLog, ResponseStore, PartnerStore, RegisterS
                 f"{SCHEMA_VERSION}: upgrade evaltool"
             )
         ws = cls(root, conn)
-        ws._migrate(version)
+        if migrate:
+            ws._migrate(version)
+        return ws
+
+    @classmethod
+    def _open_database(cls, root: Path, url: str, migrate: bool = True) -> Workspace:
+        """Open the workspace whose store is the PostgreSQL database at ``url``."""
+        conn = _connect_url(url, root)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            version = int(row[0])
+        except (DatabaseError, TypeError) as exc:
+            conn.close()
+            if engine.is_busy(exc):
+                raise WorkspaceBusy(root, "read") from None
+            raise NotAWorkspace(
+                f"{url} (named in {root / DB_LINK_NAME}) holds no evaltool workspace ({exc})"
+            ) from None
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise UserError(
+                f"{url} has schema version {version}; this evaltool knows up to "
+                f"{SCHEMA_VERSION}: upgrade evaltool"
+            )
+        ws = cls(root, conn, url)
+        if migrate:
+            ws._migrate(version)
         return ws
 
     def _migrate(self, version: int) -> None:
@@ -163,24 +306,71 @@ class Workspace(SettingsStore, ImportLog, ResponseStore, PartnerStore, RegisterS
     def transaction(self) -> Iterator[Connection]:
         """One SQLite transaction; rolls back on any exception.
 
+        Another process may use the workspace at the same time: the transaction waits up
+        to :func:`evaltool.store.engine.busy_timeout` seconds for its write lock (another
+        writer) and, at commit, for readers to finish; after that it is rolled back and
+        :class:`~evaltool.errors.WorkspaceBusy` raised (exit 2): nothing is written, the
+        command can be run again.
+
         A large import writes tens of megabytes in one transaction; with SQLite's default
         2 MB page cache it would spill pages to the file mid-transaction and write them
         again at commit, so the cache may grow to :data:`WRITE_CACHE_KIB` while the
         transaction lasts (reading keeps the default).
         """
         engine.set_cache_kib(self.conn, WRITE_CACHE_KIB)
-        self.conn.execute("BEGIN IMMEDIATE")
         try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
+            try:
+                engine.begin_write(self.conn)
+            except engine.OperationalError as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                if engine.is_busy(exc):
+                    raise WorkspaceBusy(self.root) from None
+                raise
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                if engine.is_busy(exc):
+                    raise WorkspaceBusy(self.root) from None
+                raise
         finally:
             engine.set_cache_kib(self.conn, engine.DEFAULT_CACHE_KIB)
 
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A read transaction: every query inside sees one state of the workspace, however
+        long it takes (a report of many tables), while other processes' writes wait for it
+        to end — up to their busy timeout, then they say "workspace busy" and change
+        nothing."""
+        try:
+            engine.begin_read(self.conn)
+        except engine.OperationalError as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if engine.is_busy(exc):
+                raise WorkspaceBusy(self.root, "read") from None
+            raise
+        try:
+            yield self.conn
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+
     # ---------------------------------------------------------------- the database
+
+    def table_rows(self, table: str) -> pd.DataFrame:
+        """Every row of ``table`` in a fixed order (by all its columns, NULL first), as the
+        engine returns them: for comparing workspaces and copying one
+        (:mod:`evaltool.store.copy`)."""
+        if table not in engine.table_names(self.conn):
+            raise ValueError(f"the workspace has no table {table!r}")
+        cur = self.conn.execute(f"SELECT * FROM {quote_ident(table)} LIMIT 0")
+        cols = [d[0] for d in cur.description]
+        order = ", ".join(f"{quote_ident(c)} IS NULL DESC, {quote_ident(c)}" for c in cols)
+        return engine.query_frame(self.conn, f"SELECT * FROM {quote_ident(table)} ORDER BY {order}")
 
     def _meta(self, key: str) -> str:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -270,3 +460,28 @@ class Workspace(SettingsStore, ImportLog, ResponseStore, PartnerStore, RegisterS
         if row is None:
             raise UserError(f"the workspace has no responses for instrument {name!r}")
         return parse_instrument(row[0], source=f"workspace instrument {name}")
+
+
+def _make_folder(root: Path) -> None:
+    if not root.exists():
+        root.mkdir(parents=True, mode=FOLDER_MODE)
+        root.chmod(FOLDER_MODE)  # mkdir's mode is narrowed by the umask, not widened
+
+
+def _create_tables(conn: Connection) -> None:
+    """The tables of :data:`SCHEMA` and the first rows of ``meta`` and ``settings`` (inside
+    the caller's transaction on PostgreSQL, whose DDL is transactional)."""
+    conn.executescript(SCHEMA)
+    _fill_meta(conn)
+
+
+def _fill_meta(conn: Connection) -> None:
+    conn.executemany(
+        "INSERT INTO meta VALUES (?, ?)",
+        [
+            ("schema_version", str(SCHEMA_VERSION)),
+            ("secret", secrets.token_hex(32)),
+            ("created_at", now_iso()),
+        ],
+    )
+    conn.executemany("INSERT INTO settings VALUES (?, ?)", DEFAULT_SETTINGS.items())

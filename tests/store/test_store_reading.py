@@ -115,7 +115,7 @@ def test_an_answer_the_packing_cannot_hold_is_read_the_plain_way(filled):
 
 def test_packing_fits_small_whole_number_scales_only():
     whoqol = packing(1, 5, 26)
-    assert whoqol.bits == 3 and [len(g) for g in whoqol.groups] == [20, 6]
+    assert whoqol.bits == 3 and [len(g) for g in whoqol.groups] == [17, 9]
     assert packing(0, 10, 3).bits == 4
     assert packing(1, 5.5, 3) is None and packing(0, 1000, 3) is None
 

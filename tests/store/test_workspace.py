@@ -5,40 +5,49 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import stat
 
 import numpy as np
 import pandas as pd
 import pytest
+from store_engines import pg_test_url
 
 from evaltool.errors import NotAWorkspace, UserError
 from evaltool.instruments import load_instrument
 from evaltool.store import DatabaseError, IntegrityError
 from evaltool.store.schema import Migrations, answers_table_sql
 from evaltool.store.workspace import (
+    DB_LINK_NAME,
     DB_NAME,
     Workspace,
     answers_table_name,
+    is_workspace_dir,
     resolve_workspace_dir,
 )
 
 
-def test_init_creates_database_with_secret_and_defaults(tmp_path):
-    ws = Workspace.init(tmp_path / "new" / "ws")
+def test_init_creates_database_with_secret_and_defaults(tmp_path, new_workspace, engine_name):
+    ws = new_workspace(tmp_path / "new" / "ws")
     try:
-        assert (tmp_path / "new" / "ws" / DB_NAME).is_file()
+        name = DB_NAME if engine_name == "sqlite" else DB_LINK_NAME
+        assert (tmp_path / "new" / "ws" / name).is_file()
+        assert stat.S_IMODE((tmp_path / "new" / "ws" / name).stat().st_mode) == 0o600
+        assert is_workspace_dir(tmp_path / "new" / "ws")
+        assert ws.engine_name == engine_name
+        assert ws.is_server_database == (engine_name == "postgresql")
         secret = ws._meta("secret")
         assert len(bytes.fromhex(secret)) == 32
         assert ws.settings() == {"min_n": "5", "lang": "fi"}
         assert ws.min_n == 5
-        assert ws.journal_mode == "delete"
+        assert ws.journal_mode == ("delete" if engine_name == "sqlite" else "wal")
     finally:
         ws.close()
     with pytest.raises(UserError, match="already a workspace"):
-        Workspace.init(tmp_path / "new" / "ws")
+        new_workspace(tmp_path / "new" / "ws")
 
 
-def test_each_workspace_has_its_own_secret(tmp_path):
-    a, b = Workspace.init(tmp_path / "a"), Workspace.init(tmp_path / "b")
+def test_each_workspace_has_its_own_secret(tmp_path, new_workspace):
+    a, b = new_workspace(tmp_path / "a"), new_workspace(tmp_path / "b")
     try:
         assert a.pseudonyms(["P"], ["K001"]) != b.pseudonyms(["P"], ["K001"])
     finally:
@@ -46,13 +55,39 @@ def test_each_workspace_has_its_own_secret(tmp_path):
         b.close()
 
 
-def test_open_refuses_a_folder_that_is_not_a_workspace(tmp_path):
+def test_open_refuses_a_folder_that_is_not_a_workspace(tmp_path, engine_name):
     with pytest.raises(NotAWorkspace, match="is not an evaltool workspace"):
         Workspace.open(tmp_path)
-    (tmp_path / DB_NAME).write_bytes(b"this is not sqlite at all" * 100)
-    with pytest.raises(NotAWorkspace, match="not a valid evaltool database"):
-        Workspace.open(tmp_path)
+    assert not is_workspace_dir(tmp_path)
+    if engine_name == "sqlite":
+        (tmp_path / DB_NAME).write_bytes(b"this is not sqlite at all" * 100)
+        with pytest.raises(NotAWorkspace, match="not a valid evaltool database"):
+            Workspace.open(tmp_path)
+    else:
+        from evaltool.store.postgres import scratch_schema
+
+        with scratch_schema(pg_test_url()) as url:
+            (tmp_path / DB_LINK_NAME).write_text(url + "\n")
+            with pytest.raises(NotAWorkspace, match="holds no evaltool workspace"):
+                Workspace.open(tmp_path)
     assert NotAWorkspace.exit_code == 2
+
+
+def test_a_database_url_with_a_password_or_another_engine_is_refused(tmp_path):
+    for url, msg in [
+        ("postgresql://eva:secret@localhost/ws", "holds a password"),
+        ("postgresql://localhost/ws?password=secret", "holds a password"),
+        ("mysql://localhost/ws", "must be a PostgreSQL URL"),
+    ]:
+        with pytest.raises(UserError, match=msg):
+            Workspace.init(tmp_path / "ws", database=url)
+    assert not (tmp_path / "ws").exists()
+
+
+def test_an_unreachable_server_is_a_clear_error(tmp_path):
+    with pytest.raises(UserError, match="cannot connect to the workspace database"):
+        Workspace.init(tmp_path / "ws", database="postgresql://nobody@127.0.0.1:1/none")
+    assert not (tmp_path / "ws").exists()
 
 
 def test_open_refuses_a_newer_schema(ws_dir, monkeypatch):
@@ -364,7 +399,9 @@ def test_existing_respondents_match_instrument_project_and_wave(ws):
     assert ws.existing_respondents("whoqol-bref", keys, exclude_import=first).empty
 
 
-def test_write_transactions_grow_the_page_cache_only_while_they_last(ws):
+def test_write_transactions_grow_the_page_cache_only_while_they_last(ws, engine_name):
+    if engine_name != "sqlite":
+        pytest.skip("SQLite's page cache; PostgreSQL's buffers are the server's")
     default = ws.page_cache_kib
     with ws.transaction():
         assert ws.page_cache_kib > default
@@ -423,19 +460,21 @@ def test_migrations_are_atomic(ws_dir, db_digest, monkeypatch):
         assert not ws.conn.in_transaction
 
 
-def test_a_version_1_workspace_is_upgraded_by_the_built_in_migrations(tmp_path, monkeypatch):
+def test_a_version_1_workspace_is_upgraded_by_the_built_in_migrations(
+    tmp_path, monkeypatch, new_workspace
+):
     from evaltool.store import engine
     from evaltool.store import workspace as wsmod
     from evaltool.store.schema import BASE_SCHEMA
 
     monkeypatch.setattr(wsmod, "SCHEMA", BASE_SCHEMA)
     monkeypatch.setattr(wsmod, "SCHEMA_VERSION", 1)
-    Workspace.init(tmp_path / "old").close()
+    new_workspace(tmp_path / "old").close()
     monkeypatch.undo()
     with Workspace.open(tmp_path / "old") as ws:
         assert ws._meta("schema_version") == str(wsmod.SCHEMA_VERSION)
         upgraded = set(engine.table_names(ws.conn))
-    Workspace.init(tmp_path / "new").close()
+    new_workspace(tmp_path / "new").close()
     with Workspace.open(tmp_path / "new") as ws:
         fresh = set(engine.table_names(ws.conn))
     assert upgraded == fresh and "import_deletions" in fresh
