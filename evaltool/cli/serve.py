@@ -20,15 +20,15 @@ DEMO_DIR = Path("evaltool-demo")
 def _workspace_to_serve(workspace: Path | None) -> Path:
     """-w, else $EVALTOOL_WORKSPACE, else the current folder if it is a workspace, else the
     demo workspace (built on first use)."""
-    from evaltool.store.workspace import DB_NAME
+    from evaltool.store.workspace import is_workspace_dir
 
     if workspace is not None:
         return workspace
     if os.environ.get("EVALTOOL_WORKSPACE"):
         return Path(os.environ["EVALTOOL_WORKSPACE"])
-    if (Path(".") / DB_NAME).is_file():
+    if is_workspace_dir(Path(".")):
         return Path(".")
-    if not (DEMO_DIR / DB_NAME).is_file():
+    if not is_workspace_dir(DEMO_DIR):
         from evaltool.demo import build_demo
 
         click.echo(f"No workspace here: building the demo workspace in {DEMO_DIR} …", err=True)
@@ -59,7 +59,14 @@ def _check_port(host: str, port: int) -> None:
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Address to listen on: this computer only (127.0.0.1, localhost or ::1).",
+    help="Address to listen on: 127.0.0.1 (this computer); another address (0.0.0.0) only "
+    "for a team workspace (PostgreSQL and an admin account), behind a reverse proxy with TLS.",
+)
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    help="Team mode: the public host name the reverse proxy forwards (repeatable).",
 )
 @click.option("--no-browser", is_flag=True, help="Do not open the browser.")
 @click.option(
@@ -69,7 +76,7 @@ def _check_port(host: str, port: int) -> None:
     show_default=True,
     help="Largest file that can be uploaded, megabytes.",
 )
-def serve(workspace, port, host, no_browser, max_upload_mb) -> None:
+def serve(workspace, port, host, allowed_hosts, no_browser, max_upload_mb) -> None:
     """Open the browser workspace: import files and fix their mapping, see outcomes and
     cooperation, build and download reports."""
     import logging
@@ -77,11 +84,16 @@ def serve(workspace, port, host, no_browser, max_upload_mb) -> None:
     import uvicorn
 
     from evaltool.web.app import create_app
-    from evaltool.web.security import check_bind_host
+    from evaltool.web.security import check_bind_host, is_loopback
 
-    check_bind_host(host)
     root = _workspace_to_serve(workspace)
-    app = create_app(root, upload_limit_mb=max_upload_mb)
+    # served beyond this computer: another address, or a proxy forwarding a public name
+    exposed = not is_loopback(host) or bool(allowed_hosts)
+    check_bind_host(host if not allowed_hosts else allowed_hosts[0], root)
+    public = exposed
+    app = create_app(
+        root, upload_limit_mb=max_upload_mb, public=public, allowed_hosts=tuple(allowed_hosts)
+    )
     _check_port(host, port)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
@@ -91,6 +103,6 @@ def serve(workspace, port, host, no_browser, max_upload_mb) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.getLogger("evaltool.web").addHandler(handler)
     click.echo(f"evaltool workspace {root} at {url} (Ctrl+C stops)")
-    if not no_browser:
+    if not no_browser and not public:
         threading.Timer(0.8, webbrowser.open, args=(url,)).start()
     uvicorn.run(app, host=host.strip("[]"), port=port, log_level="warning", access_log=False)

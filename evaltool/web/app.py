@@ -207,6 +207,8 @@ def create_app(
     *,
     upload_limit_mb: int = DEFAULT_UPLOAD_MB,
     session_secret: str | None = None,
+    public: bool = False,
+    allowed_hosts: tuple[str, ...] = (),
 ) -> Starlette:
     """The web workspace application over the workspace folder ``workspace``.
 
@@ -219,6 +221,11 @@ def create_app(
     session_secret : str, optional
         Key signing the session cookie (default: a new random key per start, so sessions
         end with the server).
+    public : bool
+        Served to other computers (team mode, behind a reverse proxy with TLS): the session
+        cookie is sent over HTTPS only and ``allowed_hosts`` are answered besides loopback.
+    allowed_hosts : tuple of str
+        Host names the server answers to besides the loopback ones (the proxy's public name).
 
     Returns
     -------
@@ -233,7 +240,11 @@ def create_app(
 
     root = Path(workspace)
     Workspace.open(root).close()  # a clear error now rather than on the first page
-    config = WebConfig(root, upload_limit=int(upload_limit_mb) * 1_000_000)
+    config = WebConfig(
+        root,
+        upload_limit=int(upload_limit_mb) * 1_000_000,
+        allowed_hosts=LOOPBACK_HOSTS + tuple(allowed_hosts),
+    )
     state = Web(config)
     middleware = [
         Middleware(TrustedHostMiddleware, allowed_hosts=list(config.allowed_hosts)),
@@ -243,7 +254,7 @@ def create_app(
             secret_key=session_secret or secrets.token_urlsafe(32),
             session_cookie="evaltool_session",
             same_site="strict",
-            https_only=False,
+            https_only=public,
         ),
     ]
 

@@ -31,27 +31,47 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 
 
-def check_bind_host(host: str) -> None:
-    """Refuse to listen on anything but a loopback address.
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this computer only (``localhost`` or a loopback address)."""
+    name = host.strip("[]")
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def team_mode_configured(workspace) -> bool:
+    """Whether the workspace folder ``workspace`` may be served beyond this computer: its
+    store is a database server (PostgreSQL) and it has at least one enabled admin."""
+    from evaltool.store.users import count_admins
+    from evaltool.store.workspace import Workspace
+
+    with Workspace.open(workspace) as ws:
+        return bool(ws.is_server_database) and count_admins(ws) >= 1
+
+
+def check_bind_host(host: str, workspace=None) -> None:
+    """Refuse to serve ``host`` (an address to listen on, or a public name a proxy forwards)
+    unless it is a loopback address or team mode is configured.
 
     Raises
     ------
     UserError
-        For another address: serving beyond this computer needs the team workspace (a
-        database server, accounts and roles), which a local workspace does not have.
+        For another address when the workspace is not a team workspace: a PostgreSQL
+        store (``evaltool init DIR --database …`` or ``evaltool workspace copy``) with at
+        least one admin account (``evaltool users add … --role admin``).
     """
-    name = host.strip("[]")
-    if name == "localhost":
+    if is_loopback(host):
         return
-    try:
-        if ipaddress.ip_address(name).is_loopback:
-            return
-    except ValueError:
-        pass
+    if workspace is not None and team_mode_configured(workspace):
+        return
     raise UserError(
-        f"--host {host}: a local workspace is served on this computer only (127.0.0.1); "
-        "serving it to other computers needs the team mode (a database server and user "
-        "accounts), which this workspace is not configured for"
+        f"{host}: a local workspace is served on this computer only (127.0.0.1); "
+        "serving it to other computers needs the team mode: a PostgreSQL workspace "
+        "(evaltool init DIR --database postgresql://…, or evaltool workspace copy) with at "
+        "least one admin account (evaltool users add NAME --role admin)"
     )
 
 
