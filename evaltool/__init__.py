@@ -49,6 +49,11 @@ _API = {
     "import_partners": "evaltool.imports.partners",
     "import_projects": "evaltool.imports.register",
     "inspect_file": "evaltool.imports.inspection",
+    "ImportDeletion": "evaltool.imports.deletion",
+    "describe_import": "evaltool.imports.deletion",
+    "delete_import": "evaltool.imports.deletion",
+    "import_participants": "evaltool.imports.participants",
+    "workspace_indicators": "evaltool.indicators.esf.tables",
     "score_table": "evaltool.scoring.stored",
     "outcome_tables": "evaltool.indicators.outcomes",
     "workspace_outcomes": "evaltool.indicators.workspace_tables",
@@ -73,6 +78,11 @@ __all__ = [
     "import_partners",
     "import_projects",
     "inspect_file",
+    "ImportDeletion",
+    "describe_import",
+    "delete_import",
+    "import_participants",
+    "workspace_indicators",
     "score_table",
     "outcome_tables",
     "workspace_outcomes",
@@ -87,9 +97,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from evaltool.demo import build_demo
     from evaltool.errors import ImportFailed, UserError
     from evaltool.imports.clients import ClientImportOptions, import_clients
+    from evaltool.imports.deletion import ImportDeletion, delete_import, describe_import
     from evaltool.imports.inspection import inspect_file
+    from evaltool.imports.participants import import_participants
     from evaltool.imports.partners import import_partners
     from evaltool.imports.register import import_projects
+    from evaltool.indicators.esf.tables import workspace_indicators
     from evaltool.indicators.outcomes import outcome_tables
     from evaltool.indicators.workspace_tables import workspace_cooperation, workspace_outcomes
     from evaltool.instruments import load_instrument
