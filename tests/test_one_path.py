@@ -1,10 +1,11 @@
 """One path to every figure: the command line and the report workbook carry the same values.
 
-One demo workspace; ``evaltool outcomes --release --format json`` (the programme rows as the
-reports release them) and ``evaltool cooperation --format json`` on one side, the programme report's Excel workbook on the other. For every table the
-two share, each row of the workbook must be a row of the command line's table: every figure
-the workbook shows (it shows "–" where a small cell is withheld) equals the command line's
-value for the same statistic.
+One demo workspace; ``evaltool outcomes --release --format json`` (the programme rows as
+the reports release them) and ``evaltool cooperation --format json`` on one side, the
+programme report's Excel workbook on the other. For every table the two share, each row of
+the workbook must be a row of the command line's table: every figure the workbook shows (it
+shows "–" where a small cell is withheld) equals the command line's value for the same
+statistic.
 """
 
 from __future__ import annotations
@@ -23,53 +24,145 @@ from evaltool.cli import main
 #: (command-line table, {workbook column header: command-line column}); a workbook sheet
 #: belongs to a spec when its header row holds every header of the spec.
 SHARED_TABLES = {
-    "paired change": ("paired", {
-        "n": "n", "Keskiarvo alussa": "mean_from", "Keskiarvo lopussa": "mean_to",
-        "Muutos": "mean_diff", "95 %:n luottamusvälin alaraja": "ci_low", "95 %:n luottamusvälin yläraja": "ci_high",
-        "p": "p", "p (Holm)": "p_holm", "p (Wilcoxon)": "wilcoxon_p", "Efektikoko dz": "dz",
-        "Efektikoko d (keskihajontojen keskiarvolla)": "d_av"}),
-    # the programme's class counts are the release's (project cells shown, the rest pooled
+    "paired change": (
+        "paired",
+        {
+            "n": "n",
+            "Keskiarvo alussa": "mean_from",
+            "Keskiarvo lopussa": "mean_to",
+            "Muutos": "mean_diff",
+            "95 %:n luottamusvälin alaraja": "ci_low",
+            "95 %:n luottamusvälin yläraja": "ci_high",
+            "p": "p",
+            "p (Holm)": "p_holm",
+            "p (Wilcoxon)": "wilcoxon_p",
+            "Efektikoko dz": "dz",
+            "Efektikoko d (keskihajontojen keskiarvolla)": "d_av",
+        },
+    ),
+    # the programme"s class counts are the release"s (project cells shown, the rest pooled
     # "not split by project"): test_reliable_change_counts_add_up checks them
-    "reliable change": ("paired", {
-        "n": "n", "Luotettavan muutoksen raja (pistettä)": "rci_critical"}),
-    "reliability": ("reliability", {
-        "n": "n", "Kysymyksiä": "k", "Cronbachin alfa": "alpha", "95 %:n luottamusvälin alaraja": "ci_low",
-        "95 %:n luottamusvälin yläraja": "ci_high"}),
-    "attrition": ("attrition", {
-        "Jatkoi (n)": "n_followed", "Jäi pois (n)": "n_lost",
-        "Jatkaneiden lähtötaso": "mean_followed", "Poisjääneiden lähtötaso": "mean_lost",
-        "Ero": "mean_diff", "95 %:n luottamusvälin alaraja": "ci_low", "95 %:n luottamusvälin yläraja": "ci_high",
-        "p": "p"}),
-    "subgroups": ("subgroups", {
-        "Ryhmittely": None, "n": "n", "Keskiarvo alussa": "mean_from",
-        "Keskiarvo lopussa": "mean_to", "Muutos": "mean_diff", "95 %:n luottamusvälin alaraja": "ci_low",
-        "95 %:n luottamusvälin yläraja": "ci_high", "Efektikoko dz": "dz"}),
-    "mixed models": ("mixed", {
-        "n": "n", "Estimaatti": "estimate", "Keskivirhe": "se", "95 %:n luottamusvälin alaraja": "ci_low",
-        "95 %:n luottamusvälin yläraja": "ci_high", "Asiakkaiden välinen varianssi": "var_client",
-        "Jäännösvarianssi": "var_residual"}),
-    "good quality of life": ("eurohis", {
-        "n": "n", "Hyvä elämänlaatu (n)": "n_good", "Osuus": "share",
-        "95 %:n luottamusvälin alaraja": "ci_low", "95 %:n luottamusvälin yläraja": "ci_high"}),
-    "project benchmark": ("benchmark", {
-        "Hanke": None, "n": "n", "Vakioitu muutos": "adjusted_change",
-        "95 %:n luottamusvälin alaraja": "adjusted_ci_low", "95 %:n luottamusvälin yläraja": "adjusted_ci_high"}),
-    "cooperation indices": ("indices", {
-        "Vastanneita organisaatioita": "n", "Keskiarvo": "mean", "Keskihajonta": "sd",
-        "95 %:n luottamusvälin alaraja": "ci_low", "95 %:n luottamusvälin yläraja": "ci_high"}),
-    "index change": ("compare_indices", {
-        "n1": "n1", "n2": "n2", "Keskiarvo 1": "mean1", "Keskiarvo 2": "mean2",
-        "Muutos": "diff", "95 %:n luottamusvälin alaraja": "ci_low", "95 %:n luottamusvälin yläraja": "ci_high",
-        "p": "p"}),
-    "tie turnover": ("compare_ties", {
-        "Yhteistyösuhteita 1": "n_ties1", "Yhteistyösuhteita 2": "n_ties2", "Säilyneet": "kept",
-        "Uudet": "new", "Päättyneet": "lost", "Jaccard-päällekkäisyys": "jaccard"}),
-    "organisations": ("organisations", {
-        "Saadut yhteistyösuhteet": "in_degree", "Nimetyt yhteistyösuhteet": "out_degree",
-        "Yhteistyösuhteita yhteensä": "degree", "Välittäjyys": "betweenness",
-        "Saatu luottamus (1–4)": "mean_trust_received",
-        "Saatu arvostus (1–4)": "mean_value_received"}),
-}  # fmt: skip
+    "reliable change": (
+        "paired",
+        {
+            "n": "n",
+            "Luotettavan muutoksen raja (pistettä)": "rci_critical",
+        },
+    ),
+    "reliability": (
+        "reliability",
+        {
+            "n": "n",
+            "Kysymyksiä": "k",
+            "Cronbachin alfa": "alpha",
+            "95 %:n luottamusvälin alaraja": "ci_low",
+            "95 %:n luottamusvälin yläraja": "ci_high",
+        },
+    ),
+    "attrition": (
+        "attrition",
+        {
+            "Jatkoi (n)": "n_followed",
+            "Jäi pois (n)": "n_lost",
+            "Jatkaneiden lähtötaso": "mean_followed",
+            "Poisjääneiden lähtötaso": "mean_lost",
+            "Ero": "mean_diff",
+            "95 %:n luottamusvälin alaraja": "ci_low",
+            "95 %:n luottamusvälin yläraja": "ci_high",
+            "p": "p",
+        },
+    ),
+    "subgroups": (
+        "subgroups",
+        {
+            "Ryhmittely": None,
+            "n": "n",
+            "Keskiarvo alussa": "mean_from",
+            "Keskiarvo lopussa": "mean_to",
+            "Muutos": "mean_diff",
+            "95 %:n luottamusvälin alaraja": "ci_low",
+            "95 %:n luottamusvälin yläraja": "ci_high",
+            "Efektikoko dz": "dz",
+        },
+    ),
+    "mixed models": (
+        "mixed",
+        {
+            "n": "n",
+            "Estimaatti": "estimate",
+            "Keskivirhe": "se",
+            "95 %:n luottamusvälin alaraja": "ci_low",
+            "95 %:n luottamusvälin yläraja": "ci_high",
+            "Asiakkaiden välinen varianssi": "var_client",
+            "Jäännösvarianssi": "var_residual",
+        },
+    ),
+    "good quality of life": (
+        "eurohis",
+        {
+            "n": "n",
+            "Hyvä elämänlaatu (n)": "n_good",
+            "Osuus": "share",
+            "95 %:n luottamusvälin alaraja": "ci_low",
+            "95 %:n luottamusvälin yläraja": "ci_high",
+        },
+    ),
+    "project benchmark": (
+        "benchmark",
+        {
+            "Hanke": None,
+            "n": "n",
+            "Vakioitu muutos": "adjusted_change",
+            "95 %:n luottamusvälin alaraja": "adjusted_ci_low",
+            "95 %:n luottamusvälin yläraja": "adjusted_ci_high",
+        },
+    ),
+    "cooperation indices": (
+        "indices",
+        {
+            "Vastanneita organisaatioita": "n",
+            "Keskiarvo": "mean",
+            "Keskihajonta": "sd",
+            "95 %:n luottamusvälin alaraja": "ci_low",
+            "95 %:n luottamusvälin yläraja": "ci_high",
+        },
+    ),
+    "index change": (
+        "compare_indices",
+        {
+            "n1": "n1",
+            "n2": "n2",
+            "Keskiarvo 1": "mean1",
+            "Keskiarvo 2": "mean2",
+            "Muutos": "diff",
+            "95 %:n luottamusvälin alaraja": "ci_low",
+            "95 %:n luottamusvälin yläraja": "ci_high",
+            "p": "p",
+        },
+    ),
+    "tie turnover": (
+        "compare_ties",
+        {
+            "Yhteistyösuhteita 1": "n_ties1",
+            "Yhteistyösuhteita 2": "n_ties2",
+            "Säilyneet": "kept",
+            "Uudet": "new",
+            "Päättyneet": "lost",
+            "Jaccard-päällekkäisyys": "jaccard",
+        },
+    ),
+    "organisations": (
+        "organisations",
+        {
+            "Saadut yhteistyösuhteet": "in_degree",
+            "Nimetyt yhteistyösuhteet": "out_degree",
+            "Yhteistyösuhteita yhteensä": "degree",
+            "Välittäjyys": "betweenness",
+            "Saatu luottamus (1–4)": "mean_trust_received",
+            "Saatu arvostus (1–4)": "mean_value_received",
+        },
+    ),
+}
 
 WITHHELD = "–"
 
