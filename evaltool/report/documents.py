@@ -59,6 +59,20 @@ def chromium_path() -> str:
     )
 
 
+#: Chromium's flags for headless work on a machine without a screen or a network: no GPU,
+#: no sandbox (containers run as root), and no background connections to Google's servers.
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
 @contextmanager
 def browser():
     """A headless Chromium (Playwright), closed on exit."""
@@ -70,9 +84,7 @@ def browser():
         ) from exc
     exe = chromium_path()
     with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=exe, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
+        b = p.chromium.launch(executable_path=exe, args=list(CHROMIUM_ARGS))
         try:
             yield b
         finally:

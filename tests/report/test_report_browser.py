@@ -11,19 +11,11 @@ import pytest
 from test_report import EPOCH, FI_HEADINGS, SCRIPT_ANSWER, build_workspace
 
 from evaltool.report import write_all_reports, write_project_report
+from evaltool.report.documents import CHROMIUM_ARGS
 from evaltool.store.workspace import Workspace
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARGS = list(CHROMIUM_ARGS)
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium not installed")
 

@@ -10,19 +10,11 @@ from pathlib import Path
 
 import uvicorn
 
+from evaltool.report.documents import CHROMIUM_ARGS
 from evaltool.web.app import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARGS = list(CHROMIUM_ARGS)
 
 
 def free_port() -> int:
