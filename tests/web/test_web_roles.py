@@ -215,3 +215,49 @@ def test_actions_are_written_to_the_audit_log(team):
         ws.set_setting("min_n", "5")
     actions = log[log["username"] == "admin"]["action"].tolist()
     assert {"login", "setting_changed", "download"} <= set(actions)
+
+
+def test_project_staff_get_the_programme_rows_the_reports_release(team, tmp_path):
+    """With a small third project (its rows withheld), the programme rows staff see rest on
+    the shown projects only, as in the reports; an evaluator sees every client's."""
+    import csv
+    import io
+
+    from evaltool.imports.deletion import delete_import
+    from evaltool.indicators.workspace_tables import workspace_outcomes
+
+    small = []
+    with Workspace.open(team["root"]) as ws:
+        for wave in (1, 2):
+            lines = (EXAMPLES / f"clients-wave{wave}.csv").read_text(encoding="utf-8").splitlines()
+            path = tmp_path / f"pieni{wave}.csv"
+            path.write_text("\n".join(lines[:4]) + "\n", encoding="utf-8")
+            result = import_clients(
+                ws,
+                [path],
+                ClientImportOptions(
+                    instrument="whoqol-bref", project="Pieni", wave=wave,
+                    id_column="Asiakasnumero", new_project=True,
+                ),
+            )  # fmt: skip
+            small.append(result.files[0].import_id)
+        released = workspace_outcomes(ws, release=True)["paired"]
+        everyone = workspace_outcomes(ws)["paired"]
+    try:
+        query = "/outcomes/download?table=paired&format=csv&project=__programme__"
+
+        def programme_n(role):
+            _, text = as_role(team, role).request("GET", query)
+            rows = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+            return [float(r["n"]) for r in rows if r["n"]]
+
+        def n_of(frame):
+            return frame.loc[frame["project"].isna(), "n"].astype(float).tolist()
+
+        assert n_of(released) != n_of(everyone)  # the small project is left out
+        assert programme_n("staff") == n_of(released)
+        assert programme_n("evaluator") == n_of(everyone)
+    finally:
+        with Workspace.open(team["root"]) as ws:
+            for import_id in small:
+                delete_import(ws, import_id, deleted_by="test")

@@ -113,12 +113,17 @@ def _outcome_tables(request: Request, filters: dict) -> tuple[dict, pd.DataFrame
 
     if filters["table"] not in OUTCOME_COLUMNS:
         raise UserError(f"unknown table {filters['table']!r}")
+    user = current_user(request)
     with web(request).workspace() as ws:
+        # project staff see the programme rows as the reports release them (resting only on
+        # the project rows shown), so that no other project's withheld figure follows
         tables = workspace_outcomes(
-            ws, from_wave=filters.get("from_wave"), to_wave=filters.get("to_wave")
+            ws,
+            from_wave=filters.get("from_wave"),
+            to_wave=filters.get("to_wave"),
+            release=not user.all_projects,
         )
     frame = tables.get(filters["table"], pd.DataFrame())
-    user = current_user(request)
     if not user.all_projects:  # project staff: their projects and the programme rows
         for name, table in tables.items():
             if "project" in table.columns and len(table):
