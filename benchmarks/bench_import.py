@@ -14,14 +14,19 @@
 4. With ``--split N``: the same number of rows in N workbooks (one per project), imported in
    one call, next to the raw parse of the N files one after another; the files are read in
    background threads, so parsing overlaps with parsing and with the checks.
-5. With ``--large-workspace N``: a 1 000-row file of a new project imported into a workspace
+5. With ``--processes``: whole processes, the way a user meets them: ``evaltool import
+   clients`` of the workbook into a fresh workspace against a process that only parses the
+   same sheet with python-calamine, and ``evaltool import clients`` of the same rows as CSV
+   against a process that only parses that CSV with pandas' C parser; pairs run A B A B and
+   each ratio is the median of the pairs' ratios. Goal: ≤ 2.0 × both.
+6. With ``--large-workspace N``: a 1 000-row file of a new project imported into a workspace
    that already holds N projects (``bench_report.build``: about 1 300 responses each), to show
    that an import's cost does not grow with the workspace.
 
 Usage::
 
     python benchmarks/bench_import.py [--rows 100000] [--file big.xlsx] [--repeat 3] [--profile]
-                                      [--split 8] [--large-workspace 500]
+                                      [--split 8] [--large-workspace 500] [--processes]
 
 The generated workbook is cached (``--file``, default in the temp folder) because writing it
 with openpyxl takes longer than everything measured. ``--profile`` prints where the import's
@@ -325,6 +330,93 @@ def bench_score(n: int = 1_000_000, seed: int = 2) -> float:
     return elapsed
 
 
+def write_csv(xlsx: Path, path: Path) -> Path:
+    """The rows of the workbook ``xlsx`` as a UTF-8 CSV (dates as ISO text)."""
+    import csv
+
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0).to_python()
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(rows[0])
+        for row in rows[1:]:
+            items = (int(v) if v != "" else "" for v in row[2:])
+            out.writerow([row[0], row[1].isoformat()[:10], *items])
+    return path
+
+
+PEER_XLSX = (
+    "import sys; from python_calamine import CalamineWorkbook; "
+    "CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python()"
+)
+PEER_CSV = (
+    "import sys, pandas; pandas.read_csv(sys.argv[1], dtype=str, keep_default_na=False, "
+    "na_filter=False, engine='c')"
+)
+
+
+def _wall(args: list[str]) -> float:
+    import subprocess
+
+    t = time.perf_counter()
+    subprocess.run(
+        args,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tempfile.gettempdir(),
+    )
+    return time.perf_counter() - t
+
+
+def bench_processes(xlsx: Path, repeat: int) -> None:
+    """Whole-process import against whole-process parse, for the workbook and its CSV."""
+    import statistics
+
+    csv_path = xlsx.with_suffix(".csv")
+    if not csv_path.exists():
+        write_csv(xlsx, csv_path)
+    py = sys.executable
+    print("\nwhole processes (median of pairs, A B A B …):")
+    for path, peer, label in (
+        (xlsx, PEER_XLSX, "python-calamine parse"),
+        (csv_path, PEER_CSV, "pandas C-engine read_csv"),
+    ):
+        ours, theirs, ratios = [], [], []
+        for _ in range(repeat):
+            folder = Path(tempfile.mkdtemp(prefix="evaltool-bench-"))
+            try:
+                _wall([py, "-m", "evaltool.cli", "init", str(folder / "ws")])
+                a = _wall(
+                    [
+                        py,
+                        "-m",
+                        "evaltool.cli",
+                        "import",
+                        "clients",
+                        "-w",
+                        str(folder / "ws"),
+                        "--project",
+                        "Bench",
+                        "--wave",
+                        "1",
+                        str(path),
+                    ]
+                )
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+            b = _wall([py, "-c", peer, str(path)])
+            ours.append(a)
+            theirs.append(b)
+            ratios.append(a / b)
+        print(
+            f"  {path.suffix[1:]:<5} evaltool import {statistics.median(ours):6.2f} s, "
+            f"{label} {statistics.median(theirs):6.2f} s: "
+            f"{statistics.median(ratios):.2f} ×  (goal ≤ 2.0)"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=100_000)
@@ -345,12 +437,21 @@ def main(argv: list[str] | None = None) -> int:
         default=0,
         help="also time a small import into a workspace of this many projects",
     )
+    ap.add_argument(
+        "--processes",
+        action="store_true",
+        help="also time whole processes: import against a parse-only process (xlsx and CSV)",
+    )
+    ap.add_argument("--processes-only", action="store_true", help="only the whole-process timings")
     args = ap.parse_args(argv)
     path = args.file or Path(tempfile.gettempdir()) / f"evaltool-bench-{args.rows}.xlsx"
     if not path.exists():
         t = time.perf_counter()
         make_workbook(path, args.rows)
         print(f"wrote {path} ({args.rows} rows × 28 columns) in {time.perf_counter() - t:.1f} s")
+    if args.processes_only:
+        bench_processes(path, args.repeat)
+        return 0
     raws, imports, stage_runs = [], [], []
     stored = 0
     for _ in range(args.repeat):
@@ -391,6 +492,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"score 1 000 000 responses {sc:6.3f} s  (goal ≤ 1.00)")
     if args.split:
         bench_split(args.rows, args.split, args.repeat)
+    if args.processes:
+        bench_processes(path, args.repeat)
     if args.large_workspace:
         bench_large_workspace(args.large_workspace, args.repeat)
     if args.profile:

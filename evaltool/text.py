@@ -27,9 +27,11 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # imported where used: a command start stays light
+    import numpy as np
+    import pandas as pd
 
 _SPACES = re.compile(r"\s+")
 _DASHES = re.compile(r"[‐-―−]")
@@ -128,6 +130,9 @@ def map_distinct(
 
     Returns an object array as long as ``values``.
     """
+    import numpy as np
+    import pandas as pd
+
     codes, uniques = pd.factorize(pd.Series(values, copy=False), use_na_sentinel=True)
     mapped = np.empty(len(uniques) + 1, dtype=object)
     mapped[: len(uniques)] = [func(u) for u in uniques]

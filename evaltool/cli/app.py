@@ -2,6 +2,9 @@
 
 Exit codes: 0 success, 2 user error (bad file, option or workspace; the message says which
 file, sheet, row and column), 1 unexpected failure.
+
+The command modules import the library (the store, pandas, the readers) inside the command
+functions, so ``evaltool --help`` and the light commands start without them.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from evaltool import __version__
 from evaltool.errors import ImportFailed, UserError, WorkspaceBusy
 from evaltool.output import FORMATS
 from evaltool.output.paths import check_writable
-from evaltool.store.engine import OperationalError, is_busy
 from evaltool.text import terminal_safe
 
 WORKSPACE_OPTION = click.option(
@@ -68,12 +70,37 @@ class EvaltoolGroup(click.Group):
         except UserError as exc:
             echo(f"Error: {exc}", err=True)
             sys.exit(exc.exit_code)
-        except OperationalError as exc:
+        except Exception as exc:
+            # the engine's OperationalError (PostgreSQL's is a subclass), recognised by
+            # name so that the store is imported only when one happens
+            if not any(c.__name__ == "OperationalError" for c in type(exc).__mro__):
+                raise
+            from evaltool.store.engine import is_busy
+
             if not is_busy(exc):
                 raise
             # a read that waited the whole busy timeout for another process's commit
             echo(f"Error: {WorkspaceBusy(doing='read')}", err=True)
             sys.exit(WorkspaceBusy.exit_code)
+
+
+def open_workspace(path: Path | None):
+    """:meth:`evaltool.store.workspace.Workspace.open` of ``path``, the store imported only
+    when a command needs it.
+
+    Parameters
+    ----------
+    path : Path or None
+        The workspace folder (None: ``$EVALTOOL_WORKSPACE``, else the current folder).
+
+    Returns
+    -------
+    Workspace
+        The open workspace (a context manager that closes it).
+    """
+    from evaltool.store.workspace import Workspace
+
+    return Workspace.open(path)
 
 
 def echo(text: str, err: bool = False, nl: bool = True) -> None:

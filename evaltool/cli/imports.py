@@ -15,11 +15,11 @@ from evaltool.cli.app import (
     _print,
     _print_import,
     main,
+    open_workspace,
     writable_file,
 )
 from evaltool.errors import ImportFailed, UserError
 from evaltool.output import emit
-from evaltool.store.workspace import Workspace
 from evaltool.text import mask_personal
 
 
@@ -121,7 +121,7 @@ def import_clients_cmd(
         anonymous=anonymous,
         new_project=new_project,
     )
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         try:
             result = import_clients(ws, list(files), opts)
         except ImportFailed as exc:
@@ -190,7 +190,7 @@ def import_partners_cmd(
     (respondent_org, partner_org, contact_frequency, collaboration_level, trust, value)."""
     from evaltool.imports.partners import import_partners
 
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         result = import_partners(
             ws,
             file,
@@ -222,7 +222,7 @@ def import_projects_cmd(file, workspace, sheet, replace) -> None:
     funder, priority axis, dates, planned and realised indicators."""
     from evaltool.imports.register import import_projects
 
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         result = import_projects(ws, file, replace=replace, sheet=sheet)
     _print_import(result)
 
@@ -246,7 +246,7 @@ def imports(ctx: click.Context, workspace, fmt, output, with_source_ids) -> None
     ctx.obj["workspace"] = workspace
     if ctx.invoked_subcommand is not None:
         return
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         table = import_listing(ws.imports(), fmt, with_source_ids)
     _print(emit({"imports": table}, fmt, output))
 
@@ -267,7 +267,7 @@ def imports_delete(ctx: click.Context, import_id: int, workspace, yes: bool) -> 
     """Delete import N and everything it stored (the deletion is logged)."""
     from evaltool.imports.deletion import delete_import, describe_import
 
-    with Workspace.open(_workspace(ctx, workspace)) as ws:
+    with open_workspace(_workspace(ctx, workspace)) as ws:
         what = describe_import(ws, import_id)
         click.echo(f"Deletes {what.summary()}")
         try:
@@ -287,7 +287,7 @@ def imports_delete(ctx: click.Context, import_id: int, workspace, yes: bool) -> 
 @click.pass_context
 def imports_deletions(ctx: click.Context, workspace, fmt, output) -> None:
     """List the log of deleted imports."""
-    with Workspace.open(_workspace(ctx, workspace)) as ws:
+    with open_workspace(_workspace(ctx, workspace)) as ws:
         table = ws.import_deletions()
     if fmt == "json":
         table = table.assign(detail=table["detail"].map(json.loads))

@@ -14,11 +14,11 @@ from evaltool.cli.app import (
     _print,
     _print_import,
     main,
+    open_workspace,
 )
 from evaltool.cli.imports import import_
 from evaltool.errors import UserError
 from evaltool.output import emit
-from evaltool.store.workspace import Workspace
 
 
 @import_.command("participants")
@@ -31,7 +31,7 @@ def import_participants_cmd(file, workspace, project, sheet, replace) -> None:
     """Import ESF+ participant records (xlsx, csv): entry and leaving data per participant."""
     from evaltool.imports.participants import import_participants
 
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         result = import_participants(ws, file, project=project, sheet=sheet, replace=replace)
     _print_import(result)
 
@@ -71,7 +71,7 @@ def indicators(workspace, projects, period, fmt, output) -> None:
     from evaltool.indicators.esf.tables import workspace_indicators
 
     by, start, end = _period(period)
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         tables = workspace_indicators(
             ws, projects=list(projects) or None, by=by, start=start, end=end
         )

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import click
 
-from evaltool.cli.app import WORKSPACE_OPTION, main
+from evaltool.cli.app import WORKSPACE_OPTION, main, open_workspace
 from evaltool.errors import UserError
-from evaltool.store.workspace import Workspace
 
 
 @main.command()
@@ -70,7 +69,7 @@ def report(
     if texts:
         if project and programme:
             raise UserError("give --project P or --programme with --texts, not both")
-        with Workspace.open(workspace) as ws:
+        with open_workspace(workspace) as ws:
             done = write_text_skeletons(
                 ws,
                 lang,
@@ -83,7 +82,7 @@ def report(
     if sum(bool(x) for x in (project, programme, all_reports)) != 1:
         raise UserError("give one of --project P, --programme or --all")
     formats = tuple(dict.fromkeys(formats or ("html",)))
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         if "html" in formats:
             if project:
                 path = write_project_report(ws, project, output_dir, lang)

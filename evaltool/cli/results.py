@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import click
 
-from evaltool.cli.app import FORMAT_OPTION, OUTPUT_OPTION, WORKSPACE_OPTION, _print, main
+from evaltool.cli.app import (
+    FORMAT_OPTION,
+    OUTPUT_OPTION,
+    WORKSPACE_OPTION,
+    _print,
+    main,
+    open_workspace,
+)
 from evaltool.output import emit
-from evaltool.store.workspace import Workspace
 
 
 @main.command()
@@ -32,7 +38,7 @@ def cooperation(workspace, rounds, compare, min_level, fmt, output) -> None:
     """Cooperation indices and partner networks per round, and their change between rounds."""
     from evaltool.indicators.workspace_tables import workspace_cooperation
 
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         tables = workspace_cooperation(
             ws, list(rounds) or None, tuple(compare) if compare else None, min_level=min_level
         )
@@ -70,7 +76,7 @@ def scores(workspace, instrument, projects, waves, fmt, output, with_source_ids)
     """Domain scores per stored response."""
     from evaltool.scoring.stored import score_table
 
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         table = score_table(
             ws,
             instrument,
@@ -107,7 +113,7 @@ def outcomes(
     projects against the programme (EUROHIS-QOL 8: good quality of life)."""
     from evaltool.indicators.workspace_tables import workspace_outcomes
 
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         tables = workspace_outcomes(
             ws,
             projects=list(projects) or None,

@@ -6,8 +6,14 @@ import sys
 
 import click
 
-from evaltool.cli.app import FORMAT_OPTION, OUTPUT_OPTION, WORKSPACE_OPTION, _print, main
-from evaltool.store.workspace import Workspace
+from evaltool.cli.app import (
+    FORMAT_OPTION,
+    OUTPUT_OPTION,
+    WORKSPACE_OPTION,
+    _print,
+    main,
+    open_workspace,
+)
 
 
 def _password(from_stdin: bool) -> str:
@@ -39,7 +45,7 @@ def users_add(username, workspace, role, projects, password_stdin) -> None:
     from evaltool.access.accounts import create_user
 
     password = _password(password_stdin)
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         user = create_user(ws, username, password, role, list(projects))
     click.echo(f"Added {user.username} ({user.role})")
 
@@ -53,7 +59,7 @@ def users_list(workspace, fmt, output) -> None:
     from evaltool.output import emit
     from evaltool.store.users import users as user_table
 
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         table = user_table(ws)
     _print(emit({"users": table}, fmt, output))
 
@@ -67,7 +73,7 @@ def users_password(username, workspace, password_stdin) -> None:
     from evaltool.access.accounts import change_password
 
     password = _password(password_stdin)
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         change_password(ws, username, password)
     click.echo(f"Password of {username} changed")
 
@@ -81,7 +87,7 @@ def users_remove(username, workspace, yes) -> None:
     from evaltool.errors import UserError
     from evaltool.store import users as store
 
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         user = store.find_user(ws, username)
         if user is None:
             raise UserError(f"no account {username!r}")
@@ -107,6 +113,6 @@ def audit(workspace, limit, fmt, output) -> None:
     from evaltool.output import emit
     from evaltool.store.users import audit_log
 
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         table = audit_log(ws, limit)
     _print(emit({"audit": table}, fmt, output))

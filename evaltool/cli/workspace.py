@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
-from evaltool.cli.app import WORKSPACE_OPTION, main
+from evaltool.cli.app import WORKSPACE_OPTION, main, open_workspace
 from evaltool.errors import UserError
-from evaltool.store.workspace import Workspace
 
 
 @main.command()
@@ -24,6 +23,8 @@ from evaltool.store.workspace import Workspace
 )
 def init(directory: Path, database: str | None) -> None:
     """Create a workspace in DIRECTORY (default: the current folder)."""
+    from evaltool.store.workspace import Workspace
+
     ws = Workspace.init(directory, database=database or None)
     where = "evaltool.sqlite" if not ws.is_server_database else f"PostgreSQL {database}"
     ws.close()
@@ -41,7 +42,7 @@ def config() -> None:
 @WORKSPACE_OPTION
 def config_set(key: str, value: str, workspace: Path | None) -> None:
     """Set KEY to VALUE (min_n: smallest group shown; lang: fi, sv or en)."""
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         ws.set_setting(key, value)
     click.echo(f"{key} = {value}")
 
@@ -50,7 +51,7 @@ def config_set(key: str, value: str, workspace: Path | None) -> None:
 @WORKSPACE_OPTION
 def config_show(workspace: Path | None) -> None:
     """Show the workspace settings."""
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         for k, v in sorted(ws.settings().items()):
             click.echo(f"{k} = {v}")
 

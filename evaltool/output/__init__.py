@@ -14,17 +14,21 @@ import zipfile
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from evaltool.text import column_letter, terminal_safe
+
+if TYPE_CHECKING:  # numpy and pandas are imported where used: a command start stays light
+    import numpy as np
+    import pandas as pd
 
 FORMATS = ("table", "csv", "json", "xlsx")
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _escape_formula(frame: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
     out = frame.copy()
     for col in out.columns:
         s = out[col]
@@ -38,6 +42,9 @@ def _escape_formula(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _jsonable(value):
+    import numpy as np
+    import pandas as pd
+
     if value is None:
         return None
     if isinstance(value, (np.integer,)):
@@ -72,6 +79,8 @@ def tables_json(tables: Mapping[str, pd.DataFrame]) -> str:
     timestamps as ISO text). Small output is indented for reading; large output (more than
     :data:`JSON_INDENT_CELLS` cells) is written by pandas' C encoder, ten times faster than
     the standard library's indenting one."""
+    import numpy as np
+
     if sum(v.size for v in tables.values()) <= JSON_INDENT_CELLS:
         return json.dumps({k: records(v) for k, v in tables.items()}, ensure_ascii=False, indent=2)
     parts = []
@@ -86,6 +95,8 @@ def tables_json(tables: Mapping[str, pd.DataFrame]) -> str:
 
 def to_text(tables: Mapping[str, pd.DataFrame], fmt: str) -> str:
     """Tables as terminal text, CSV (sections separated by a title line) or JSON."""
+    import pandas as pd
+
     if fmt == "json":
         return tables_json(tables)
     buf = io.StringIO()
@@ -180,6 +191,8 @@ def write_xlsx(
 def _column_format(
     frame: pd.DataFrame, col, name: str, number_formats, sheet_number_formats
 ) -> str | None:
+    import pandas as pd
+
     fmt = ((sheet_number_formats or {}).get(name) or {}).get(str(col)) or (
         number_formats or {}
     ).get(str(col))
@@ -216,6 +229,8 @@ def _cell_xml(ref: str, value, style: int) -> str:
 def _column_cells(values: np.ndarray, letter: str, style: int) -> list[str]:
     """The cells of one column from row 2 on (same rules as :func:`_cell_xml`, with the
     common types handled inline: a report writes a million cells)."""
+    import numpy as np
+
     out = []
     for i, v in enumerate(values, start=2):
         tv = type(v)
@@ -248,6 +263,8 @@ def xlsx_bytes(
     """The workbook of :func:`write_xlsx` as xlsx bytes, written directly as SpreadsheetML:
     one sheet per table, bold frozen header row, column widths, number formats, text as
     inline strings (a cell starting with ``=`` stays text)."""
+    import pandas as pd
+
     fmt_ids: dict[str, int] = {}
     sheets: list[tuple[str, str]] = []
     used: set[str] = set()

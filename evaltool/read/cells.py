@@ -7,7 +7,7 @@ layouts and instruments decide what a value means.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,11 +101,59 @@ def text_frame(
         The text cells (object dtype, integer column labels) and, per row of them, whether
         it holds at least one non-empty cell.
     """
+    return text_frame_blocks([columns], to_text)
+
+
+def text_frame_blocks(
+    blocks: Iterable[list[np.ndarray]], to_text: Callable[[object], str]
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`text_frame` of a table given as blocks of rows, one after another.
+
+    Each block's cells become text before the next block is taken, so a reader that
+    parses a file block by block holds one block of parsed cells at a time next to the
+    text table (whose equal cells share one string object).
+
+    Parameters
+    ----------
+    blocks
+        Each block: the cell values of each of its columns, all of the block's length; a
+        block narrower than another has empty cells in the columns it lacks.
+    to_text
+        The text of one distinct cell value.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, numpy.ndarray)
+        As :func:`text_frame`.
+    """
+    texts: list[list[np.ndarray]] = []
+    fills: list[list[np.ndarray]] = []
+    lengths: list[int] = []
+    for columns in blocks:
+        length = len(columns[0]) if columns else 0
+        block = [_column_text(col, to_text) for col in columns]
+        texts.append([t for t, _ in block])
+        fills.append([f for _, f in block])
+        lengths.append(length)
+    width = max((len(b) for b in texts), default=0)
     out: dict[int, np.ndarray] = {}
     last_col = -1
-    any_row = np.zeros(len(columns[0]) if columns else 0, dtype=bool)
-    for j, col in enumerate(columns):
-        out[j], filled = _column_text(col, to_text)
+    any_row = np.zeros(sum(lengths), dtype=bool)
+    for j in range(width):
+        parts = [
+            b[j] if j < len(b) else np.full(n, "", dtype=object)
+            for b, n in zip(texts, lengths, strict=True)
+        ]
+        filled = np.concatenate(
+            [
+                b[j] if j < len(b) else np.zeros(n, dtype=bool)
+                for b, n in zip(fills, lengths, strict=True)
+            ]
+        )
+        out[j] = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        for b in texts:  # the blocks' parts are in ``out`` now
+            if j < len(b):
+                b[j] = None
         if filled.any():
             last_col = j
             any_row |= filled
@@ -124,10 +172,11 @@ def trim_cells(cells: pd.DataFrame) -> pd.DataFrame:
     """Text cells with whitespace-only cells emptied and empty margins dropped."""
     if cells.empty:
         return cells
-    return text_frame([cells[c].to_numpy(dtype=object) for c in cells.columns], _plain_text)[0]
+    return text_frame([cells[c].to_numpy(dtype=object) for c in cells.columns], plain_text)[0]
 
 
-def _plain_text(value: object) -> str:
+def plain_text(value: object) -> str:
+    """The text of a parsed cell: ``""`` for a missing one (None, NaN), else ``str``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return str(value)

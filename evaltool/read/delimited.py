@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaltool.read.cells import RawTable, ReadError, trim_cells
+from evaltool.read.cells import RawTable, ReadError, plain_text, text_frame_blocks, trim_cells
 from evaltool.text import column_letter
 
 DELIMITERS = (";", ",", "\t")
@@ -194,28 +194,19 @@ def read_text(
         delimiter = sniff_delimiter(text)
     counts = field_counts(text, delimiter, max_cell_chars, path=path, row_offset=row_offset)
     try:
-        cells = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            engine="c",
-            skip_blank_lines=False,
-            quotechar='"',
-        )
+        cells, records = _parse_blocks(text, delimiter)
     except pd.errors.ParserError as exc:
         m = re.search(r"EOF inside string starting at row (\d+)", str(exc))
         if m:
             raise _open_quote_error(path, int(m.group(1)) + 1 + row_offset) from exc
         cells, counts = _read_ragged(text, delimiter, path, row_offset)
+        records = len(cells)
+        cells.columns = range(cells.shape[1])
+        cells = trim_cells(cells.fillna(""))
     except pd.errors.EmptyDataError:
         raise ReadError(f"{path.name}: the file is empty", "file-empty")
-    if counts is not None and len(counts) != len(cells):  # records split differently
+    if counts is not None and len(counts) != records:  # records split differently
         counts = None
-    cells.columns = range(cells.shape[1])
-    cells = trim_cells(cells.fillna(""))
     if cells.empty:
         raise ReadError(f"{path.name}: the file holds no data", "file-empty")
     decimal = _decimal_mark(cells, delimiter)
@@ -229,6 +220,42 @@ def read_text(
         row_offset=row_offset,
         field_counts=None if counts is None else counts[: len(cells)],
     )
+
+
+#: Records parsed at a time: each block's cells become text (equal cells one string
+#: object) before the next block is parsed, so a large file's parsed cells never sit in
+#: memory all at once.
+BLOCK_ROWS = 100_000
+
+
+def _parse_blocks(text: str, delimiter: str) -> tuple[pd.DataFrame, int]:
+    """The trimmed text cells of delimited ``text`` (pandas' C parser, block by block; see
+    :func:`evaltool.read.cells.text_frame_blocks`) and the number of records parsed.
+    pandas' ``ParserError`` (a record wider than the first) and ``EmptyDataError`` pass
+    through."""
+    records = 0
+
+    def blocks():
+        nonlocal records
+        reader = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            engine="c",
+            skip_blank_lines=False,
+            quotechar='"',
+            chunksize=BLOCK_ROWS,
+        )
+        with reader:
+            for block in reader:
+                records += len(block)
+                yield [block[c].to_numpy(dtype=object) for c in block.columns]
+
+    cells, _ = text_frame_blocks(blocks(), plain_text)
+    return cells, records
 
 
 def _decoded_text(path: Path, encoding: str | None) -> tuple[str, str]:

@@ -14,8 +14,10 @@ import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where used: the light commands start without it
+    import pandas as pd
 
 #: Any error the database reports (a broken file, a failing statement).
 DatabaseError = sqlite3.DatabaseError
@@ -213,6 +215,8 @@ def chunks(values: Sequence, size: int = IN_LIST_CHUNK) -> Iterator[list]:
 def query_frame(conn: Connection, sql: str, params: Sequence = ()) -> pd.DataFrame:
     """The rows of a query as a data frame (column types as pandas reads them; on
     PostgreSQL the rows go through the same pandas conversion as ``read_sql_query``'s)."""
+    import pandas as pd
+
     if _pg(conn):
         from pandas.io.sql import _wrap_result
 

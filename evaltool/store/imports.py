@@ -7,10 +7,12 @@ import json
 import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from evaltool.store.engine import Connection, chunks, in_list, placeholders, query_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Columns of an import record, in ``imports`` table order after ``id``.
 IMPORT_COLUMNS = [
