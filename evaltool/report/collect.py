@@ -112,6 +112,9 @@ class InstrumentData:
     n_respondents: dict = field(default_factory=dict)
     #: The population comparison (:mod:`evaltool.report.norms`; qol with norms only).
     norms: NormData | None = None
+    #: Pieces that every report of a batch derives alike from the tables above (e.g. the
+    #: withheld cells of every project's row), computed by the first report that needs them.
+    shared: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def domains(self) -> list[str]:

@@ -58,14 +58,16 @@ class Packing:
         code spills into its neighbours or loses its fraction, and the unpacked answers add
         up to less)."""
         lo, bits = self.scale_min, self.bits
+        # answer of each code: NaN for 0, code + (scale_min − 1) otherwise (one lookup)
+        answer = np.arange(1 << bits, dtype=np.float64)
+        if lo != 1:
+            answer += lo - 1
+        answer[0] = np.nan
         blocks = []
         for g_i, group in enumerate(self.groups):
             word = table[:, first + 1 + g_i].astype(np.float64).astype(np.int64)
             shifts = np.arange(len(group), dtype=np.int64) * bits
-            codes = (word[:, None] >> shifts) & ((1 << bits) - 1)
-            block = codes.astype(np.float64)
-            block[codes == 0] = np.nan
-            blocks.append(block + (lo - 1) if lo != 1 else block)
+            blocks.append(answer[(word[:, None] >> shifts) & ((1 << bits) - 1)])
         order = [j for group in self.groups for j in group]
         values = np.concatenate(blocks, axis=1) if blocks else np.empty((len(table), 0))
         if order != list(range(n_items)):

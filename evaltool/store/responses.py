@@ -46,6 +46,19 @@ def is_anonymous(respondents: Sequence[str] | pd.Series | np.ndarray) -> np.ndar
     return values.str.startswith(ANON_PREFIX).fillna(False).to_numpy(dtype=bool)
 
 
+#: Rows turned into Python values at a time while storing: the statement reads them from a
+#: generator, so an import's memory holds one batch of them, not every row at once.
+WRITE_BATCH = 20_000
+
+
+def _row_batches(columns: Sequence[np.ndarray]):
+    """The rows of equally long ``columns`` as tuples to bind, :data:`WRITE_BATCH` at a
+    time (numpy's ``tolist`` builds the Python values in C)."""
+    n = len(columns[0]) if columns else 0
+    for start in range(0, n, WRITE_BATCH):
+        yield from zip(*(c[start : start + WRITE_BATCH].tolist() for c in columns), strict=True)
+
+
 class ResponseStore:
     """Responses and their answers (a part of :class:`~evaltool.store.Workspace`)."""
 
@@ -127,41 +140,45 @@ class ResponseStore:
     def _store_response_rows(
         self, ids: np.ndarray, import_id: int, instrument: str, frame: pd.DataFrame
     ) -> None:
+        def column(name: str, dtype=object) -> np.ndarray:
+            return frame[name].to_numpy(dtype=dtype)
+
         n = len(frame)
-
-        def column(name: str, dtype=object) -> list:
-            # numpy's tolist() builds the Python values in C; iterating a pandas string
-            # column would box every element through pandas.
-            return frame[name].to_numpy(dtype=dtype).tolist()
-
+        columns = [
+            ids,
+            np.full(n, import_id, dtype=np.int64),
+            np.full(n, instrument, dtype=object),
+            column("project"),
+            column("wave", np.int64),
+            column("respondent"),
+            column("date"),
+            column("source_row", np.int64),
+            column("n_missing", np.int64),
+            column("discarded", np.int64),
+            column("incomplete", np.int64),
+            column("missing"),
+        ]
         self.conn.executemany(
             "INSERT INTO responses (id, import_id, instrument, project, wave, respondent, date,"
             " source_row, n_missing, discarded, incomplete, missing)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            zip(
-                ids.tolist(),
-                [import_id] * n,
-                [instrument] * n,
-                column("project"),
-                column("wave", np.int64),
-                column("respondent"),
-                column("date"),
-                column("source_row", np.int64),
-                column("n_missing", np.int64),
-                column("discarded", np.int64),
-                column("incomplete", np.int64),
-                column("missing"),
-                strict=True,
-            ),
+            _row_batches(columns),
         )
 
     def _store_answers(self, table: str, ids: np.ndarray, values: np.ndarray) -> None:
         # SQLite stores a bound NaN as NULL, so the float matrix binds as it is; the float
         # ids become integers through the INTEGER PRIMARY KEY column.
         k = values.shape[1]
+        values = np.asarray(values, dtype=float)
+
+        def rows():
+            for start in range(0, len(ids), WRITE_BATCH):
+                stop = start + WRITE_BATCH
+                block = np.column_stack([ids[start:stop].astype(float), values[start:stop]])
+                yield from block.tolist()
+
         self.conn.executemany(
-            f"INSERT INTO {quote_ident(table)} VALUES ({placeholders(k + 1)})",
-            np.column_stack([ids.astype(float), np.asarray(values, dtype=float)]).tolist(),
+            f"INSERT INTO {quote_ident(table)} VALUES ({placeholders(k + 1)})", rows()
         )
 
     def _store_fields(self, ids: np.ndarray, fields: pd.DataFrame) -> None:

@@ -9,6 +9,7 @@ figures are tested against R igraph (``edge_density``, ``reciprocity``,
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -187,16 +188,37 @@ class Graph:
     def betweenness(self) -> np.ndarray:
         """Directed, unnormalised betweenness of every node (igraph ``betweenness(g,
         directed = TRUE)``, Brandes' algorithm in igraph's C core)."""
-        import igraph
-
         if self.m == 0:
             return np.zeros(self.n)
-        g = igraph.Graph(
+        g = _igraph().Graph(
             n=self.n,
             edges=np.column_stack([self.source, self.target]).tolist(),
             directed=True,
         )
         return np.asarray(g.betweenness(directed=True), dtype=float)
+
+
+def _igraph():
+    """The ``igraph`` module, imported without its matplotlib drawing backend.
+
+    ``import igraph`` imports ``matplotlib.pyplot`` when matplotlib is installed (for
+    ``igraph.plot``), which takes longer than computing every network measure of a
+    thousand organisations; evaltool draws networks with plotly and only needs igraph's C
+    core. While igraph is first imported, matplotlib is hidden unless something has already
+    imported it (igraph then falls back to a placeholder for its matplotlib drawers);
+    matplotlib itself stays importable afterwards.
+    """
+    if "igraph" in sys.modules:
+        return sys.modules["igraph"]
+    hide = "matplotlib" not in sys.modules
+    if hide:
+        sys.modules["matplotlib"] = None  # type: ignore[assignment]  # ImportError on import
+    try:
+        import igraph
+    finally:
+        if hide and sys.modules.get("matplotlib", 0) is None:
+            del sys.modules["matplotlib"]
+    return igraph
 
 
 def _graph(nodes: pd.DataFrame, dyads: pd.DataFrame, min_level: float) -> Graph:

@@ -14,12 +14,12 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _st
 
 from evaltool.indicators.outcomes.columns import MIXED_COLUMNS
 from evaltool.indicators.outcomes.frames import empty_table, programme_first, withhold_rows
 from evaltool.indicators.outcomes.panel import Panel, build_panel, domain_names
 from evaltool.indicators.stats import random_intercept_reml
+from evaltool.indicators.stats.distributions import norm_ppf
 
 
 def _fit_statsmodels(
@@ -157,7 +157,7 @@ def _fit(models: _DomainModels, engine: str) -> dict | None:
 def _domain_rows(panel: Panel, d: str, models: _DomainModels, fit: dict | None) -> pd.DataFrame:
     """One row per model (programme, then the selected projects) and fixed-effect term;
     ``_withhold`` marks the models that were not fitted."""
-    z = _st.norm.ppf(0.975)
+    z = norm_ppf(0.975)
     row_models = [(None, 0, models.programme_fitted, models.n_clients, models.n_obs)]
     for i in panel.selected:
         m = int(models.model_of_project[i])

@@ -10,9 +10,9 @@ from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats as _st
 
 from evaltool.indicators.stats.arrays import FloatArray
+from evaltool.indicators.stats.distributions import t_ppf, t_sf
 
 
 class AncovaResult(NamedTuple):
@@ -145,10 +145,10 @@ def ancova_effects(
     else:
         effect = nan_g.copy()
         effect_se = nan_g.copy()
-    q = _st.t.ppf(0.5 + conf / 2, df)
+    q = t_ppf(0.5 + conf / 2, df)
     with np.errstate(divide="ignore", invalid="ignore"):
         effect_t = effect / effect_se
-    effect_p = 2 * _st.t.sf(np.abs(effect_t), df)
+    effect_p = 2 * t_sf(np.abs(effect_t), df)
     return AncovaResult(
         n=n,
         adjusted=adjusted,

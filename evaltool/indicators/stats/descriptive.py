@@ -11,9 +11,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy import stats as _st
 
 from evaltool.indicators.stats.arrays import finite_values
+from evaltool.indicators.stats.distributions import t_ppf
 
 
 class MeanCI(NamedTuple):
@@ -71,7 +71,7 @@ def mean_ci(x: ArrayLike, conf: float = 0.95) -> MeanCI:
     mean = float(a.mean()) if n else np.nan
     sd = float(a.std(ddof=1)) if n > 1 else np.nan
     se = sd / np.sqrt(n) if n > 1 else np.nan
-    half = _st.t.ppf(0.5 + conf / 2, n - 1) * se if n > 1 else np.nan
+    half = t_ppf(0.5 + conf / 2, n - 1) * se if n > 1 else np.nan
     return MeanCI(n, mean, sd, se, mean - half, mean + half)
 
 
@@ -114,7 +114,7 @@ def grouped_mean_ci(groups, conf: float = 0.95) -> pd.DataFrame:
     d = groups.agg(n="count", mean="mean", sd="std").reset_index()
     n = d["n"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        tcrit = _st.t.ppf(0.5 + conf / 2, np.where(n > 1, n - 1, np.nan))
+        tcrit = t_ppf(0.5 + conf / 2, np.where(n > 1, n - 1, np.nan))
         half = tcrit * d["sd"].to_numpy(dtype=float) / np.sqrt(n)
     d["ci_low"] = d["mean"] - half
     d["ci_high"] = d["mean"] + half

@@ -11,9 +11,9 @@ from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats as _st
 
 from evaltool.indicators.stats.arrays import FloatArray, scalar_or_array
+from evaltool.indicators.stats.distributions import chi2_sf, norm_sf
 
 
 class WilcoxonResult(NamedTuple):
@@ -118,7 +118,7 @@ def grouped_wilcoxon_signed_rank(
         z = (z0 - np.sign(z0) * 0.5) / sigma
     ok = n > 0
     z = np.where(ok, z, np.nan)
-    p = np.where(ok, 2.0 * _st.norm.sf(np.abs(z)), np.nan)
+    p = np.where(ok, 2.0 * norm_sf(np.abs(z)), np.nan)
     v = np.where(n_finite > 0, v, np.nan)
     return WilcoxonResult(n, v, z, p)
 
@@ -225,5 +225,5 @@ def mcnemar_test(b: ArrayLike, c: ArrayLike, correct: bool = True) -> McNemarRes
         num = np.where(bb != cc, num - 1, num)
     with np.errstate(divide="ignore", invalid="ignore"):
         stat = np.where(s > 0, num**2 / np.where(s > 0, s, 1.0), np.nan)
-    p = np.where(np.isfinite(stat), _st.chi2.sf(np.where(np.isfinite(stat), stat, 0.0), 1), np.nan)
+    p = np.where(np.isfinite(stat), chi2_sf(np.where(np.isfinite(stat), stat, 0.0), 1), np.nan)
     return McNemarResult(scalar_or_array(stat), 1, scalar_or_array(p))

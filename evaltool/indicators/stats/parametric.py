@@ -10,9 +10,9 @@ from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats as _st
 
 from evaltool.indicators.stats.arrays import FloatArray, finite_values, scalar_or_array
+from evaltool.indicators.stats.distributions import t_ppf, t_sf
 
 
 class TTestResult(NamedTuple):
@@ -49,8 +49,8 @@ def _t_result(
         ok = (se > 0) & (df > 0) & np.isfinite(se) & np.isfinite(df) & ~(se < _EPS10 * scale)
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.where(ok, (estimate - mu) / np.where(ok, se, 1.0), np.nan)
-        p = np.where(ok, 2.0 * _st.t.sf(np.abs(t), np.where(ok, df, 1.0)), np.nan)
-        q = np.where(ok, _st.t.ppf(0.5 + conf / 2, np.where(ok, df, 1.0)), np.nan)
+        p = np.where(ok, 2.0 * t_sf(np.abs(t), np.where(ok, df, 1.0)), np.nan)
+        q = np.where(ok, t_ppf(0.5 + conf / 2, np.where(ok, df, 1.0)), np.nan)
     half = q * se
     return TTestResult(
         scalar_or_array(estimate),

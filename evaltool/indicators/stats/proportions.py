@@ -9,9 +9,9 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats as _st
 
 from evaltool.indicators.stats.arrays import FloatArray, scalar_or_array
+from evaltool.indicators.stats.distributions import norm_ppf
 
 
 class ProportionCI(NamedTuple):
@@ -89,12 +89,14 @@ def proportion_ci(
     est = kk / nn_safe
     a = 1 - conf
     if method == "wilson":
-        z = _st.norm.ppf(1 - a / 2)
+        z = norm_ppf(1 - a / 2)
         z22n = z**2 / (2 * nn_safe)
         root = z * np.sqrt(np.clip(est * (1 - est), 0, None) / nn_safe + z22n / (2 * nn_safe))
         hi = np.where(est >= 1, 1.0, (est + z22n + root) / (1 + 2 * z22n))
         lo = np.where(est <= 0, 0.0, (est + z22n - root) / (1 + 2 * z22n))
     elif method == "exact":
+        from scipy import stats as _st  # the beta quantile: only for exact intervals
+
         with np.errstate(invalid="ignore"):
             lo = np.where(kk <= 0, 0.0, _st.beta.ppf(a / 2, np.maximum(kk, 1e-300), nn - kk + 1))
             hi = np.where(

@@ -10,9 +10,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy import stats as _st
 
 from evaltool.indicators.stats.arrays import FloatArray, scalar_or_array
+from evaltool.indicators.stats.distributions import f_ppf
 
 
 class AlphaResult(NamedTuple):
@@ -133,8 +133,8 @@ def feldt_ci(
     df1 = np.where(ok, n - 1, 1.0)
     df2 = np.where(ok, (n - 1) * (k - 1), 1.0)
     q = 1 - conf
-    low = 1 - (1 - a) * _st.f.ppf(1 - q / 2, df1, df2)
-    high = 1 - (1 - a) * _st.f.ppf(q / 2, df1, df2)
+    low = 1 - (1 - a) * f_ppf(1 - q / 2, df1, df2)
+    high = 1 - (1 - a) * f_ppf(q / 2, df1, df2)
     return scalar_or_array(np.where(ok, low, np.nan)), scalar_or_array(np.where(ok, high, np.nan))
 
 

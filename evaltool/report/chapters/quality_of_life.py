@@ -195,9 +195,13 @@ def _reliable_change_section(b: Builder, inst: InstrumentData, paired: pd.DataFr
 def rci_ledger(b: Builder, inst: InstrumentData, paired: pd.DataFrame) -> tuple[dict, list]:
     """The linear forms of the reliable-change counts over the atoms (project, domain,
     class); a programme row sums the project cells shown."""
-    full = inst.outcomes["paired"]
-    proj = full[full["project"].notna() & ~full["suppressed"].astype(bool)].reset_index(drop=True)
-    shown_cells = rci_cells(proj, b.data.min_n)
+    memo = ("rci_ledger", b.data.min_n)
+    if memo not in inst.shared:  # the same for every report of a batch
+        full = inst.outcomes["paired"]
+        shown = full["project"].notna() & ~full["suppressed"].astype(bool)
+        proj = full[shown].reset_index(drop=True)
+        inst.shared[memo] = proj, rci_cells(proj, b.data.min_n)
+    proj, shown_cells = inst.shared[memo]
     forms: dict[str, list] = {k: [] for k in RCI_CLASSES}
     facts = []
     for r in paired.itertuples(index=False):
@@ -271,12 +275,15 @@ def subgroup_ledger(
     """The linear forms of the subgroup sizes and score sums over the atoms (project,
     domain, variable, level, wave), and the facts tying them to the paired table (its n
     and means are the sums over the levels and the clients without a level)."""
-    full = inst.outcomes["subgroups"]
-    proj = full[full["project"].notna()]
-    shown = proj[~proj["suppressed"].astype(bool)]
-    paired = inst.outcomes["paired"]
-    pp = paired[paired["project"].notna()].set_index(["project", "domain"])["n"]
-    src = shown.groupby(["domain", "variable", "level"])["project"].agg(list)
+    if "subgroup_ledger" not in inst.shared:  # the same for every report of a batch
+        full = inst.outcomes["subgroups"]
+        proj = full[full["project"].notna()]
+        shown = proj[~proj["suppressed"].astype(bool)]
+        paired = inst.outcomes["paired"]
+        pp = paired[paired["project"].notna()].set_index(["project", "domain"])["n"]
+        src = shown.groupby(["domain", "variable", "level"])["project"].agg(list)
+        inst.shared["subgroup_ledger"] = proj, pp, src
+    proj, pp, src = inst.shared["subgroup_ledger"]
     forms: dict[str, list] = {"n": [], "mean_from": [], "mean_to": []}
     for r in sub.itertuples(index=False):
         own = r.project is not None and not pd.isna(r.project)
@@ -288,13 +295,18 @@ def subgroup_ledger(
     facts = []
     mine = proj if key is None else proj[proj["project"] == key]
     min_n = b.data.min_n
-    for (p, dom, var), part in mine.groupby(["project", "domain", "variable"]):
-        n_paired = float(pp.get((p, dom), np.nan))
+    n_of = dict(zip(pp.index, pp.to_numpy(dtype=float), strict=True))
+    # one pass over the groups: their levels in row order and the sum of their sizes
+    groups = mine.groupby(["project", "domain", "variable"])
+    levels_of, n_sum = groups["level"].agg(list), groups["n"].sum()
+    for (p, dom, var), levels, n_levels in zip(
+        levels_of.index, levels_of.to_numpy(), n_sum.to_numpy(dtype=float), strict=True
+    ):
+        n_paired = n_of.get((p, dom), np.nan)
         if not np.isfinite(n_paired):
             continue
-        levels = list(part["level"])
-        if n_paired - float(part["n"].sum()) > 0:
-            levels.append("\x00unknown")
+        if n_paired - n_levels > 0:
+            levels = [*levels, "\x00unknown"]
         for what in ("n", "from", "to"):
             if what != "n" and n_paired < min_n:
                 continue
