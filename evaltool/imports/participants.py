@@ -51,6 +51,7 @@ from evaltool.mapping.participants import (
     decode_column,
     participant_field,
 )
+from evaltool.read.cells import find_header_row, split_at_header
 from evaltool.read.dates import parse_dates
 from evaltool.store.participants import PARTICIPANT_COLUMNS, SENSITIVE_COLUMNS
 from evaltool.store.workspace import Workspace
@@ -88,11 +89,12 @@ class _Cells:
 
 def _find_header(cells: pd.DataFrame) -> int | None:
     """First row with a participant id column and at least two other fields."""
-    for i in range(min(HEADER_SCAN, len(cells))):
-        fields = {participant_field(v) for v in cells.iloc[i] if v}
-        if "participant" in fields and len(fields - {None}) >= 3:
-            return i
-    return None
+    return find_header_row(
+        cells,
+        participant_field,
+        lambda fields: "participant" in fields and len(fields - {None}) >= 3,
+        HEADER_SCAN,
+    )
 
 
 def read_cells(path: Path, sheet: str | None, report: ValidationReport) -> _Cells | None:
@@ -110,11 +112,7 @@ def read_cells(path: Path, sheet: str | None, report: ValidationReport) -> _Cell
             **where,
         )
         return None
-    header = cells.iloc[hdr]
-    body = cells.iloc[hdr + 1 :]
-    nonempty = (body != "").to_numpy().any(axis=1)
-    body = body[nonempty]
-    rows = (np.flatnonzero(nonempty) + hdr + 2 + raw.row_offset).astype(int)
+    header, body, rows = split_at_header(cells, hdr, raw.row_offset)
     by_field: dict[str, int] = {}
     for pos, text in header.items():
         if not text:

@@ -51,6 +51,7 @@ from evaltool.imports.skeleton import (
     run_import,
 )
 from evaltool.issues import IssueCode, ValidationReport
+from evaltool.read.cells import find_header_row, split_at_header
 from evaltool.read.dates import parse_dates
 from evaltool.store.workspace import Workspace
 from evaltool.text import column_letter, fold
@@ -231,11 +232,7 @@ class _Table:
 
 def _find_header(cells: pd.DataFrame, max_scan: int = 30) -> int | None:
     """First row (0-based) where both a code and a name column are recognised."""
-    for i in range(min(max_scan, len(cells))):
-        fields = {header_field(v) for v in cells.iloc[i] if v}
-        if "code" in fields and "name" in fields:
-            return i
-    return None
+    return find_header_row(cells, header_field, lambda f: {"code", "name"} <= f, max_scan)
 
 
 def _read_tabular(path: Path, sheet: str | None, report: ValidationReport) -> _Table | None:
@@ -252,11 +249,7 @@ def _read_tabular(path: Path, sheet: str | None, report: ValidationReport) -> _T
             **where,
         )
         return None
-    header = cells.iloc[hdr]
-    body = cells.iloc[hdr + 1 :]
-    nonempty = (body != "").to_numpy().any(axis=1)
-    body = body[nonempty]
-    rows = (np.flatnonzero(nonempty) + hdr + 2 + raw.row_offset).astype(int)
+    header, body, rows = split_at_header(cells, hdr, raw.row_offset)
     by_field: dict[str, int] = {}
     for pos, text in header.items():
         if not text:

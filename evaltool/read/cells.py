@@ -180,3 +180,30 @@ def plain_text(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return str(value)
+
+
+def find_header_row(
+    cells: pd.DataFrame,
+    classify: Callable[[str], str | None],
+    accept: Callable[[set], bool],
+    max_scan: int = 30,
+) -> int | None:
+    """The first of the first ``max_scan`` rows (0-based) whose non-empty cells, each
+    classified by ``classify`` (header text → field name or None), give a set of fields
+    that ``accept`` takes; None when no row does."""
+    for i in range(min(max_scan, len(cells))):
+        if accept({classify(v) for v in cells.iloc[i] if v}):
+            return i
+    return None
+
+
+def split_at_header(
+    cells: pd.DataFrame, hdr: int, row_offset: int = 0
+) -> tuple[pd.Series, pd.DataFrame, np.ndarray]:
+    """The header row ``hdr`` of ``cells``, the non-empty rows below it, and their row
+    numbers as the spreadsheet shows them (1-based, after ``row_offset`` skipped rows)."""
+    header = cells.iloc[hdr]
+    body = cells.iloc[hdr + 1 :]
+    nonempty = (body != "").to_numpy().any(axis=1)
+    rows = (np.flatnonzero(nonempty) + hdr + 2 + row_offset).astype(int)
+    return header, body[nonempty], rows
