@@ -58,12 +58,19 @@ OPEN_FIELDS = {
 _MULTI_SPLIT = r"\s*[;|\n]\s*"
 
 
+def fixed_time() -> datetime | None:
+    """``SOURCE_DATE_EPOCH`` as a naive UTC datetime (reproducible outputs), or None when
+    it is not set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    return datetime.fromtimestamp(int(epoch), UTC).replace(tzinfo=None)
+
+
 def report_date() -> date:
     """The report's date: ``SOURCE_DATE_EPOCH`` when set (reproducible), else today (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return datetime.fromtimestamp(int(epoch), UTC).date()
-    return datetime.now(UTC).date()
+    when = fixed_time()
+    return when.date() if when is not None else datetime.now(UTC).date()
 
 
 @dataclass

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from evaltool.errors import UserError
+from evaltool.report.collect import fixed_time
 from evaltool.report.document import (
     AnswerList,
     Document,
@@ -155,7 +156,7 @@ def write_docx(
                 n_tab, n_fig = counts
     word.add_paragraph(t("min_n_note", lang, min_n=doc.min_n))
     path = Path(path)
-    when = _fixed_time()
+    when = fixed_time()
     if when is not None:  # SOURCE_DATE_EPOCH: the same bytes for the same workspace
         word.core_properties.created = word.core_properties.modified = when
         word.core_properties.last_printed = when
@@ -163,17 +164,6 @@ def write_docx(
     if when is not None:
         _fix_zip_times(path, when)
     return path
-
-
-def _fixed_time():
-    """``SOURCE_DATE_EPOCH`` as a naive UTC datetime, or None when it is not set."""
-    import os
-    from datetime import UTC, datetime
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        return None
-    return datetime.fromtimestamp(int(epoch), UTC).replace(tzinfo=None)
 
 
 def _fix_zip_times(path: Path, when) -> None:
@@ -285,7 +275,7 @@ def write_pdf(html_path: str | Path, pdf_path: str | Path, page) -> Path:
         print_background=True,
         margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
     )
-    when = _fixed_time()
+    when = fixed_time()
     if when is not None:
         _fix_pdf_dates(Path(pdf_path), when)
     return Path(pdf_path)
