@@ -216,7 +216,8 @@ def _network_figures(request: Request, lang: str) -> list[dict]:
     from evaltool.report.cooperation_data import cooperation_data
 
     with web(request).workspace() as ws:
-        coop = cooperation_data(ws, ws.min_n)
+        # the map needs each round's organisations, ties and layout, not the comparisons
+        coop = cooperation_data(ws, ws.min_n, full=False)
     if coop is None:
         return []
     figures = []
