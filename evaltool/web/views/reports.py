@@ -8,7 +8,6 @@ workspace's ``reports/`` folder; the page lists what is there to open (HTML) or 
 
 from __future__ import annotations
 
-import inspect
 import mimetypes
 from pathlib import Path
 
@@ -101,11 +100,7 @@ def _report_work(root: Path, what: str, project: str, lang: str):
                 job.progress(0, 1, what)
                 path = write_programme_report(ws, None, lang)
             else:
-                accepts = inspect.signature(write_all_reports).parameters.get("progress")
-                callback = accepts is not None and "Callable" in str(accepts.annotation)
-                path = write_all_reports(
-                    ws, None, lang, progress=job.progress if callback else False
-                )
+                path = write_all_reports(ws, None, lang, progress=job.progress)
         job.progress(max(job.total, 1), max(job.total, 1), "")
         return {"file": Path(path).name}
 
