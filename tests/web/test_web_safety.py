@@ -3,6 +3,7 @@ limit, no stack trace on an error, and `evaltool serve` refusing another host.""
 
 from __future__ import annotations
 
+import http.client
 import urllib.error
 import urllib.request
 
@@ -81,11 +82,18 @@ def test_server_refuses_big_bodies_foreign_hosts_and_hides_errors(tmp_path):
     root = tmp_path / "ws"
     Workspace.init(root).close()
     with serving(root, upload_limit_mb=1) as url:
-        big = urllib.request.Request(f"{url}/import", data=b"x" * 1_500_000, method="POST")
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(big)
-        assert refused.value.code == 413
-        assert "upload limit" in refused.value.read().decode()
+        # The server answers from the declared length, before the body is sent; a client
+        # that kept sending would meet a closed socket, so send the headers only.
+        host, port = url.removeprefix("http://").split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=15)
+        connection.putrequest("POST", "/import")
+        connection.putheader("Content-Length", "1500000")
+        connection.putheader("Content-Type", "application/octet-stream")
+        connection.endheaders()
+        refused = connection.getresponse()
+        assert refused.status == 413
+        assert "upload limit" in refused.read().decode()
+        connection.close()
         rebinding = urllib.request.Request(f"{url}/", headers={"Host": "evil.example"})
         with pytest.raises(urllib.error.HTTPError) as foreign:
             urllib.request.urlopen(rebinding)
