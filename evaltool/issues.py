@@ -14,8 +14,10 @@ import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # imported where used: the light commands start without them
+    import pandas as pd
 
 ERROR = "error"
 WARNING = "warning"
@@ -248,6 +250,8 @@ class ValidationReport:
     def to_frame(self) -> pd.DataFrame:
         """Issues as a DataFrame with columns code, severity, file, sheet, row, column,
         header, value, message."""
+        import pandas as pd
+
         cols = ["code", "severity", "file", "sheet", "row", "column", "header", "value", "message"]
         return pd.DataFrame([i.to_record() for i in self.issues], columns=cols)
 

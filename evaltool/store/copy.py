@@ -11,8 +11,10 @@ as the original would. The files of the folder (uploads, reports) are not the st
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # imported where used: the light commands start without them
+    import pandas as pd
 
 from evaltool.errors import UserError
 from evaltool.store import engine

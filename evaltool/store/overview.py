@@ -5,7 +5,10 @@ The workspace page of the browser workspace shows it; it reads only the response
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported where used: the light commands start without them
+    import pandas as pd
 
 from evaltool.store import engine
 

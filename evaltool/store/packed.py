@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # imported where used: the light commands start without them
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class Packing:
         checksum does not hold for some response (an answer off the scale or not whole: its
         code spills into its neighbours or loses its fraction, and the unpacked answers add
         up to less)."""
+        import numpy as np
+
         lo, bits = self.scale_min, self.bits
         # answer of each code: NaN for 0, code + (scale_min − 1) otherwise (one lookup)
         answer = np.arange(1 << bits, dtype=np.float64)

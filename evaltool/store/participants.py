@@ -10,9 +10,10 @@ participant who gave any, kept apart so that no query of the ordinary records ca
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # imported where used: the light commands start without them
+    import pandas as pd
 
 from evaltool.store.engine import (
     Connection,
@@ -58,6 +59,8 @@ class ParticipantStore:
     ) -> pd.DataFrame:
         """Participants of ``pairs`` (columns project, participant) already stored, with
         the import holding them: columns project, participant, import_id, source_name."""
+        import pandas as pd
+
         if pairs.empty:
             return pd.DataFrame(columns=["project", "participant", "import_id", "source_name"])
         found = []
@@ -92,6 +95,8 @@ class ParticipantStore:
             :data:`SENSITIVE_COLUMNS`, one row per row of ``records`` (same order); a row
             with no characteristic given is not stored.
         """
+        import numpy as np
+
         cols = ["import_id", "source_row", *PARTICIPANT_COLUMNS]
         frame = records.assign(import_id=import_id)
         for c in _FLAGS:
@@ -117,6 +122,8 @@ class ParticipantStore:
         """The participant records (columns :data:`PARTICIPANT_COLUMNS` and ``record``, the
         row's id linking it to :meth:`participant_sensitive`), by project and id.
         ``projects``: only these (empty: none); None: all."""
+        import pandas as pd
+
         where, params = "", []
         if projects is not None:
             inside, params = in_list("project", projects)
@@ -137,6 +144,8 @@ class ParticipantStore:
         """The sensitive characteristics by participant record: columns ``record`` and
         :data:`SENSITIVE_COLUMNS` (nullable booleans; a participant without a row gave
         none)."""
+        import pandas as pd
+
         df = query_frame(
             self.conn,
             f"SELECT participant_id AS record, {', '.join(SENSITIVE_COLUMNS)} "

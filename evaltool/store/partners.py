@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # imported where used: the light commands start without them
+    import pandas as pd
 
 from evaltool.store.engine import Connection, frame_rows, in_list, query_frame
 

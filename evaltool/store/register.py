@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # imported where used: the light commands start without them
+    import pandas as pd
 
 from evaltool.store.engine import Connection, frame_rows, placeholders, query_frame, real_columns
 from evaltool.store.schema import quote_ident

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # imported where used: the light commands start without them
+    import numpy as np
+    import pandas as pd
 
 from evaltool.store.engine import Connection, chunks, in_list, placeholders, query_frame
 from evaltool.store.packed import packing
@@ -42,6 +44,9 @@ FIELD_ANSWER_COLUMNS = ("response_id", "project", "respondent", "wave", "field",
 def is_anonymous(respondents: Sequence[str] | pd.Series | np.ndarray) -> np.ndarray:
     """Boolean mask of the unlinked (anonymous) respondents' pseudonyms (:data:`ANON_PREFIX`):
     responses that must never count in linked change, linkage or attrition."""
+    import numpy as np
+    import pandas as pd
+
     values = pd.Series(np.asarray(respondents, dtype=object), dtype=object)
     return values.str.startswith(ANON_PREFIX).fillna(False).to_numpy(dtype=bool)
 
@@ -74,6 +79,8 @@ class ResponseStore:
         Only the projects in ``keys`` are read (through the responses' unique index), so
         the check costs the size of those projects, not of the whole workspace.
         """
+        import pandas as pd
+
         projects = pd.unique(keys["project"].to_numpy(dtype=object)).tolist()
         if not projects:
             return keys.iloc[:0]
@@ -113,6 +120,8 @@ class ResponseStore:
         (optional) has columns row (position in ``frame``), field, value. Returns the
         number of responses stored.
         """
+        import numpy as np
+
         n = len(frame)
         start = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM responses").fetchone()[0]
         ids = np.arange(start + 1, start + 1 + n, dtype=np.int64)
@@ -140,6 +149,8 @@ class ResponseStore:
     def _store_response_rows(
         self, ids: np.ndarray, import_id: int, instrument: str, frame: pd.DataFrame
     ) -> None:
+        import numpy as np
+
         def column(name: str, dtype=object) -> np.ndarray:
             return frame[name].to_numpy(dtype=dtype)
 
@@ -168,6 +179,8 @@ class ResponseStore:
     def _store_answers(self, table: str, ids: np.ndarray, values: np.ndarray) -> None:
         # SQLite stores a bound NaN as NULL, so the float matrix binds as it is; the float
         # ids become integers through the INTEGER PRIMARY KEY column.
+        import numpy as np
+
         k = values.shape[1]
         values = np.asarray(values, dtype=float)
 
@@ -235,6 +248,9 @@ class ResponseStore:
         when a response's checksum shows an answer the packing cannot hold; both give the
         same values.
         """
+        import numpy as np
+        import pandas as pd
+
         inst = self.load_instrument(instrument)
         columns = list(columns)
         select, tail, params = _response_query(
@@ -347,6 +363,8 @@ class ResponseStore:
     def respondent_waves(self, instrument: str, projects: Sequence[str]) -> pd.DataFrame:
         """The waves each respondent of ``projects`` answered ``instrument`` in: columns
         project, wave, respondent (one row each; through the responses' unique index)."""
+        import pandas as pd
+
         parts = [
             query_frame(
                 self.conn,

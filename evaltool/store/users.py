@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # imported where used: the light commands start without them
+    import pandas as pd
 
 from evaltool.store import engine
 from evaltool.store.imports import now_iso

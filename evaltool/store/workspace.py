@@ -29,9 +29,10 @@ import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # imported where used: the light commands start without them
+    import pandas as pd
 
 from evaltool.errors import NotAWorkspace, UserError, WorkspaceBusy
 from evaltool.store import engine
@@ -406,6 +407,9 @@ class Workspace(
     def pseudonyms(self, projects: Sequence[str], ids: Sequence[str]) -> list[str]:
         """Keyed pseudonyms for (project, source id) pairs (distinct pairs hashed once):
         the first 20 hex digits of HMAC-SHA256(secret, project ␟ id)."""
+        import numpy as np
+        import pandas as pd
+
         projects, ids = list(projects), list(ids)
         if len(projects) != len(ids):
             raise ValueError("projects and ids differ in length")

@@ -9,10 +9,11 @@ import sys
 HEAVY = ("pandas", "numpy", "openpyxl", "python_calamine", "pyreadstat", "psycopg", "starlette")
 
 
-def _imported(code: str) -> set[str]:
-    """Top-level modules imported by ``code`` in a fresh interpreter (``-X importtime``)."""
+def _imported(code: str, *args: str) -> set[str]:
+    """Top-level modules imported by ``code`` (run with ``args``) in a fresh interpreter
+    (``-X importtime``)."""
     out = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", code],
+        [sys.executable, "-X", "importtime", "-c", code, *args],
         capture_output=True,
         text=True,
         check=True,
@@ -48,3 +49,15 @@ def test_help_prints_in_a_fresh_process():
     assert out.stdout.startswith("Usage:")
     for command in ("import", "init", "instruments", "report", "config"):
         assert f"  {command} " in out.stdout
+
+
+def test_init_config_and_instruments_run_without_pandas(tmp_path):
+    ws = tmp_path / "ws"
+    run = (
+        "import sys; from evaltool.cli import main; sys.argv = ['evaltool', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit as end:\n    assert not end.code, end.code\n"
+    )
+    for args in (["init", str(ws)], ["config", "show", "-w", str(ws)], ["instruments"]):
+        names = _imported(run, *args)
+        assert "evaltool" in names
+        assert not names & {"pandas", "numpy"}, (args, sorted(names & {"pandas", "numpy"}))
