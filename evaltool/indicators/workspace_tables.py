@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from evaltool.errors import UserError
-from evaltool.indicators import cooperation
 from evaltool.indicators.outcomes.tables import TABLE_KEYS, outcome_tables
 from evaltool.instruments import Instrument
 from evaltool.scoring.rules import reversed_values
@@ -56,21 +56,55 @@ def first_answers(answers: pd.DataFrame, fields: Sequence[str]) -> pd.DataFrame:
         first). Values are stripped; an empty answer counts as no answer.
     """
     df = answers[answers["field"].isin(list(fields))]
-    df = df.assign(value=df["value"].astype(str).str.strip())
-    df = df[df["value"] != ""]
-    df = df.sort_values(["wave", "response_id"], kind="stable")
-    df = df.drop_duplicates(["project", "respondent", "field"], keep="first")
-    return df[["project", "respondent", "field", "value"]].reset_index(drop=True)
+    # strip each distinct answer once, not each row
+    codes, distinct = pd.factorize(df["value"].astype(str))
+    stripped = np.array([v.strip() for v in distinct] + [""], dtype=object)[codes]
+    keep = stripped != ""
+    df = df.assign(value=stripped)[keep]
+    # earliest wave first, then storage order; the first row of each client and field wins
+    df = df.iloc[np.lexsort((df["response_id"].to_numpy(), df["wave"].to_numpy()))]
+    key = _codes(df, ["project", "respondent", "field"])
+    first = ~pd.Series(key).duplicated().to_numpy()
+    return df.loc[first, ["project", "respondent", "field", "value"]].reset_index(drop=True)
+
+
+def _codes(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    """One code per distinct combination of ``columns``: each column's codes combined with the
+    codes so far and numbered anew, so the codes stay below the number of rows."""
+    key = np.zeros(len(frame), dtype=np.int64)
+    for col in columns:
+        codes, uniques = pd.factorize(frame[col], use_na_sentinel=False)
+        key = pd.factorize(key * len(uniques) + codes)[0]
+    return key
+
+
+def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, sorted distinct values) of text ``values``: the distinct values are sorted as
+    fixed-width text (code point order, as Python compares str), not one comparison at a
+    time."""
+    codes, uniques = pd.factorize(values)
+    uniques = np.asarray(uniques, dtype=object)
+    order = np.argsort(uniques.astype(str), kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[codes], uniques[order]
 
 
 def wide_background(first: pd.DataFrame) -> pd.DataFrame:
-    """:func:`first_answers` as one row per client (project, respondent) and one column per
-    field."""
+    """:func:`first_answers` as one row per client (project, respondent; sorted) and one column
+    per field (sorted; NaN where the client has no answer)."""
     if first.empty:
         return pd.DataFrame(columns=["project", "respondent"])
-    wide = first.pivot(index=["project", "respondent"], columns="field", values="value")
-    wide.columns.name = None
-    return wide.reset_index()
+    project, projects = _sorted_codes(first["project"])
+    respondent, respondents = _sorted_codes(first["respondent"])
+    keys, client = np.unique(project * len(respondents) + respondent, return_inverse=True)
+    field, names = _sorted_codes(first["field"])
+    cells = np.full((len(keys), len(names)), np.nan, dtype=object)
+    cells[client, field] = first["value"].to_numpy(dtype=object)
+    wide = pd.DataFrame(cells, columns=list(names))
+    wide.insert(0, "respondent", respondents[keys % len(respondents)])
+    wide.insert(0, "project", projects[keys // len(respondents)])
+    return wide
 
 
 def client_background(
@@ -192,6 +226,8 @@ def instrument_outcomes(
 
 
 def _check_projects(ws, projects: Sequence[str] | None) -> None:
+    if not projects:
+        return
     known = set(ws.projects_seen())
     for p in projects or []:
         if p not in known:
@@ -247,7 +283,7 @@ def workspace_outcomes(
         inputs = outcome_inputs(inst, meta, values)
         if len(inputs.waves) < 2:
             continue
-        present = set(inputs.scores.loc[~inputs.scores["discarded"], "project"])
+        present = set(pd.unique(inputs.scores.loc[~inputs.scores["discarded"], "project"]))
         selected = [p for p in projects or [] if p in present]
         if projects and not selected:
             continue
@@ -300,6 +336,7 @@ def workspace_cooperation(
         columns are those of :mod:`evaltool.indicators.cooperation`.
     """
     from evaltool.imports.partners import partner_data
+    from evaltool.indicators import cooperation
 
     min_n = ws.min_n if min_n is None else min_n
     data = partner_data(ws, selected)
@@ -353,6 +390,8 @@ def round_tables(
     """``networks``, ``organisations`` and ``indices`` of every round (the per-round tables
     that the command line and the reports share); ``networks``: the rounds'
     :func:`evaltool.indicators.cooperation.round_networks` when already computed."""
+    from evaltool.indicators import cooperation  # igraph loads only for partner rounds
+
     if networks is None:
         networks = cooperation.round_networks(ties, orgs, min_level)
     if survey is not None and len(statements):

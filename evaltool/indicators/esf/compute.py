@@ -319,7 +319,7 @@ def _with_follow_up(rows: pd.DataFrame, p: pd.DataFrame, inds: list[Indicator]) 
     """Longer-term indicators only where follow-up data exist: of projects with a status
     six months after leaving (or an improved situation) for some participant."""
     follow = p["status_6m"].notna() | p["improved_6m"].notna()
-    projects = set(p.loc[follow.to_numpy(), "project"])
+    projects = set(pd.unique(p.loc[follow.to_numpy(), "project"]))
     if projects:
         projects.add(_PROGRAMME)
     longer = rows["code"].isin([i.code for i in inds if i.kind == "longer_term"])

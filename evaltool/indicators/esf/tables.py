@@ -153,7 +153,9 @@ def _join(ws, frame: pd.DataFrame, min_n: int, selected: list[str] | None):
         inputs = outcome_inputs(inst, meta, values)
         if len(inputs.waves) < 2:
             continue
-        present = set(inputs.scores.loc[~inputs.scores["discarded"].astype(bool), "project"])
+        present = set(
+            pd.unique(inputs.scores.loc[~inputs.scores["discarded"].astype(bool), "project"])
+        )
         labels = [
             lab
             for lab, key in to_key.items()
