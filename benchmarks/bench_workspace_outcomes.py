@@ -102,8 +102,12 @@ def parts(ws_dir: Path, repeat: int) -> None:
 def peers(scores, items, domains: dict, repeat: int) -> None:
     """Paired t-tests per project and domain (pingouin) and the programme's mixed model
     (statsmodels), next to evaltool's own tables on the same scores."""
-    import pingouin as pg
-    import statsmodels.formula.api as smf
+    try:
+        import pingouin as pg
+        import statsmodels.formula.api as smf
+    except ImportError as missing:
+        print(f"peers skipped ({missing.name} is not installed: pip install -e '.[bench]')")
+        return
 
     kept = scores[~scores["discarded"]]
     wide = kept[kept["wave"].isin([1, 3])].pivot_table(
