@@ -22,6 +22,9 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("EVALTOOL_WORKSPACE", raising=False)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     monkeypatch.delenv("EVALTOOL_DATABASE", raising=False)
+    from evaltool.report import cache
+
+    cache.clear()  # no test is answered from another test's report data
 
 
 @pytest.fixture

@@ -94,9 +94,9 @@ def report(
         others = tuple(f for f in formats if f != "html")
         if others:
             if all_reports:
-                from evaltool.report.collect import collect
+                from evaltool.report.cache import report_data
 
-                projects = list(collect(ws, lang).projects)
+                projects = list(report_data(ws, lang).projects)
             else:
                 projects = [project] if project else []
             for path in write_documents(

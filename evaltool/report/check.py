@@ -9,7 +9,7 @@ them gives (:func:`evaltool.report.release.release_check`).
 from __future__ import annotations
 
 from evaltool.report.build import programme_document, project_document
-from evaltool.report.collect import collect
+from evaltool.report.cache import report_data
 from evaltool.report.release import release_check
 from evaltool.store.workspace import Workspace
 
@@ -30,7 +30,7 @@ def check_workspace_release(ws: Workspace, lang: str | None = None) -> list[str]
         Document, table, row and column of each recoverable withheld cell; empty when the
         release is safe against subtraction.
     """
-    data = collect(ws, lang)
+    data = report_data(ws, lang)
     docs = [programme_document(data)]
     docs += [project_document(data, info) for info in data.projects.values()]
     return release_check(docs)

@@ -316,7 +316,7 @@ def write_documents(
         The files written (``<name>.<lang>.docx`` / ``.pdf``).
     """
     from evaltool.report.build import programme_document, project_document
-    from evaltool.report.collect import collect
+    from evaltool.report.cache import report_data
     from evaltool.report.html import (
         PROGRAMME_NAME,
         _out_dir,
@@ -331,7 +331,7 @@ def write_documents(
     if bad:
         raise UserError(f"unknown report format {bad[0]!r}; formats: html, docx, pdf")
     lang = check_lang(lang or ws.get_setting("lang"))
-    data = collect(ws, lang)
+    data = report_data(ws, lang)
     out = _out_dir(ws, out_dir)
     docs = [(PROGRAMME_NAME, programme_document(data))] if programme else []
     for p in projects or []:

@@ -25,7 +25,8 @@ from evaltool import __version__
 from evaltool.errors import UserError
 from evaltool.report import charts
 from evaltool.report.build import index_page, programme_document, project_document
-from evaltool.report.collect import ProjectInfo, ReportData, collect
+from evaltool.report.cache import report_data
+from evaltool.report.collect import ProjectInfo, ReportData
 from evaltool.report.document import Document, Figure, Table
 from evaltool.report.i18n import check_lang, t
 from evaltool.report.workbook import write_workbook
@@ -213,7 +214,7 @@ def write_project_report(
     register code or name or a client-data project label."""
     lang = check_lang(lang or ws.get_setting("lang"))
     key, keys = _resolve_key(ws, project)
-    data = collect(ws, lang, projects=[key] if key is not None else [], keys=keys)
+    data = report_data(ws, lang, projects=[key] if key is not None else [], keys=keys)
     info = _project(data, key or project)
     out = _out_dir(ws, out_dir)
     path = out / file_name(safe_name(info.key), data.lang, "html")
@@ -225,7 +226,7 @@ def write_programme_report(
 ) -> Path:
     """Write ``programme.html`` (self-contained) and ``programme.xlsx``; returns the path."""
     lang = check_lang(lang or ws.get_setting("lang"))
-    data = collect(ws, lang)
+    data = report_data(ws, lang)
     out = _out_dir(ws, out_dir)
     path = out / file_name(PROGRAMME_NAME, data.lang, "html")
     return _write(programme_document(data), path, data, "inline")
@@ -330,7 +331,7 @@ def write_all_reports(
     more), which share the computed data copy-on-write; the progress callback is called in
     the calling process."""
     lang = check_lang(lang or ws.get_setting("lang"))
-    data = collect(ws, lang)
+    data = report_data(ws, lang)
     out = _out_dir(ws, out_dir)
     (out / PLOTLY_FILE).write_text(plotly_js(), encoding="utf-8", newline="\n")
     projects = list(data.projects.values())

@@ -324,12 +324,12 @@ def write_text_skeletons(
         Each file and whether it was written now (False: it existed and was kept).
     """
     from evaltool.report.build import programme_document, project_document
-    from evaltool.report.collect import collect
+    from evaltool.report.cache import report_data
     from evaltool.report.html import _project
     from evaltool.report.i18n import check_lang
 
     lang = check_lang(lang or ws.get_setting("lang"))
-    data = collect(ws, lang)
+    data = report_data(ws, lang)
     infos = (
         list(data.projects.values()) if projects is None else [_project(data, p) for p in projects]
     )

@@ -450,6 +450,27 @@ class Workspace(
         self.conn.execute(answers_table_sql(table, instrument.item_codes))
         return table
 
+    def data_state(self) -> str:
+        """A token of what the workspace holds: equal in two calls exactly when no import,
+        deletion, setting or instrument definition changed in between, in any process.
+
+        Every stored row comes with an import (ids are never reused), so the imports'
+        count, largest id and id sum change with each import and deletion; the settings and
+        the instruments' SHA-256 are taken whole. Keyed with the workspace's secret, so two
+        workspaces never share a token.
+        """
+        imports = self.conn.execute(
+            "SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(id), 0) FROM imports"
+        ).fetchone()
+        settings = self.conn.execute("SELECT key, value FROM settings ORDER BY key").fetchall()
+        instruments = self.conn.execute(
+            "SELECT name, sha256 FROM instruments ORDER BY name"
+        ).fetchall()
+        state = repr(
+            (tuple(imports), [tuple(r) for r in settings], [tuple(r) for r in instruments])
+        )
+        return hmac.new(self._secret, b"data-state\x1f" + state.encode(), "sha256").hexdigest()
+
     def instrument_names(self) -> list[str]:
         """The stored instruments, by name."""
         return [r[0] for r in self.conn.execute("SELECT name FROM instruments ORDER BY name")]

@@ -478,3 +478,44 @@ def test_a_version_1_workspace_is_upgraded_by_the_built_in_migrations(
     with Workspace.open(tmp_path / "new") as ws:
         fresh = set(engine.table_names(ws.conn))
     assert upgraded == fresh and "import_deletions" in fresh
+
+
+def test_data_state_changes_with_every_import_deletion_and_setting(ws):
+    def add(k: int) -> int:
+        with ws.transaction():
+            return ws.add_import(
+                {
+                    "kind": "clients",
+                    "source_name": f"{k}.csv",
+                    "sha256": str(k) * 64,
+                    "size": 1,
+                    "scope": "s",
+                    "rows_read": 0,
+                    "rows_stored": 0,
+                    "rows_rejected": 0,
+                }
+            )
+
+    seen = [ws.data_state()]
+    assert ws.data_state() == seen[0]  # reading changes nothing
+    first = add(1)
+    seen.append(ws.data_state())
+    second = add(2)
+    seen.append(ws.data_state())
+    with ws.transaction():
+        ws.delete_import(second)
+    seen.append(ws.data_state())  # the same data as after the first import
+    with ws.transaction():
+        ws.delete_import(first)
+    seen.append(ws.data_state())  # no imports, as at the start
+    add(3)
+    seen.append(ws.data_state())
+    ws.set_setting("min_n", "7")
+    seen.append(ws.data_state())
+    with ws.transaction():
+        ws.ensure_instrument(load_instrument("whoqol-bref"))
+    seen.append(ws.data_state())
+    assert len(set(seen[2:])) == len(seen[2:]) and seen[1] != seen[0]
+    # the state names the data, not the history: the same data, the same state (a later
+    # import never has an earlier one's id, so it never brings an old state back)
+    assert seen[3] == seen[1] and seen[4] == seen[0]
