@@ -82,6 +82,9 @@ def report(
     if sum(bool(x) for x in (project, programme, all_reports)) != 1:
         raise UserError("give one of --project P, --programme or --all")
     formats = tuple(dict.fromkeys(formats or ("html",)))
+    from evaltool.output.paths import check_writable_folder
+
+    check_writable_folder(output_dir, "report folder")  # before anything is computed
     with open_workspace(workspace) as ws:
         if "html" in formats:
             if project:

@@ -67,6 +67,17 @@ def test_unwritable_output_is_exit_2(runner, ws_dir, tmp_path, args):
     assert result.exit_code == 2 and "does not exist" in result.output
 
 
+@pytest.mark.parametrize("below", ["a-file", "a-file/sub"])
+def test_a_report_folder_that_cannot_be_made_is_exit_2(runner, ws_dir, tmp_path, below):
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(
+        main, ["report", "--programme", "-w", str(ws_dir), "-o", str(tmp_path / below)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "a-file" in result.output and "Traceback" not in result.output
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "not a folder"
+
+
 def test_escape_sequences_in_data_are_escaped_on_the_terminal(
     runner, ws_dir, tmp_path, whoqol_answers
 ):
