@@ -31,6 +31,8 @@ from evaltool.read.cells import RawTable, ReadError, plain_text, text_frame_bloc
 from evaltool.text import column_letter
 
 DELIMITERS = (";", ",", "\t")
+#: Characters from the start of a text file in which its delimiter is sniffed.
+SNIFF_CHARS = 1_000_000
 #: The longest cell read from a text file (characters); an import may pass another limit.
 MAX_CELL_CHARS = 1_000_000
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -106,7 +108,8 @@ def sniff_delimiter(text: str) -> str:
     Parameters
     ----------
     text
-        The file's text (only its first 50 lines are looked at).
+        The file's text (only its first 50 lines, within its first :data:`SNIFF_CHARS`
+        characters, are looked at).
 
     Returns
     -------
@@ -123,7 +126,9 @@ def sniff_delimiter(text: str) -> str:
 
     The highest score wins; ties go to the earlier delimiter.
     """
-    sample_lines = text.splitlines()[:50]
+    # the first 50 lines, from at most SNIFF_CHARS characters: a huge file (or one huge
+    # cell) is not split whole to find them; a line cut at the end is dropped below
+    sample_lines = text[:SNIFF_CHARS].splitlines()[:50]
     sample = "\n".join(sample_lines)
     best, best_score = ",", -1.0
     for delim in DELIMITERS:
@@ -184,11 +189,11 @@ def read_text(
     if "\r\r\n" in text:
         text = text.replace("\r\r\n", "\r\n")
     row_offset = 0
-    first_line, _, rest = text.partition("\n")
+    first_line = text[: text.find("\n")] if "\n" in text[:4096] else text[:4096]
     delimiter = None
     if first_line.strip().lower().startswith("sep=") and len(first_line.strip()) == 5:
         delimiter = first_line.strip()[4]
-        text = rest
+        text = text[len(first_line) + 1 :]
         row_offset = 1
     if delimiter is None:
         delimiter = sniff_delimiter(text)

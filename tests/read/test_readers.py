@@ -393,3 +393,19 @@ def test_text_tables_keep_each_rows_field_count(tmp_path: Path):
     path.write_text('sep=;\nid;q1;open\nA1;1;"x;y"\nA2;2\nA3;3;z;extra\n', encoding="utf-8")
     raw = read_raw(path)
     assert raw.field_counts.tolist() == [3, 3, 2, 4] and raw.cells.shape == (4, 4)
+
+
+def test_a_huge_cell_does_not_hide_the_delimiter_or_enter_the_sniffed_sample(monkeypatch):
+    from evaltool.read import delimited
+
+    seen = []
+    reader = delimited.csv.reader
+
+    def recording(lines, *args, **kwargs):
+        seen.append(len(lines.getvalue()))
+        return reader(lines, *args, **kwargs)
+
+    monkeypatch.setattr(delimited.csv, "reader", recording)
+    text = "id;q1;q2\nA1;3;4\nA2;" + "x" * (3 * delimited.SNIFF_CHARS) + ";4\n"
+    assert delimited.sniff_delimiter(text) == ";"
+    assert seen and max(seen) <= delimited.SNIFF_CHARS  # only the head was sampled
