@@ -19,6 +19,10 @@ import pandas as pd
 
 from evaltool.instruments.model import Instrument
 
+#: Responses scored at a time by :func:`_domain_sums` (its temporary copies are this many
+#: rows, not the whole table).
+SCORE_BLOCK_ROWS = 65_536
+
 
 def score(values: np.ndarray, instrument: Instrument, rule: str | None = None) -> pd.DataFrame:
     """Score responses under one of the instrument's missing-data rules.
@@ -130,9 +134,17 @@ def _domain_sums(
     sign[rev] *= -1.0
     flipped = np.zeros_like(member)
     flipped[rev] = member[rev] * (instrument.scale_min + instrument.scale_max)
-    filled = np.where(answered, x, 0.0)
-    both = answered.astype(np.float64) @ np.hstack([flipped, member])
-    return filled @ sign + both[:, :k], both[:, k:]
+    weights = np.hstack([flipped, member])
+    sums = np.empty((len(x), k))
+    counts = np.empty((len(x), k))
+    # block by block: the float copies of a block stay small however many responses
+    for start in range(0, len(x), SCORE_BLOCK_ROWS):
+        rows = slice(start, start + SCORE_BLOCK_ROWS)
+        a = answered[rows]
+        both = a.astype(np.float64) @ weights
+        sums[rows] = np.where(a, x[rows], 0.0) @ sign + both[:, :k]
+        counts[rows] = both[:, k:]
+    return sums, counts
 
 
 def reversed_values(values: np.ndarray, instrument: Instrument) -> np.ndarray:
