@@ -146,6 +146,15 @@ def withhold(
     return df
 
 
+def as_counts(values: ArrayLike) -> np.ndarray:
+    """Counts as floats, entries that are not numbers as NaN (a numeric array is taken as
+    it is: the tables hand over thousands of small ones)."""
+    arr = np.asarray(values)
+    if arr.dtype.kind in "fiub":
+        return arr.astype(float, copy=False)
+    return np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
+
+
 def small(counts: ArrayLike, min_n: int) -> np.ndarray:
     """Cells of 1 … ``min_n`` − 1 (missing counts are not small).
 
@@ -171,7 +180,7 @@ def small(counts: ArrayLike, min_n: int) -> np.ndarray:
     >>> small([0, 1, 4, 5, None], 5)
     array([False,  True,  True, False, False])
     """
-    c = np.asarray(pd.to_numeric(pd.Series(counts), errors="coerce"), dtype=float)
+    c = as_counts(counts)
     return (c >= 1) & (c < min_n)
 
 
@@ -220,7 +229,7 @@ def protect(
     >>> protect([12, 3, 8, 20, 2, 30], 5, groups=["q1"] * 4 + ["q2"] * 2)
     array([False,  True,  True, False,  True,  True])
     """
-    c = np.asarray(pd.to_numeric(pd.Series(counts), errors="coerce"), dtype=float)
+    c = as_counts(counts)
     prio = c if priority is None else np.asarray(priority, dtype=float)
     out = small(c, min_n)
     if not complementary or not out.any():
@@ -274,8 +283,7 @@ def protect_binary(count: ArrayLike, total: ArrayLike, min_n: int) -> np.ndarray
     >>> protect_binary([2, 10, 28], [30, 30, 30], 5)
     array([ True, False,  True])
     """
-    c = np.asarray(pd.to_numeric(pd.Series(count), errors="coerce"), dtype=float)
-    n = np.asarray(pd.to_numeric(pd.Series(total), errors="coerce"), dtype=float)
+    c, n = as_counts(count), as_counts(total)
     return small(c, min_n) | small(n - c, min_n)
 
 
@@ -310,7 +318,7 @@ def merge_small(counts: ArrayLike, min_n: int) -> np.ndarray:
     >>> merge_small([43, 2, 2, 1], 5)
     array([False,  True,  True,  True])
     """
-    c = np.nan_to_num(np.asarray(pd.to_numeric(pd.Series(counts), errors="coerce"), float))
+    c = np.nan_to_num(as_counts(counts))
     merged = small(c, min_n)
     while 0 < c[merged].sum() < min_n:
         free = np.flatnonzero(~merged & (c > 0))
