@@ -494,7 +494,9 @@ def prepare_file(
     run_checks(ITEM_CHECKS, ctx, report)
     if report.ok:
         check_instrument_fit(ctx, report, _placer(ctx, excluded), force=opts.force)
-    return rows_to_store(ctx)
+    rows = rows_to_store(ctx)
+    ctx.release_cells()
+    return rows
 
 
 def _placer(ctx: FileContext, excluded: set[int]):
@@ -514,11 +516,14 @@ def _placer(ctx: FileContext, excluded: set[int]):
 
 def reason_strings(reasons: np.ndarray) -> np.ndarray:
     """One string per response, one letter per item (see ``instruments.REASON_LETTERS``)."""
-    letters = np.array([REASON_LETTERS[k] for k in sorted(REASON_LETTERS)], dtype="<U1")
-    chars = np.ascontiguousarray(letters[reasons.clip(0, 4).astype(np.int64)])
-    if chars.shape[1] == 0:
-        return np.full(len(chars), "", dtype=object)
-    return chars.view(f"<U{chars.shape[1]}").ravel().astype(object)
+    if reasons.shape[1] == 0:
+        return np.full(len(reasons), "", dtype=object)
+    # one ASCII byte per item, a row's bytes read as one text (no wide copies of the table)
+    letters = np.frombuffer(
+        "".join(REASON_LETTERS[k] for k in sorted(REASON_LETTERS)).encode("ascii"), np.uint8
+    )
+    chars = np.ascontiguousarray(letters[reasons.clip(0, len(letters) - 1)])
+    return chars.view(f"S{chars.shape[1]}").ravel().astype(f"U{chars.shape[1]}").astype(object)
 
 
 def stored_warnings(ctx: FileContext, report: ValidationReport) -> list[dict]:

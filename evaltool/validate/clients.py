@@ -106,6 +106,16 @@ class FileContext:
         """The number of responses."""
         return len(self.survey.data)
 
+    def release_cells(self) -> None:
+        """Let go of the file's text cells, decoded answers and scores once its rows to store
+        are taken (:func:`evaltool.imports.clients.rows_to_store`): storing needs only those
+        rows, and a large file's cells would otherwise stay in memory while they are written.
+        Row positions, headers and the number of responses stay."""
+        self.survey.data = self.survey.data.iloc[:, :0]
+        self.survey.raw.cells = self.survey.raw.cells.iloc[:0, :0]
+        self.decoded = None
+        self.scores = None
+
     def at(self, idx: int, pos: int) -> dict:
         """The position of the cell of response ``idx`` in column ``pos``, for an issue."""
         return {
