@@ -140,6 +140,11 @@ def parse_instrument(text: str, source: str = "<text>") -> Instrument:
             source, "instrument.good_threshold", lambda: _number(meta.get("good_threshold"))
         ),
         reference=str(meta.get("reference", "")),
+        description=_part(
+            source,
+            "instrument.description",
+            lambda: {k: _text(v) for k, v in table(meta, "description", source).items()},
+        ),
         version=str(meta.get("version", "")),
         source_text=text,
     )

@@ -113,7 +113,10 @@ class Instrument:
     dont_know_codes: tuple[float, ...] = ()
     fields: list[Field] = field(default_factory=list)
     good_threshold: float | None = None
+    #: A bibliographic citation of the questionnaire (the same in every language).
     reference: str = ""
+    #: A short description per language (fi, sv, en), shown in that language only.
+    description: dict[str, str] = field(default_factory=dict)
     version: str = ""
     source_text: str = ""
 

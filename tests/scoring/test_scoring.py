@@ -365,6 +365,13 @@ domain_max_missing = { total = 0 }
     assert np.isnan(sc["total"].iloc[1])
     with pytest.raises(Exception, match="unknown items"):
         parse_instrument(text.replace('items = ["a1", "a2"]', 'items = ["a1", "zz"]'))
+    assert inst.description == {}
+    described = parse_instrument(
+        text.replace("scale_max = 4\n", 'scale_max = 4\n[instrument.description]\nfi = "Lyhyt."\n')
+    )
+    assert described.description == {"fi": "Lyhyt."}
+    with pytest.raises(Exception, match=r"description must be a table"):
+        parse_instrument(text.replace("scale_max = 4\n", 'scale_max = 4\ndescription = "x"\n'))
 
 
 def test_six_after_a_one_to_five_scale_is_dont_know_unless_labelled_otherwise():
