@@ -36,6 +36,7 @@ from evaltool.indicators.workspace_tables import (
 from evaltool.instruments import Instrument
 from evaltool.report.cooperation_data import CooperationData, cooperation_data
 from evaltool.report.esf_data import EsfData, esf_data
+from evaltool.report.likert_data import LATEST_COLUMNS, likert_answers
 from evaltool.report.norms import NormData, norm_data
 from evaltool.report.privacy import mask_identifiers
 from evaltool.report.release import likert_release, merge_background, rci_release
@@ -91,12 +92,16 @@ class InstrumentData:
     Tables are tidy with a ``project`` column (None = whole programme):
 
     ``flow``         project, wave, stored, incomplete, discarded, scored, first_date,
-                     last_date
+                     last_date (``scored``: a score in at least one domain; ``discarded``:
+                     stored but not scored for missing answers)
     ``missing``      project, answered, skipped, dont_know, missing_code, not_in_file (item
                      answers by missing reason)
     ``means``        project, domain, wave, n, mean, sd, ci_low, ci_high, suppressed
     ``items``        project, wave, item, n, mean, sd, suppressed (as answered)
-    ``likert``       project, block, item, value, count, share, n, suppressed
+    ``likert``       project, block, item, value, count, share, n, suppressed (each
+                     client's latest answer)
+    ``latest``       project, wave, clients (the wave of each client's latest answer, on
+                     which ``likert`` and the experience block scores rest)
     ``files``        project, import_id, source_name, layout, imported_at, rows_read,
                      rows_stored, rows_rejected, stored_here
     ``outcomes``     dict of :func:`evaltool.indicators.outcomes.outcome_tables` (qol only)
@@ -117,6 +122,7 @@ class InstrumentData:
     files: pd.DataFrame
     outcomes: dict[str, pd.DataFrame] = field(default_factory=dict)
     n_respondents: dict = field(default_factory=dict)
+    latest: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LATEST_COLUMNS))
     #: The population comparison (:mod:`evaltool.report.norms`; qol with norms only).
     norms: NormData | None = None
     #: Pieces that every report of a batch derives alike from the tables above (e.g. the
@@ -309,13 +315,16 @@ def _file_table(
 
 
 def _flow(meta: pd.DataFrame, scored: np.ndarray, only: set[str] | None) -> pd.DataFrame:
+    """Responses per project and wave: stored, incomplete, not scored (``discarded``: the
+    response rule discarded it, or no domain met its rule) and ``scored`` (a score in at
+    least one domain), so that ``scored`` is the n of the means table's rows."""
     if only is not None:
         pick = meta["project"].isin(only).to_numpy()
         meta, scored = meta[pick], scored[pick]
     m = meta.assign(
-        scored=scored,
+        scored=scored.astype(int),
         incomplete=meta["incomplete"].astype(int),
-        discarded=meta["discarded"].astype(int),
+        discarded=(~scored).astype(int),
     )
     m = _with_programme(m[["project", "wave", "incomplete", "discarded", "scored", "date"]], only)
     g = m.groupby(["project", "wave"], sort=True, dropna=False)
@@ -416,61 +425,6 @@ def _item_stats(
     return out[cols]
 
 
-def _likert(
-    inst: Instrument, meta: pd.DataFrame, values: np.ndarray, min_n: int, only: set[str] | None
-) -> pd.DataFrame:
-    """Answer distributions of the block items (first answer of each client: the latest
-    wave's answer is used, as experience questions are asked during or after the service)."""
-    items = [it for it in inst.items if it.block]
-    if not items:
-        return pd.DataFrame(
-            columns=["project", "block", "item", "value", "count", "share", "n", "suppressed"]
-        )
-    codes = inst.item_codes
-    idx = [codes.index(it.code) for it in items]
-    keep = ~meta["discarded"].to_numpy()
-    if only is not None:
-        keep &= meta["project"].isin(only).to_numpy()
-    base = meta.loc[keep, ["project", "wave", "respondent"]].reset_index(drop=True)
-    wide = pd.concat(
-        [base, pd.DataFrame(values[keep][:, idx], columns=[it.code for it in items])], axis=1
-    )
-    wide = wide.sort_values("wave").drop_duplicates(["project", "respondent"], keep="last")
-    long = (
-        wide.drop(columns=["wave", "respondent"])
-        .melt(id_vars="project", var_name="item", value_name="value")
-        .dropna()
-    )
-    if only is None:
-        long = _with_programme(long)
-    counts = (
-        long.groupby(["project", "item", "value"], dropna=False, sort=True)
-        .size()
-        .rename("count")
-        .reset_index()
-    )
-    n = long.groupby(["project", "item"], dropna=False).size().rename("n").reset_index()
-    # full grid of scale values so every bar has all categories
-    scale = np.arange(inst.scale_min, inst.scale_max + 1, dtype=float)
-    grid = n.merge(pd.DataFrame({"value": scale}), how="cross")
-    out = grid.merge(counts, on=["project", "item", "value"], how="left")
-    out["count"] = out["count"].fillna(0).astype(int)
-    out["share"] = out["count"] / out["n"]
-    out["suppressed"] = out["n"] < min_n
-    out.loc[out["suppressed"], ["count", "share"]] = np.nan
-    block = {it.code: it.block for it in items}
-    order = {c: i for i, c in enumerate(block)}
-    out["block"] = out["item"].map(block)
-    out = (
-        out.assign(_o=out["item"].map(order))
-        .sort_values(["project", "_o", "value"], na_position="first")
-        .drop(columns="_o")
-    )
-    return out[
-        ["project", "block", "item", "value", "count", "share", "n", "suppressed"]
-    ].reset_index(drop=True)
-
-
 #: The response columns the reports read (:meth:`Workspace.responses`).
 _RESPONSE_COLUMNS = [
     "id",
@@ -513,11 +467,13 @@ def _instrument_data(
     domains = [d.name for d in inst.domains]
     scored = ~meta["discarded"].to_numpy()
     waves = inputs.waves
-    flow = _flow(meta, scored, only)
+    with_score = scored & inputs.scores[domains].notna().any(axis=1).to_numpy()
+    flow = _flow(meta, with_score if domains else scored, only)
     missing = _missing(meta, only)
     files = _file_table(ws, name, label_to_key, only)
     items = _item_stats(meta, values, inst.item_codes, min_n, only)
-    likert = likert_release(_likert(inst, meta, values, min_n, only), min_n)
+    likert, latest = likert_answers(inst, meta, values, min_n, only)
+    likert = likert_release(likert, min_n)
     data = InstrumentData(
         name,
         inst,
@@ -532,6 +488,7 @@ def _instrument_data(
         items,
         likert,
         files,
+        latest=latest,
     )
     counts = meta.loc[scored].groupby("project")["respondent"].nunique()
     data.n_respondents = {
@@ -544,7 +501,7 @@ def _instrument_data(
         # block scores (0-100) of each client's latest response
         last = (
             scores[~scores["discarded"].astype(bool)]
-            .sort_values("wave")
+            .sort_values("wave", kind="stable")
             .drop_duplicates(["project", "respondent"], keep="last")
         )
         long = last.melt(

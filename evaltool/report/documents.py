@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from evaltool.errors import UserError
+from evaltool.output.paths import replacing
 from evaltool.report.collect import fixed_time
 from evaltool.report.document import (
     AnswerList,
@@ -160,9 +161,10 @@ def write_docx(
     if when is not None:  # SOURCE_DATE_EPOCH: the same bytes for the same workspace
         word.core_properties.created = word.core_properties.modified = when
         word.core_properties.last_printed = when
-    word.save(str(path))
-    if when is not None:
-        _fix_zip_times(path, when)
+    with replacing(path) as tmp:
+        word.save(str(tmp))
+        if when is not None:
+            _fix_zip_times(tmp, when)
     return path
 
 
@@ -269,15 +271,16 @@ def write_pdf(html_path: str | Path, pdf_path: str | Path, page) -> Path:
         timeout=30_000,
     )
     page.emulate_media(media="print")
-    page.pdf(
-        path=str(pdf_path),
-        format="A4",
-        print_background=True,
-        margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
-    )
     when = fixed_time()
-    if when is not None:
-        _fix_pdf_dates(Path(pdf_path), when)
+    with replacing(pdf_path) as tmp:
+        page.pdf(
+            path=str(tmp),
+            format="A4",
+            print_background=True,
+            margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
+        )
+        if when is not None:
+            _fix_pdf_dates(tmp, when)
     return Path(pdf_path)
 
 

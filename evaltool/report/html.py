@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from evaltool import __version__
 from evaltool.errors import UserError
+from evaltool.output.paths import replacing
 from evaltool.report import charts
 from evaltool.report.build import index_page, programme_document, project_document
 from evaltool.report.cache import report_data
@@ -172,7 +173,8 @@ def _write(
 ) -> Path:
     xlsx = html_path.with_name(html_path.name.removesuffix(".html") + ".xlsx")
     text = render_document(doc, plotly=plotly, excel_name=xlsx.name, index_href=index_href)
-    html_path.write_text(text, encoding="utf-8", newline="\n")
+    with replacing(html_path) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
     write_workbook(doc, xlsx, data.created)
     return html_path
 
@@ -333,7 +335,8 @@ def write_all_reports(
     lang = check_lang(lang or ws.get_setting("lang"))
     data = report_data(ws, lang)
     out = _out_dir(ws, out_dir)
-    (out / PLOTLY_FILE).write_text(plotly_js(), encoding="utf-8", newline="\n")
+    with replacing(out / PLOTLY_FILE) as tmp:
+        tmp.write_text(plotly_js(), encoding="utf-8", newline="\n")
     projects = list(data.projects.values())
     bar = _Progress(len(projects) + 1, progress)
     _write(
@@ -405,5 +408,6 @@ def write_index(data: ReportData, out: Path, names: dict[str, str]) -> Path:
         )
     )
     path = out / file_name(INDEX_NAME, lang, "html")
-    path.write_text(text, encoding="utf-8", newline="\n")
+    with replacing(path) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
     return path

@@ -201,6 +201,31 @@ def fmt_p(p, lang: str) -> str:
     return fmt_num(v, lang, 3)
 
 
+def fmt_p_text(p, lang: str) -> str:
+    """A p-value inside a sentence: ``p = 0,017`` or ``p < 0,001`` (never ``p = < 0,001``);
+    ``""`` for missing values.
+
+    Examples
+    --------
+    >>> fmt_p_text(0.0312, "en")
+    'p = 0.031'
+    """
+    v = _finite(p)
+    if v is None:
+        return ""
+    if v < 0.001:
+        return "p " + fmt_p(v, lang)
+    return "p = " + fmt_p(v, lang)
+
+
+def word_list(words, lang: str) -> str:
+    """``a, b ja c`` (fi), ``a, b och c`` (sv), ``a, b and c`` (en)."""
+    words = [str(w) for w in words]
+    if len(words) < 2:
+        return "".join(words)
+    return ", ".join(words[:-1]) + t("word_and", lang) + words[-1]
+
+
 def fmt_date(value, lang: str) -> str:
     """An ISO date (text or ``date``) as ``16.3.2024`` (fi, sv) or ``16 March 2024`` (en).
 

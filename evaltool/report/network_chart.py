@@ -3,7 +3,9 @@
 Nodes sit at fixed positions (the same in every round), coloured by sector (a legend names
 the sectors), sized by the organisation's number of ties (a note says so, with the smallest
 and largest number), drawn filled when the organisation answered the round and as an open
-ring when it did not (its ties in the map are then only those the others named). Labels are
+ring when it did not (its ties in the map are then only those the others named). The
+project's own organisation keeps its sector's colour and is circled in the highlight colour,
+which no sector is given (:data:`SECTOR_PALETTE`). Labels are
 placed beside their node, each on the side where it overlaps the fewest labels and nodes
 already placed (the larger nodes first), so that labels do not cover each other.
 """
@@ -32,6 +34,17 @@ _SIDES = (
 #: Plot area assumed when placing labels (px) and a label character's width (px).
 _WIDTH, _CHAR, _LINE = 760.0, 6.2, 13.0
 NO_SECTOR = "#999999"
+#: Sector colours: the report palette without the highlight colour, then further colours
+#: (Paul Tol's) so that up to 14 sectors have a colour each.
+SECTOR_PALETTE = [c for c in PALETTE if c != HIGHLIGHT] + [
+    "#332288",
+    "#117733",
+    "#882255",
+    "#999933",
+    "#AA4499",
+    "#44AA99",
+    "#DDCC77",
+]
 
 
 @dataclass(frozen=True)
@@ -114,9 +127,10 @@ def place_labels(
 
 
 def sector_colours(sectors: Sequence[str]) -> dict[str, str]:
-    """A palette colour per sector label in the order given (grey for the unknown one)."""
+    """A colour of :data:`SECTOR_PALETTE` per sector label in the order given (grey for the
+    unknown one); never the highlight colour."""
     named = [s for s in dict.fromkeys(sectors) if s]
-    colours = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(named)}
+    colours = {s: SECTOR_PALETTE[i % len(SECTOR_PALETTE)] for i, s in enumerate(named)}
     colours[""] = NO_SECTOR
     return colours
 
@@ -144,10 +158,11 @@ def network_map(
     lang : str
         Report language (number format).
     texts : mapping of str to str
-        Legend texts: ``no_sector`` (an organisation without a sector) and ``no_answer``
-        (did not answer the round).
+        Legend texts: ``no_sector`` (an organisation without a sector), ``no_answer`` (did
+        not answer the round) and ``highlight`` (the project's organisation).
     highlight : str, optional
-        The project's organisation, drawn larger in the highlight colour and always named.
+        The project's organisation: drawn larger in its sector's colour, circled in the
+        highlight colour and always named.
     labels : bool
         Name every node (else only the highlighted one).
 
@@ -155,7 +170,8 @@ def network_map(
     -------
     dict
         A plotly figure dict: a line trace for the ties, one marker trace per sector (filled:
-        answered; open ring: did not answer), a legend entry for "did not answer".
+        answered; open ring: did not answer), the highlighted organisation's node (its ring
+        is a layout shape), legend entries for "did not answer" and the highlight.
     """
     ex, ey, seen = [], [], set()
     for a, b in edges:
@@ -187,22 +203,17 @@ def network_map(
         group = [n for n in shown if n.sector == sector and n.name != highlight]
         if group:
             data.append(_marker_trace(group, positions, sizes, sides, colour, sector, texts))
-    if highlight is not None:
-        mine = [n for n in shown if n.name == highlight]
-        if mine:
-            data.append(_marker_trace(mine, positions, sizes, sides, HIGHLIGHT, None, texts))
+        elif any(n.sector == sector for n in shown):  # only the highlighted organisation
+            data.append(_legend_entry(sector or texts["no_sector"], colour, symbol="circle"))
+    shapes = []
+    mine = [n for n in shown if n.name == highlight]
+    if mine:
+        shapes.append(_highlight_ring(mine[0], positions, sizes[highlight]))
+        colour = colours.get(mine[0].sector, NO_SECTOR)
+        data.append(_marker_trace(mine, positions, sizes, sides, colour, None, texts))
+        data.append(_legend_entry(texts.get("highlight", ""), HIGHLIGHT, width=3))
     if any(not n.responded for n in shown):
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "x": [None],
-                "y": [None],
-                "name": esc(texts["no_answer"]),
-                "marker": {"symbol": "circle-open", "color": "#555", "size": 10},
-                "hoverinfo": "skip",
-            }
-        )
+        data.append(_legend_entry(texts["no_answer"], "#555"))
     axis = {"visible": False, "showgrid": False, "zeroline": False}
     side = 90 if labels else 10
     return {
@@ -214,7 +225,49 @@ def network_map(
             yaxis=axis,
             margin={"l": side, "r": side, "t": 40, "b": 10},
             hovermode="closest",
+            shapes=shapes,
         ),
+    }
+
+
+def _legend_entry(name: str, colour: str, width: float = 1, symbol: str = "circle-open") -> dict:
+    """A legend-only trace: an open ring (or another ``symbol``) named ``name``."""
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "x": [None],
+        "y": [None],
+        "name": esc(name),
+        "showlegend": bool(name),
+        "marker": {
+            "symbol": symbol,
+            "color": colour,
+            "size": 10,
+            "line": {"color": colour, "width": width},
+        },
+        "hoverinfo": "skip",
+    }
+
+
+def _highlight_ring(node: Node, positions: Mapping[str, tuple[float, float]], size: float) -> dict:
+    """A ring in the highlight colour around the project's organisation (a layout shape
+    sized in pixels, so it stays round and beside the node at any zoom)."""
+    x, y = positions[node.name]
+    r = size / 2 + 5
+    return {
+        "type": "circle",
+        "xref": "x",
+        "yref": "y",
+        "xsizemode": "pixel",
+        "ysizemode": "pixel",
+        "xanchor": x,
+        "yanchor": y,
+        "x0": -r,
+        "x1": r,
+        "y0": -r,
+        "y1": r,
+        "line": {"color": HIGHLIGHT, "width": 4},
+        "layer": "above",
     }
 
 

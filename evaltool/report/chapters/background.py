@@ -9,6 +9,7 @@ from evaltool.report import charts
 from evaltool.report.chapters.common import Builder, field_title, project_key, project_rows
 from evaltool.report.collect import BACKGROUND_FIELDS, GOAL_FIELDS, ProjectInfo, ReportData
 from evaltool.report.document import Chapter, Section
+from evaltool.report.i18n import word_list
 from evaltool.report.privacy import protect_binary
 from evaltool.report.release import OTHER
 
@@ -94,7 +95,9 @@ def _distribution_table(b: Builder, part: pd.DataFrame, fname: str):
         if (rest["value"] == OTHER).any():
             notes.append(b.t("other_programme_note"))
         if names:
-            notes.append(b.t("other_merged_note", values=", ".join(names)))
+            quoted = word_list([b.t("quoted", text=x) for x in names], b.lang)
+            key = "other_merged_note" if len(names) > 1 else "other_merged_note_one"
+            notes.append(b.t(key, values=quoted))
     hide = np.full(len(rows), bool(sup.any()))
     total: dict = {}
     for f in rows["_atoms"]:

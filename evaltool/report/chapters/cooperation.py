@@ -172,7 +172,7 @@ def index_change_paragraphs(
         name = coop.index_label(r.index, b.lang)
         rng = fmt_range(r.ci_low, r.ci_high, b.lang)
         diff = fmt_num(r.diff, b.lang, 1, sign=True)
-        parts.append(f"{name} {diff}" + (f" ({rng})" if rng else ""))
+        parts.append(f"{lower_first(name)} {diff}" + (f" ({rng})" if rng else ""))
         change = lower_first(b.t("col_change"))
         facts.append((f"{name}{scope}: {change} {r.round1} → {r.round2}", diff))
     if not parts:
@@ -273,7 +273,7 @@ def round_network_map(
     lang : str
         Language of the legend.
     highlight : str, optional
-        An organisation drawn larger in the highlight colour.
+        An organisation drawn larger and circled in the highlight colour.
     labels : bool, optional
         Name every node; default: when the networks hold at most 30 organisations.
 
@@ -296,7 +296,11 @@ def round_network_map(
     ]
     dy = coop.dyads[coop.dyads["round"] == rnd]
     edges = list(zip(dy["respondent_org"].astype(str), dy["partner_org"].astype(str), strict=True))
-    texts = {"no_sector": t("coop_no_sector", lang), "no_answer": t("coop_no_answer", lang)}
+    texts = {
+        "no_sector": t("coop_no_sector", lang),
+        "no_answer": t("coop_no_answer", lang),
+        "highlight": t("coop_highlight_legend", lang),
+    }
     chart = network_map(
         coop.positions, nodes, edges, lang, texts=texts, highlight=highlight, labels=labels
     )

@@ -9,7 +9,7 @@ from evaltool.report import charts
 from evaltool.report.chapters.common import Builder, project_key, project_rows
 from evaltool.report.collect import OPEN_FIELDS, InstrumentData, ProjectInfo
 from evaltool.report.document import AnswerList, Chapter, Figure, Paragraph, Section, Table
-from evaltool.report.i18n import fmt_int, label
+from evaltool.report.i18n import fmt_int, label, word_list
 
 
 def experience_chapter(b: Builder, project: ProjectInfo | None) -> Chapter:
@@ -35,8 +35,12 @@ def experience_chapter(b: Builder, project: ProjectInfo | None) -> Chapter:
         lk = project_rows(inst.likert, key)
         if lk.empty:
             continue
+        first = len(ch.sections)
         for block in pd.unique(lk["block"]):
             ch.sections.append(_rating_section(b, inst, lk[lk["block"] == block], block))
+        basis = basis_paragraph(b, inst, key)
+        if basis is not None:
+            ch.sections[first].blocks.insert(0, basis)
         scores = _block_scores_section(b, inst, key)
         if scores is not None:
             ch.sections.append(scores)
@@ -45,6 +49,37 @@ def experience_chapter(b: Builder, project: ProjectInfo | None) -> Chapter:
         if sec is not None:
             ch.sections.append(sec)
     return ch
+
+
+def basis_paragraph(b: Builder, inst: InstrumentData, key: str | None) -> Paragraph | None:
+    """Which answers the figures rest on: each client's latest answer, the number of clients
+    and the waves those answers come from (several waves: completers and earlier dropouts
+    alike).
+
+    Parameters
+    ----------
+    b : Builder
+        The document being built.
+    inst : InstrumentData
+        The experience instrument (its ``latest`` table).
+    key : str or None
+        The project; None for the programme.
+
+    Returns
+    -------
+    Paragraph or None
+        None when no client's answer is kept.
+    """
+    latest = project_rows(inst.latest, key)
+    latest = latest[latest["clients"] > 0] if len(latest) else latest
+    if not len(latest):
+        return None
+    n = fmt_int(latest["clients"].sum(), b.lang)
+    waves = sorted(int(w) for w in latest["wave"])
+    numbers = [b.t("wave_number", n=w) for w in waves]
+    if len(waves) == 1:
+        return Paragraph(b.t("experience_basis_one", n=n, wave=numbers[0]))
+    return Paragraph(b.t("experience_basis_waves", n=n, waves=word_list(numbers, b.lang)))
 
 
 def _rating_section(b: Builder, inst: InstrumentData, part: pd.DataFrame, block) -> Section:

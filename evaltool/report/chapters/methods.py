@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
+from evaltool.instruments import Instrument
 from evaltool.report.chapters.common import Builder, lower_first, project_key, project_rows
 from evaltool.report.collect import InstrumentData, ProjectInfo
 from evaltool.report.document import Chapter, Paragraph, Section, Table
-from evaltool.report.i18n import fmt_int, label
+from evaltool.report.i18n import LANGS, fmt_int, label
+
+#: A year of publication in a reference: ``(2006)``, ``2001.``, ``1998;``.
+_CITATION_YEAR = re.compile(r"\b(1[89]|20)\d\d[a-z]?\b")
 
 
 def methods_chapter(b: Builder, project: ProjectInfo | None) -> Chapter:
@@ -53,7 +59,8 @@ def methods_chapter(b: Builder, project: ProjectInfo | None) -> Chapter:
 
 
 def _instrument_paragraphs(b: Builder, inst: InstrumentData) -> list[Paragraph]:
-    """The instrument, its version and missing-data rule, and its reference."""
+    """The instrument, its version and missing-data rule, its description in the report's
+    language and its bibliographic reference."""
     rule = inst.instrument.rules.get(inst.rule)
     rule_text = label(rule.description if rule else {}, b.lang, inst.rule)
     version = str(inst.instrument.version or inst.name)
@@ -65,13 +72,43 @@ def _instrument_paragraphs(b: Builder, inst: InstrumentData) -> list[Paragraph]:
                 "s_instrument",
                 title=inst.title(b.lang),
                 version=version,
-                rule=rule_text.rstrip("."),
+                rule=lower_first(rule_text.rstrip(".")),
             )
         )
     ]
-    if inst.instrument.reference:
-        out.append(Paragraph(inst.instrument.reference, "reference"))
+    if "instrument_texts" not in inst.shared:  # the same for every report of a batch
+        inst.shared["instrument_texts"] = instrument_texts(inst.instrument)
+    descriptions, citation = inst.shared["instrument_texts"]
+    if descriptions.get(b.lang):
+        out.append(Paragraph(descriptions[b.lang]))
+    if citation:
+        out.append(Paragraph(citation, "reference"))
     return out
+
+
+def instrument_texts(instrument: Instrument) -> tuple[dict[str, str], str]:
+    """An instrument's description per language and its bibliographic reference.
+
+    A report prints the description only in its own language (``[instrument.description]``
+    with ``fi``, ``sv``, ``en``; a language without a text gets none, never another
+    language's). ``reference`` is a citation, the same in every language, and is printed
+    when it cites a source by its year (``Schmidt S … (2006). …``); other text in it is a
+    description of unknown language and is left out.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        The instrument (``description`` and ``reference`` as its TOML gives them).
+
+    Returns
+    -------
+    (dict, str)
+        Language → description, and the reference ("" when there is none to print).
+    """
+    descriptions = instrument.description
+    texts = {k: str(v).strip() for k, v in descriptions.items() if k in LANGS and str(v).strip()}
+    reference = str(instrument.reference or "").strip()
+    return texts, reference if _CITATION_YEAR.search(reference) else ""
 
 
 def _flow_blocks(b: Builder, inst: InstrumentData, key: str | None) -> list:

@@ -20,7 +20,7 @@ from evaltool.report.chapters.common import (
 from evaltool.report.chapters.population import population_blocks
 from evaltool.report.collect import InstrumentData, ProjectInfo, ReportData
 from evaltool.report.document import Chapter, Paragraph, Section
-from evaltool.report.i18n import fmt_num, fmt_p, has_string
+from evaltool.report.i18n import fmt_num, fmt_p_text, has_string
 from evaltool.report.privacy import protect_binary, small
 
 #: Sort rank of the baseline-level groups (their names as the outcome tables write them).
@@ -170,6 +170,9 @@ def _reliable_change_section(b: Builder, inst: InstrumentData, paired: pd.DataFr
         sec.blocks.append(b.figure(b.t("fig_rci", instrument=title), chart, note=note))
     elif shown.any():
         sec.blocks.append(Paragraph(b.t("s_rci")))
+    if shown.any():  # the shares' basis: the clients paired across the compared waves
+        r = paired.iloc[0]
+        sec.blocks.append(Paragraph(b.t("s_rci_basis", a=int(r["from_wave"]), b=int(r["to_wave"]))))
     pooled = "rci_pooled" in paired and (paired["rci_pooled"].fillna(0) > 0).any()
     table = b.table(
         sec.title,
@@ -477,7 +480,7 @@ def _mcnemar_paragraph(b: Builder, r) -> Paragraph:
             a=int(r["from_wave"]),
             b=int(r["to_wave"]),
             n=fmt_num(r["n"], b.lang, 0),
-            p=fmt_p(r["p"], b.lang),
+            p=fmt_p_text(r["p"], b.lang),
         )
     )
 

@@ -16,7 +16,7 @@ from evaltool.report.chapters.cooperation import index_change_paragraphs, org_de
 from evaltool.report.chapters.register import register_frame
 from evaltool.report.collect import InstrumentData, ProjectInfo
 from evaltool.report.document import Chapter, Paragraph, Section
-from evaltool.report.i18n import fmt_date, fmt_int, fmt_num, fmt_p, fmt_pct
+from evaltool.report.i18n import fmt_date, fmt_int, fmt_num, fmt_p_text, fmt_pct
 
 #: A key figure: (label, formatted value).
 Fact = tuple[str, str]
@@ -177,18 +177,19 @@ def _below_programme(b: Builder, inst: InstrumentData, key: str) -> list[Paragra
     rows = bench[
         ~bench["suppressed"].astype(bool) & (bench["effect"] < 0) & (bench["effect_p"] < 0.05)
     ]
-    return [
-        Paragraph(
-            b.t(
-                "s_below_programme",
-                instrument=inst.short_title(b.lang),
-                domain=_domain_words(b, inst.domain_label(r.domain, b.lang)),
-                effect=fmt_num(r.effect, b.lang, 1, sign=True),
-                p=fmt_p(r.effect_p, b.lang),
-            )
+    one = len(inst.domains) == 1  # an index, not a domain among others
+    out = []
+    for r in rows.itertuples(index=False):
+        name = inst.domain_label(r.domain, b.lang)
+        text = b.t(
+            "s_below_programme_one" if one else "s_below_programme",
+            instrument=inst.short_title(b.lang),
+            domain=lower_first(name) if one else _domain_words(b, name),
+            effect=fmt_num(r.effect, b.lang, 1, sign=True),
+            p=fmt_p_text(r.effect_p, b.lang),
         )
-        for r in rows.itertuples(index=False)
-    ]
+        out.append(Paragraph(text))
+    return out
 
 
 def _register_sentences(b: Builder, project: ProjectInfo | None) -> list[Paragraph]:
