@@ -153,7 +153,10 @@ def write_xlsx(
         if hasattr(path, "write"):
             path.write(data)
         else:
-            Path(path).write_bytes(data)
+            from evaltool.output.paths import replacing
+
+            with replacing(path) as tmp:
+                tmp.write_bytes(data)
         return
     from openpyxl import Workbook
     from openpyxl.styles import Font

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import errno
 import os
+import secrets
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from evaltool.errors import UserError
 
-__all__ = ["check_writable", "check_writable_folder"]
+__all__ = ["check_writable", "check_writable_folder", "replacing"]
 
 
 def check_writable(path: str | Path | None, what: str = "output file") -> None:
@@ -108,3 +111,29 @@ def check_writable_folder(path: str | Path | None, what: str = "output folder") 
             pass
     except OSError as exc:
         raise UserError(f"cannot write the {what} {folder}: {exc.strerror or exc}") from None
+
+
+@contextmanager
+def replacing(path: str | Path) -> Iterator[Path]:
+    """A file name beside ``path`` to write to; on success it replaces ``path`` in one step.
+
+    A reader of ``path`` (a report served by the browser workspace while it is rebuilt)
+    gets the old file or the new one, never a file cut short; after a failure ``path`` is
+    as it was and the partial file is removed.
+
+    Examples
+    --------
+    >>> with replacing(folder / "S20127.fi.html") as tmp:  # doctest: +SKIP
+    ...     tmp.write_text(html, encoding="utf-8")
+    """
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise

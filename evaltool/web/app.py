@@ -161,6 +161,11 @@ async def _csrf_refused(request: Request, exc: CSRFRefused) -> Response:
     )
 
 
+async def _not_found(request: Request, exc: UserError) -> Response:
+    w = web(request)
+    return w.render(request, "error.html.j2", status_code=404, message=str(exc))
+
+
 async def _login_required(request: Request, exc: Exception) -> Response:
     from evaltool.web.auth import login_redirect
 
@@ -236,7 +241,7 @@ def create_app(
     NotAWorkspace
         When the folder is not a workspace.
     """
-    from evaltool.web.auth import LoginRequired, NotAllowed
+    from evaltool.web.auth import LoginRequired, NotAllowed, NotFound
 
     root = Path(workspace)
     Workspace.open(root).close()  # a clear error now rather than on the first page
@@ -272,6 +277,7 @@ def create_app(
             CSRFRefused: _csrf_refused,
             LoginRequired: _login_required,
             NotAllowed: _not_allowed,
+            NotFound: _not_found,
             Exception: _unexpected,
         },
         lifespan=lifespan,

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from evaltool.access.roles import LOCAL_USER, User, project_aliases
+from evaltool.errors import UserError
 from evaltool.store import users as accounts
 
 #: Session key of the logged-in account's id.
@@ -29,6 +30,11 @@ class NotAllowed(Exception):
 
 class LoginRequired(Exception):
     """No account is logged in (answered with a redirect to the login page)."""
+
+
+class NotFound(UserError):
+    """No such thing for this account: it does not exist, or it is another account's
+    (answered with 404 and the message, the same for both, so that ids cannot be probed)."""
 
 
 def current_user(request: Request) -> User:

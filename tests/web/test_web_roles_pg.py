@@ -1,6 +1,7 @@
 """The role tests of :mod:`test_web_roles` on a workspace whose store is PostgreSQL: every
-route guarded, every role refused what is not its own, logins throttled and logged, actions
-in the audit log."""
+route answers every role (and no login) as the table of :mod:`web_routes` says, project
+staff see only their projects' rows, logins are throttled and logged, actions are in the
+audit log."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ import test_web_roles as roles
 from test_web_roles import (  # noqa: F401  (the tests, collected here again)
     test_actions_are_written_to_the_audit_log,
     test_another_accounts_job_is_not_shown,
-    test_each_role_is_refused_what_is_not_its_own,
+    test_every_route_answers_each_role_as_the_table_says,
     test_failed_logins_are_throttled_and_logged,
     test_project_staff_see_only_their_projects_rows,
-    test_without_a_login_every_guarded_route_redirects_to_the_login,
 )
 from web_pg import workspaces_on_postgresql
 

@@ -101,6 +101,6 @@ def test_server_refuses_big_bodies_foreign_hosts_and_hides_errors(tmp_path):
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(f"{url}/import/0123456789abcdef")
         body = missing.value.read().decode()
-        assert missing.value.code == 400 and "Traceback" not in body
+        assert missing.value.code == 404 and "Traceback" not in body
         page = urllib.request.urlopen(f"{url}/").read().decode()
         assert 'name="csrf-token"' in page and "<h1>" in page

@@ -26,8 +26,14 @@ def free_port() -> int:
 @contextmanager
 def serving(workspace: Path, **options):
     """Serve ``workspace``; yields the base URL."""
+    with serving_app(create_app(workspace, **options)) as url:
+        yield url
+
+
+@contextmanager
+def serving_app(app):
+    """Serve the application ``app`` (made by :func:`create_app`); yields the base URL."""
     port = free_port()
-    app = create_app(workspace, **options)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     )

@@ -6,11 +6,30 @@
   document.documentElement.classList.add("js");
 
   // Import preview: any change to a choice re-inspects the file and swaps the preview in.
+  // The focus stays where the user has it by then (not on the field that changed: leaving
+  // a field with Tab changes it), with what was typed there since the request went out.
+  var typing = function (el) {
+    return el.tagName === "TEXTAREA" ||
+      (el.tagName === "INPUT" && !/^(checkbox|radio|file|button|submit)$/.test(el.type));
+  };
+  var swapKeepingFocus = function (box, html) {
+    var active = document.activeElement;
+    var keep = active && active.id && box.contains(active) ? active : null;
+    var typed = keep && typing(keep) ? keep.value : null;
+    var caret = typed !== null ? [keep.selectionStart, keep.selectionEnd] : null;
+    box.innerHTML = html;
+    var again = keep && document.getElementById(keep.id);
+    if (!again) { return; }
+    if (typed !== null && again.value !== typed) { again.value = typed; }
+    again.focus();
+    if (caret && caret[0] !== null) {
+      try { again.setSelectionRange(caret[0], caret[1]); } catch (e) { /* no caret here */ }
+    }
+  };
   var form = document.getElementById("choices");
   if (form && form.dataset.preview) {
     var pending = null;
-    form.addEventListener("change", function (event) {
-      var focused = event.target && event.target.id;
+    form.addEventListener("change", function () {
       var body = new FormData(form);
       if (pending) { pending.abort(); }
       pending = new AbortController();
@@ -23,9 +42,7 @@
       }).then(function (result) {
         form.removeAttribute("aria-busy");
         if (!result.ok) { window.location.reload(); return; }
-        document.getElementById("inspection").innerHTML = result.html;
-        var again = focused && document.getElementById(focused);
-        if (again) { again.focus(); }
+        swapKeepingFocus(document.getElementById("inspection"), result.html);
       }).catch(function (error) {
         if (error.name !== "AbortError") { form.removeAttribute("aria-busy"); }
       });

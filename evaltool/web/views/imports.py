@@ -21,7 +21,7 @@ from starlette.routing import Route
 from evaltool.errors import UserError
 from evaltool.report.i18n import fmt_num, has_string
 from evaltool.web.app import flash, posted_form, redirect, web
-from evaltool.web.auth import NotAllowed, audit, current_user, guarded, require
+from evaltool.web.auth import NotAllowed, NotFound, audit, current_user, guarded, require
 from evaltool.web.security import CSRF_FIELD, check_csrf
 from evaltool.web.uploads import KINDS, Upload
 from evaltool.web.views.workspace import w_t
@@ -68,12 +68,21 @@ def _kinds(user) -> tuple[str, ...]:
     return tuple(k for k in KINDS if k not in PROGRAMME_KINDS or user.may("import_programme"))
 
 
+def _no_upload(request: Request) -> NotFound:
+    """An upload that is not there, or is another account's: the same answer for both."""
+    return NotFound(w_t(request, "web_no_upload"))
+
+
 def _upload_of(request: Request) -> Upload:
-    """The upload of the path, if the account may use it (its own, or any for evaluators)."""
+    """The upload of the path, if the account may use it (its own, or any for evaluators);
+    :class:`NotFound` otherwise, the same answer as for an upload that does not exist."""
     user = require(request, "import")
-    upload = web(request).uploads.get(request.path_params["upload_id"])
+    try:
+        upload = web(request).uploads.get(request.path_params["upload_id"])
+    except UserError:
+        raise _no_upload(request) from None
     if not (user.all_projects or upload.choices.get("owner") == user.username):
-        raise UserError("no such upload (it was imported, discarded or never made)")
+        raise _no_upload(request)
     return upload
 
 

@@ -116,16 +116,17 @@ async def build(request: Request) -> Response:
     what = form.get("what", "project")
     lang = form.get("lang", "") or w.lang(request)
     project = form.get("project", "").strip()
+    # the account's rights first: a refused request learns nothing about what else was wrong
+    if what == "project" and project and not user.sees(project):
+        raise NotAllowed("report of a project not yours")
+    if what in ("programme", "all"):
+        require(request, "build_programme")
     if what not in ("project", "programme", "all"):
         raise UserError(f"unknown report {what!r}")
     if lang not in LANGS:
         raise UserError(f"unknown language {lang!r}")
     if what == "project" and not project:
         raise UserError(w_t(request, "web_choose_project"))
-    if what == "project" and not user.sees(project):
-        raise NotAllowed("report of a project not yours")
-    if what != "project":
-        require(request, "build_programme")
     label = project if what == "project" else w_t(request, f"web_report_{what}")
     audit(request, "report_built", {"report": label, "lang": lang})
     job = w.jobs.submit(

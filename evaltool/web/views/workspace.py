@@ -13,7 +13,7 @@ from evaltool.errors import UserError
 from evaltool.report.i18n import LANGS
 from evaltool.store.overview import response_counts
 from evaltool.web.app import HERE, LANG_KEY, flash, posted_form, redirect, web
-from evaltool.web.auth import audit, current_user, guarded
+from evaltool.web.auth import NotFound, audit, current_user, guarded
 
 #: Static files of the package (name → content type).
 STATIC = {"web.css": "text/css", "web.js": "text/javascript"}
@@ -138,7 +138,7 @@ async def job_page(request: Request) -> Response:
     w = web(request)
     job = _job(request)
     if job is None:
-        raise UserError(w_t(request, "web_no_job"))
+        raise NotFound(w_t(request, "web_no_job"))
     return w.render(request, "job.html.j2", job=job, record=job.to_record())
 
 
