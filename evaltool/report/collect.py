@@ -39,7 +39,12 @@ from evaltool.report.esf_data import EsfData, esf_data
 from evaltool.report.likert_data import LATEST_COLUMNS, likert_answers
 from evaltool.report.norms import NormData, norm_data
 from evaltool.report.privacy import mask_identifiers
-from evaltool.report.release import likert_release, merge_background, rci_release
+from evaltool.report.release import (
+    likert_release,
+    merge_background,
+    rci_release,
+    with_programme,
+)
 from evaltool.report.texts import read_texts
 from evaltool.store.workspace import Workspace
 from evaltool.text import fold
@@ -220,23 +225,6 @@ def mean_ci_table(frame: pd.DataFrame, keys: list[str], value: str, min_n: int) 
     return out
 
 
-def _with_programme(
-    frame: pd.DataFrame, only: set[str] | None = None, cell: list[str] | None = None, min_n: int = 0
-) -> pd.DataFrame:
-    """The frame's rows plus a copy with ``project`` None (for programme aggregates); with
-    ``only``, just the rows of those projects (reports of single projects need no
-    programme-wide descriptive tables). With ``cell`` (the keys of a project's cell besides
-    ``project``) the programme copy keeps only the rows of project cells holding at least
-    ``min_n`` rows: the programme rests on the cells the project reports show."""
-    if only is not None:
-        return frame[frame["project"].isin(only)].reset_index(drop=True)
-    prog = frame
-    if cell is not None:
-        size = frame.groupby(["project", *cell], dropna=False)[cell[0]].transform("size")
-        prog = frame[(size >= min_n).to_numpy()]
-    return pd.concat([prog.assign(project=None), frame], ignore_index=True)
-
-
 def _project_keys(
     ws: Workspace, register: pd.DataFrame
 ) -> tuple[dict[str, ProjectInfo], dict[str, str]]:
@@ -326,7 +314,7 @@ def _flow(meta: pd.DataFrame, scored: np.ndarray, only: set[str] | None) -> pd.D
         incomplete=meta["incomplete"].astype(int),
         discarded=(~scored).astype(int),
     )
-    m = _with_programme(m[["project", "wave", "incomplete", "discarded", "scored", "date"]], only)
+    m = with_programme(m[["project", "wave", "incomplete", "discarded", "scored", "date"]], only)
     g = m.groupby(["project", "wave"], sort=True, dropna=False)
     out = g.agg(
         stored=("scored", "size"),
@@ -354,10 +342,7 @@ def _missing(meta: pd.DataFrame, only: set[str] | None) -> pd.DataFrame:
         }
     )
     return (
-        _with_programme(counts, only)
-        .groupby("project", dropna=False, sort=True)
-        .sum()
-        .reset_index()
+        with_programme(counts, only).groupby("project", dropna=False, sort=True).sum().reset_index()
     )
 
 
@@ -509,7 +494,7 @@ def _instrument_data(
         )
         long = long.dropna(subset=["score"])
         means = mean_ci_table(
-            _with_programme(long, only, ["domain"], min_n), ["project", "domain"], "score", min_n
+            with_programme(long, only, ["domain"], min_n), ["project", "domain"], "score", min_n
         )
         data.means = (
             means.assign(_o=means["domain"].map(order))
@@ -526,7 +511,7 @@ def _instrument_data(
     )
     long = long.dropna(subset=["score"])
     means = mean_ci_table(
-        _with_programme(long, only, ["domain", "wave"], min_n),
+        with_programme(long, only, ["domain", "wave"], min_n),
         ["project", "domain", "wave"],
         "score",
         min_n,
@@ -581,7 +566,7 @@ def _background(
     clients["project"] = clients["project"].map(label_to_key)
     clients = clients.drop_duplicates()
     resp = (
-        _with_programme(clients, only)
+        with_programme(clients, only)
         .groupby("project", dropna=False)
         .size()
         .rename("n")
@@ -604,7 +589,7 @@ def _background(
         ],
         ignore_index=True,
     )
-    dist = _with_programme(dist, only)
+    dist = with_programme(dist, only)
     counts = (
         dist.groupby(["project", "field", "value"], dropna=False, sort=True)["respondent"]
         .nunique()

@@ -13,18 +13,12 @@ import numpy as np
 import pandas as pd
 
 from evaltool.instruments import Instrument
+from evaltool.report.release import with_programme
 
 #: Columns of the answer distributions (:func:`likert_answers`).
 LIKERT_COLUMNS = ["project", "block", "item", "value", "count", "share", "n", "suppressed"]
 #: Columns of the basis table: clients whose latest answer is from ``wave``.
 LATEST_COLUMNS = ["project", "wave", "clients"]
-
-
-def _with_programme(frame: pd.DataFrame, only: set[str] | None) -> pd.DataFrame:
-    """The frame plus a copy with ``project`` None (programme), unless ``only`` is given."""
-    if only is not None:
-        return frame
-    return pd.concat([frame.assign(project=None), frame], ignore_index=True)
 
 
 def latest_answers(
@@ -73,7 +67,7 @@ def likert_answers(
     items = [it for it in inst.items if it.block]
     wide = latest_answers(meta, values, inst.item_codes, only)
     latest = (
-        _with_programme(wide[["project", "wave"]], only)
+        with_programme(wide[["project", "wave"]], only)
         .groupby(["project", "wave"], dropna=False, sort=True)
         .size()
         .rename("clients")
@@ -86,7 +80,7 @@ def likert_answers(
         .melt(id_vars="project", var_name="item", value_name="value")
         .dropna()
     )
-    long = _with_programme(long, only)
+    long = with_programme(long, only)
     counts = (
         long.groupby(["project", "item", "value"], dropna=False, sort=True)
         .size()

@@ -32,6 +32,23 @@ from evaltool.report.document import Document
 OTHER = "\x00other"
 
 
+def with_programme(
+    frame: pd.DataFrame, only: set[str] | None = None, cell: list[str] | None = None, min_n: int = 0
+) -> pd.DataFrame:
+    """The frame's rows plus a copy with ``project`` None (for programme aggregates); with
+    ``only``, just the rows of those projects (reports of single projects need no
+    programme-wide descriptive tables). With ``cell`` (the keys of a project's cell besides
+    ``project``) the programme copy keeps only the rows of project cells holding at least
+    ``min_n`` rows: the programme rests on the cells the project reports show."""
+    if only is not None:
+        return frame[frame["project"].isin(only)].reset_index(drop=True)
+    prog = frame
+    if cell is not None:
+        size = frame.groupby(["project", *cell], dropna=False)[cell[0]].transform("size")
+        prog = frame[(size >= min_n).to_numpy()]
+    return pd.concat([prog.assign(project=None), frame], ignore_index=True)
+
+
 def _groups(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
     return pd.factorize(pd.MultiIndex.from_frame(frame[keys].astype(object).fillna("\x00")))[0]
 
