@@ -142,38 +142,32 @@ def build_bases_workspace(root: Path, seed: int = 11) -> Path:
 def bases(tmp_path_factory) -> dict:
     """The workspace built here, its report data and the fi reports of Alfa, Gamma and the
     programme."""
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = tmp_path_factory.mktemp("bases")
-    try:
-        ws_dir = build_bases_workspace(root)
-        with Workspace.open(ws_dir) as ws:
-            out = root / "out"
-            paths = {p: write_project_report(ws, p, out) for p in ("Alfa", "Gamma")}
-            paths["programme"] = write_programme_report(ws, out)
-            paths["data"] = collect(ws, "fi")
-    finally:
-        mp.undo()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)  # before the workspace: its import times too
+        ws = Workspace.open(build_bases_workspace(root))
+        out = root / "out"
+        paths = {p: write_project_report(ws, p, out) for p in ("Alfa", "Gamma")}
+        paths["programme"] = write_programme_report(ws, out)
+        paths["data"] = collect(ws, "fi")
+        ws.close()
     return paths
 
 
 @pytest.fixture(scope="module")
 def kevat(tmp_path_factory) -> dict:
     """The report tests' workspace: S10246's fi report and the report data."""
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = tmp_path_factory.mktemp("kevat")
-    try:
-        ws_dir = build_workspace(root)
-        with Workspace.open(ws_dir) as ws:
-            paths = {
-                "fi": write_project_report(ws, "S10246", root / "out"),
-                "sv": write_project_report(ws, "S10246", root / "out", "sv"),
-                "programme": write_programme_report(ws, root / "out"),
-                "data": collect(ws, "fi"),
-            }
-    finally:
-        mp.undo()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        ws = Workspace.open(build_workspace(root))
+        paths = {
+            "fi": write_project_report(ws, "S10246", root / "out"),
+            "sv": write_project_report(ws, "S10246", root / "out", "sv"),
+            "programme": write_programme_report(ws, root / "out"),
+            "data": collect(ws, "fi"),
+        }
+        ws.close()
     return paths
 
 
